@@ -39,6 +39,7 @@ _BOMS = (
 _NUMBER_SPLIT = re.compile(r"[,\s]+")
 _WORD_SPLIT = re.compile(r"[ \t]+")
 _LEADING_ZERO = re.compile(r"^[+-]?0\d")
+_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f]")
 
 
 # ---------------------------------------------------------------- text decoding
@@ -54,10 +55,9 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
     if b"\x00" in data:
         raise _not_text(filename)
     try:
-        return data.decode("utf-8"), "utf-8"
+        text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
-        pass
-    text, encoding = _detect_encoding(data, filename)
+        text, encoding = _detect_encoding(data, filename)
     if _looks_binary(text):
         raise _not_text(filename)
     return text, encoding
@@ -83,15 +83,14 @@ def _detect_encoding(data: bytes, filename: str) -> tuple[str, str]:
         western = data.decode("cp1252")
     except UnicodeDecodeError:
         western = None
-    if western is not None and mess_ratio(western, 1.0) <= max(best.chaos, 0.1) + 1e-9:
+    if western is not None and mess_ratio(western[:100_000], 1.0) <= max(best.chaos, 0.1) + 1e-9:
         return western, "cp1252"
     return str(best), best.encoding
 
 
 def _looks_binary(text: str) -> bool:
     """True when more than 1% of the characters are control characters."""
-    controls = sum(1 for ch in text if ord(ch) < 32 and ch not in "\t\n\r\f\v")
-    return controls > max(1, len(text) // 100)
+    return len(_CONTROL_CHARS.findall(text)) > max(1, len(text) // 100)
 
 
 def _not_text(filename: str) -> DataError:
@@ -158,16 +157,20 @@ def _unique_names(names: Sequence[object]) -> list[str]:
     return result
 
 
-def _read_delimited(
-    data: bytes, filename: str, sep: str, quoting: int = csv.QUOTE_MINIMAL
-) -> pd.DataFrame:
+def _read_delimited(data: bytes, filename: str, sep: str) -> pd.DataFrame:
     """Read CSV/TSV with every cell as a string, then make all-number columns numeric."""
     text, _ = decode_text(data, filename)
-    sep = _sniff_separator(text, sep)
+    return _parse_delimited(text, filename, _sniff_separator(text, sep))
+
+
+def _parse_delimited(
+    text: str, filename: str, sep: str, *, quoting: int = csv.QUOTE_MINIMAL, skip_blank_lines: bool = True
+) -> pd.DataFrame:
+    """Parse delimited text keeping words like 'nan'/'null' as strings; numeric columns become numbers."""
     try:
         frame = pd.read_csv(
             io.StringIO(text), sep=sep, dtype=str, keep_default_na=False, na_values=[],
-            index_col=False, quoting=quoting, nrows=MAX_ROWS + 1,
+            index_col=False, quoting=quoting, skip_blank_lines=skip_blank_lines, nrows=MAX_ROWS + 1,
         )
     except pd.errors.EmptyDataError:
         raise DataError(f"{filename} has no columns. Check that it is a table with a header row.") from None
@@ -258,7 +261,10 @@ def _read_jsonl(data: bytes, filename: str) -> pd.DataFrame:
                 "Each line must be one complete JSON object."
             ) from None
         if not isinstance(record, dict):
-            raise DataError(f"{filename}: line {lineno} is not a JSON object. Each line must look like {{\"text\": ...}}.")
+            raise DataError(
+                f"{filename}: line {lineno} is not a JSON object. "
+                'Each line must look like {"text": ...}.'
+            )
         records.append(record)
         if len(records) > MAX_ROWS:
             raise _too_many_rows(filename)
@@ -302,7 +308,7 @@ def parse_vector_column(values: pd.Series) -> tuple[np.ndarray, list[int], list[
     if matrix.shape[0] == 0:
         column = f"Column {values.name!r}" if values.name is not None else "The vector column"
         raise DataError(
-            f"{column} has no usable vectors ({excluded.summary()}) "
+            f"{column} has no usable vectors. {excluded.summary()} "
             'Each cell must be a list of numbers such as "[0.1, 0.2, 0.3]".'
         )
     return matrix, excluded.rows, excluded.reasons
@@ -383,9 +389,13 @@ def table_to_dataset(
     vector_column: str | None = None,
 ) -> Dataset:
     """Build a Dataset from a table, dropping rows with empty text or bad vectors."""
-    _require_columns(frame, [text_column, *(metadata_columns or []), *([vector_column] if vector_column else [])], name)
+    vector_columns = [vector_column] if vector_column else []
+    _require_columns(frame, [text_column, *(metadata_columns or []), *vector_columns], name)
     if vector_column == text_column:
-        raise DataError(f"Column {text_column!r} cannot be both the text and the vector column. Choose two different columns.")
+        raise DataError(
+            f"Column {text_column!r} cannot be both the text and the vector column. "
+            "Choose two different columns."
+        )
     if metadata_columns is None:
         metadata_columns = [c for c in frame.columns if c not in (text_column, vector_column)]
     metadata_columns = [c for c in metadata_columns if c not in (text_column, vector_column)]
@@ -398,10 +408,14 @@ def table_to_dataset(
         vectors, keep = _vectors_for_rows(frame[vector_column], keep, excluded)
     _sort_exclusions(excluded)
     if not keep.any():
-        raise DataError(f"All {len(frame)} rows of {name} were excluded: {excluded.summary()}")
+        raise DataError(
+            f"Every row of {name} was excluded. {excluded.summary()} "
+            "Choose a different text or vector column, or fix the file."
+        )
     kept = frame.loc[keep, [text_column, *metadata_columns]].reset_index(drop=True)
     kept[text_column] = kept[text_column].map(str).astype(object)
-    return Dataset(name=name, frame=kept, text_column=text_column, vectors=vectors, excluded=excluded)
+    return Dataset(name=name, frame=kept, text_column=text_column, vectors=vectors, excluded=excluded,
+                   source_rows=np.flatnonzero(keep))
 
 
 def _require_columns(frame: pd.DataFrame, columns: list[str], name: str) -> None:
@@ -458,8 +472,12 @@ def load_npy(
     excluded = Exclusions()
     keep = exclude_nonfinite(vectors, excluded, list(range(len(vectors))))
     if not keep.any():
-        raise DataError(f"All {len(vectors)} vectors in {name} contain NaN or inf values. Check how the file was made.")
-    return Dataset(name=name, frame=frame[keep], text_column=text_column, vectors=vectors[keep], excluded=excluded)
+        raise DataError(
+            f"All {len(vectors)} vectors in {name} contain NaN or inf values. Check how the file was made."
+        )
+    return Dataset(
+        name=name, frame=frame[keep], text_column=text_column, vectors=vectors[keep], excluded=excluded
+    )
 
 
 def _load_npy_matrix(data: bytes, name: str) -> np.ndarray:
@@ -467,7 +485,9 @@ def _load_npy_matrix(data: bytes, name: str) -> np.ndarray:
     if not data:
         raise DataError(f"{name} is empty. Choose a file that contains data.")
     if data.startswith(b"PK\x03\x04"):
-        raise DataError(f"{name} is an .npz archive. Save a single array with numpy.save(...) to a .npy file.")
+        raise DataError(
+            f"{name} is an .npz archive. Save a single array with numpy.save(...) to a .npy file."
+        )
     if not data.startswith(b"\x93NUMPY"):
         raise DataError(f"{name} is not a NumPy .npy file. Save the vectors with numpy.save(...).")
     try:
@@ -478,10 +498,14 @@ def _load_npy_matrix(data: bytes, name: str) -> np.ndarray:
                 f"{name} contains Python objects; only plain numeric arrays are accepted. "
                 "Convert it with numpy.asarray(vectors, dtype='float32') and save again."
             ) from None
-        raise DataError(f"{name} could not be read as a .npy file ({err}). It may be damaged; save it again.") from None
+        raise _damaged_npy(name, err) from None
     except (OSError, EOFError) as err:
-        raise DataError(f"{name} could not be read as a .npy file ({err}). It may be damaged; save it again.") from None
+        raise _damaged_npy(name, err) from None
     return _check_matrix(array, name)
+
+
+def _damaged_npy(name: str, err: Exception) -> DataError:
+    return DataError(f"{name} could not be read as a .npy file ({err}). It may be damaged; save it again.")
 
 
 def _check_matrix(array: np.ndarray, name: str) -> np.ndarray:
@@ -557,7 +581,8 @@ def load_projector_tsv(vectors: bytes, metadata: bytes | None = None, *, name: s
         if len(frame) != len(lines):
             raise DataError(
                 f"{name}: the vectors file has {len(lines):,} rows but the metadata file has {len(frame):,}. "
-                "They must match line for line (a metadata file with several columns also has one header line)."
+                "They must match line for line (a metadata file with several columns "
+                "also has one header line)."
             )
     text_column = frame.columns[0] if len(frame.columns) else None
     if text_column is None:
@@ -568,7 +593,10 @@ def load_projector_tsv(vectors: bytes, metadata: bytes | None = None, *, name: s
     parsed = [_parse_tsv_vector(line) for line in lines]
     matrix, keep = _stack_vectors(parsed, list(range(len(parsed))), excluded)
     if not keep.any():
-        raise DataError(f"{name}: no line of the vectors file is a usable vector ({excluded.summary()}) Each line must be tab-separated numbers.")
+        raise DataError(
+            f"{name}: no line of the vectors file is a usable vector. {excluded.summary()} "
+            "Each line must be numbers separated by tabs."
+        )
     return Dataset(name=name, frame=frame[keep], text_column=text_column, vectors=matrix, excluded=excluded)
 
 
@@ -600,7 +628,7 @@ def _read_projector_metadata(data: bytes, name: str) -> pd.DataFrame:
         raise DataError(f"{filename} is empty. Choose a file that contains labels.")
     if not any("\t" in line for line in lines):
         return pd.DataFrame({"label": pd.Series(lines, dtype=object)})
-    frame = _read_delimited("\n".join(lines).encode("utf-8"), filename + ".tsv", "\t", quoting=csv.QUOTE_NONE)
+    frame = _parse_delimited("\n".join(lines), filename, "\t", quoting=csv.QUOTE_NONE, skip_blank_lines=False)
     frame.columns = _unique_names(frame.columns)
     return frame
 
@@ -619,6 +647,11 @@ def load_word_vectors(data: bytes, *, name: str, limit: int | None = None) -> Da
         raise _too_many_rows(name)
     if dimension is None:
         dimension = _common_dimension([line for _, line in entries[:1000]])
+    if dimension < 1:
+        raise DataError(
+            f"{name} does not look like word vectors. Each line must be a word followed by numbers "
+            "separated by spaces (GloVe), optionally after a first line 'COUNT DIMENSION' (word2vec)."
+        )
     excluded = Exclusions()
     words, parsed = [], []
     for row, (lineno, line) in enumerate(entries):
@@ -635,17 +668,21 @@ def _word_dataset(
 ) -> Dataset:
     """Assemble the word-vector Dataset from parsed lines (None marks lines already excluded)."""
     good_rows = [i for i, v in enumerate(parsed) if v is not None]
-    matrix = np.vstack([parsed[i] for i in good_rows]).astype(np.float32) if good_rows else np.empty((0, dimension), np.float32)
+    if good_rows:
+        matrix = np.vstack([parsed[i] for i in good_rows]).astype(np.float32)
+    else:
+        matrix = np.empty((0, dimension), np.float32)
     finite = exclude_nonfinite(matrix, excluded, good_rows)
     _sort_exclusions(excluded)
     keep_rows = [row for row, ok in zip(good_rows, finite) if ok]
     if not keep_rows:
         raise DataError(
-            f"{name} has no usable word vectors ({excluded.summary()}) "
+            f"{name} has no usable word vectors. {excluded.summary()} "
             "Each line must be a word followed by numbers separated by spaces."
         )
     frame = pd.DataFrame({"word": pd.Series([words[i] for i in keep_rows], dtype=object)})
-    return Dataset(name=name, frame=frame, text_column="word", vectors=matrix[finite], excluded=excluded)
+    return Dataset(name=name, frame=frame, text_column="word", vectors=matrix[finite], excluded=excluded,
+                   source_rows=np.asarray(keep_rows))
 
 
 def _word2vec_header(lines: list[str]) -> tuple[int | None, int]:
@@ -769,6 +806,7 @@ def default_text_column(frame: pd.DataFrame, exclude: str | None = None) -> str:
     if found is None:
         available = ", ".join(map(str, frame.columns))
         raise DataError(
-            f"No text column found (columns: {available}). Name the column to use with --text-column."
+            f"No column of text found (columns: {available}). "
+            "Choose which column holds the text (--column on the command line)."
         )
     return found

@@ -1,0 +1,20 @@
+"""Embedding Explorer: the router. Pages live in pages/, logic in core/."""
+import streamlit as st
+
+from components.seam import start_umap_warmup
+from components.state import keep_widget_state
+
+st.set_page_config(page_title="Embedding Explorer", page_icon=":material/scatter_plot:", layout="wide")
+keep_widget_state()
+start_umap_warmup()
+
+pages = {
+    "Explore": [
+        st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:", default=True),
+        st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ],
+}
+page = st.navigation(pages)
+with st.sidebar:
+    st.caption("Embedding Explorer: maps, search and audits of embedding spaces, offline.")
+page.run()

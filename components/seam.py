@@ -1,0 +1,140 @@
+"""The caching seam: every page reaches models, datasets, vectors and maps through here."""
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from dataclasses import dataclass
+from typing import Callable, Hashable, TypeVar
+
+import numpy as np
+import streamlit as st
+
+from components.state import PRECOMPUTED, UPLOADS, DataChoice
+from core.datasets import BUILTINS, load_builtin
+from core.embed import attach_precomputed, embed_dataset
+from core.hashing import hash_array
+from core.models import Embedder, create_embedder, model_title
+from core.projection import ProjectionParams, is_cached, project, warm_up_umap
+from core.table import Dataset
+
+T = TypeVar("T")
+
+
+@dataclass
+class Embedded:
+    """A dataset with its vectors, and how they were obtained."""
+
+    dataset: Dataset
+    vectors_hash: str
+    model_label: str
+    n_cached: int = 0
+    n_encoded: int = 0
+
+
+class _Memo:
+    """A small thread-safe LRU shared by all sessions of this server process."""
+
+    def __init__(self, size: int) -> None:
+        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        with self.lock:
+            if key in self.items:
+                self.items.move_to_end(key)
+                return self.items[key]
+        value = make()
+        with self.lock:
+            self.items[key] = value
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
+        return value
+
+    def __contains__(self, key: Hashable) -> bool:
+        return key in self.items
+
+
+@st.cache_resource(show_spinner=False)
+def _memos() -> dict[str, _Memo]:
+    return {"embedded": _Memo(8), "projection": _Memo(32)}
+
+
+@st.cache_resource(show_spinner=False)
+def start_umap_warmup() -> threading.Thread:
+    """Compile UMAP's kernels in the background once per server process."""
+    thread = threading.Thread(target=warm_up_umap, name="umap-warmup", daemon=True)
+    thread.start()
+    return thread
+
+
+@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
+def embedder(model_key: str) -> Embedder:
+    """One loaded model per server process."""
+    return create_embedder(model_key)
+
+
+@st.cache_resource(show_spinner="Loading the dataset…", max_entries=8)
+def builtin_dataset(key: str, size: int) -> Dataset:
+    return load_builtin(key, n=size) if key == "glove-words" else load_builtin(key)
+
+
+def raw_dataset(choice: DataChoice) -> Dataset:
+    """The chosen dataset before embedding."""
+    if choice.source == "upload":
+        return st.session_state[UPLOADS][choice.dataset]
+    return builtin_dataset(choice.dataset, choice.size)
+
+
+def dataset_title(choice: DataChoice) -> str:
+    if choice.source == "upload":
+        uploads = st.session_state.get(UPLOADS, {})
+        return uploads[choice.dataset].name if choice.dataset in uploads else "uploaded data"
+    title = BUILTINS[choice.dataset].title
+    return f"{title} ({choice.size:,})" if choice.dataset == "glove-words" else title
+
+
+def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
+    if choice.model == PRECOMPUTED:
+        ds = attach_precomputed(dataset)
+        return Embedded(ds, hash_array(ds.vectors), "the data's own vectors")
+    label = model_title(choice.model)
+    bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
+
+    def tick(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Embedding with {label}: {done:,} of {total:,} new texts")
+
+    get = None if choice.model == "tfidf-lsa" else (lambda: embedder(choice.model))
+    try:
+        ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick)
+    finally:
+        bar.empty()
+    return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded)
+
+
+def embedded(choice: DataChoice) -> Embedded:
+    """The chosen dataset with vectors; encodes (with a progress bar) only what the disk cache lacks."""
+    dataset = raw_dataset(choice)
+    return _memos()["embedded"].get_or_make(choice, lambda: _embed_with_progress(choice, dataset))
+
+
+def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
+    """Map coordinates, from memory or disk when seen before, else computed behind a spinner."""
+    key = (emb.vectors_hash, params)
+
+    def compute() -> np.ndarray:
+        if is_cached(emb.dataset.vectors, params):
+            return project(emb.dataset.vectors, params)
+        note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
+            if params.method == "umap" else ""
+        with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
+            return project(emb.dataset.vectors, params)
+
+    return _memos()["projection"].get_or_make(key, compute)
+
+
+def trustworthiness(emb: Embedded, coords: np.ndarray, params: ProjectionParams) -> float:
+    """Trustworthiness of the current map (k=10, on a sample of at most 2,000 points)."""
+    from core.projection import trustworthiness_score
+
+    key = ("trust", emb.vectors_hash, params)
+    return _memos()["projection"].get_or_make(
+        key, lambda: trustworthiness_score(emb.dataset.vectors, coords, metric=params.metric))

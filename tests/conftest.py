@@ -1,0 +1,22 @@
+"""Shared test set-up: an isolated data folder per test session, and fresh Streamlit caches."""
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("EE_DATA_DIR", tempfile.mkdtemp(prefix="ee-test-data-"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_streamlit_caches():
+    """Each test starts with empty st.cache_data / st.cache_resource."""
+    yield
+    if "streamlit" in sys.modules:
+        import streamlit as st
+
+        st.cache_data.clear()
+        st.cache_resource.clear()
