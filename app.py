@@ -2,10 +2,9 @@
 import streamlit as st
 
 from components.seam import start_umap_warmup
-from components.state import keep_widget_state
+from components.state import save_widget_state
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=":material/scatter_plot:", layout="wide")
-keep_widget_state()
 start_umap_warmup()
 
 pages = {
@@ -17,4 +16,7 @@ pages = {
 page = st.navigation(pages)
 with st.sidebar:
     st.caption("Embedding Explorer: maps, search and audits of embedding spaces, offline.")
-page.run()
+try:
+    page.run()
+finally:
+    save_widget_state()

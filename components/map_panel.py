@@ -8,6 +8,7 @@ import streamlit as st
 from components.images import png_data_uri
 from components.plots import build_scatter, is_continuous, show_scatter
 from components.seam import Embedded
+from components.state import remember, saved, saved_index
 from core.table import Dataset
 
 NONE = "(none)"
@@ -17,16 +18,22 @@ MAX_FILTER_VALUES = 200
 
 def _filter_mask(frame: pd.DataFrame) -> np.ndarray:
     """Rows kept by the user's metadata filter (all rows when none is set)."""
-    column = st.selectbox("Filter by", [NONE, *frame.columns], key="ee_w_filter_column")
+    options = [NONE, *frame.columns]
+    column = st.selectbox("Filter by", options, index=saved_index("ee_w_filter_column", options),
+                          key="ee_w_filter_column", on_change=remember, args=("ee_w_filter_column",))
     if column == NONE:
         return np.ones(len(frame), dtype=bool)
     values = frame[column]
     if is_continuous(values):
         low, high = float(values.min()), float(values.max())
-        chosen = st.slider(f"{column} between", low, high, (low, high), key=f"ee_w_filter_range_{column}")
+        key = f"ee_w_filter_range_{column}"
+        chosen = st.slider(f"{column} between", low, high, saved(key, (low, high)), key=key,
+                           on_change=remember, args=(key,))
         return values.between(*chosen).to_numpy()
     options = values.astype(str).value_counts().index[:MAX_FILTER_VALUES].tolist()
-    picked = st.multiselect(f"Show only these {column} values", options, key=f"ee_w_filter_values_{column}")
+    key = f"ee_w_filter_values_{column}"
+    picked = st.multiselect(f"Show only these {column} values", options,
+                            [v for v in saved(key, []) if v in options], key=key, on_change=remember, args=(key,))
     return values.astype(str).isin(picked).to_numpy() if picked else np.ones(len(frame), dtype=bool)
 
 
@@ -49,7 +56,9 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str) -> None:
     meta = dataset.metadata_columns
     left, right = st.columns(2)
     with left:
-        color = st.selectbox("Colour by", [NONE, *meta], key="ee_w_color")
+        options = [NONE, *meta]
+        color = st.selectbox("Colour by", options, index=saved_index("ee_w_color", options), key="ee_w_color",
+                             on_change=remember, args=("ee_w_color",))
     with right:
         visible = _filter_mask(dataset.frame)
     fig = build_scatter(coords, dataset.frame, text_column=dataset.text_column,

@@ -14,6 +14,9 @@ HOVER_CHARS = 240
 HOVER_WIDTH = 60
 OTHER = "(other)"
 _SHADES = " ░▒▓█"
+PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D",
+           "#79706E", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
+           "#AEC7E8", "#FFBB78"]  # Vega's Tableau-10 then D3's category colours: 20 distinct hues
 
 
 def hover_label(text: Any, *, limit: int = HOVER_CHARS) -> str:
@@ -90,7 +93,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     fig = go.Figure(traces)
     fig.update_layout(title=dict(text=html.escape(title)), height=640, margin=dict(l=10, r=10, t=40, b=10),
                       legend=dict(itemsizing="constant", title=dict(text=html.escape(str(color or "")))),
-                      dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"))
+                      dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
+                      colorway=PALETTE)
     fig.update_xaxes(showticklabels=False, title=None)
     fig.update_yaxes(showticklabels=False, title=None)
     return fig

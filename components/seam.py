@@ -11,7 +11,7 @@ import streamlit as st
 
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.datasets import BUILTINS, load_builtin
-from core.embed import attach_precomputed, embed_dataset
+from core.embed import attach_precomputed, coverage_note, embed_dataset
 from core.hashing import hash_array
 from core.models import Embedder, create_embedder, model_title
 from core.projection import ProjectionParams, is_cached, project, warm_up_umap
@@ -29,6 +29,7 @@ class Embedded:
     model_label: str
     n_cached: int = 0
     n_encoded: int = 0
+    note: str | None = None
 
 
 class _Memo:
@@ -107,7 +108,8 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
         ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick)
     finally:
         bar.empty()
-    return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded)
+    note = coverage_note(choice.model, dataset.texts)
+    return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note)
 
 
 def embedded(choice: DataChoice) -> Embedded:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import Any, Sequence
 
 import streamlit as st
 
@@ -9,6 +10,7 @@ from core.datasets import DEFAULT_DATASET
 from core.models import DEFAULT_MODEL
 
 PERSIST_PREFIX = "ee_w_"  # widget keys with this prefix keep their value across pages
+SAVED = "ee_saved_widgets"
 ACTIVE = "ee_active_choice"
 UPLOADS = "ee_uploads"
 PRECOMPUTED = "precomputed"
@@ -24,11 +26,36 @@ class DataChoice:
     model: str = DEFAULT_MODEL  # registry key, "st:<name>", or PRECOMPUTED
 
 
-def keep_widget_state() -> None:
-    """Re-assign persisted widget values so Streamlit keeps them while their page is not shown."""
-    for key in list(st.session_state.keys()):
-        if str(key).startswith(PERSIST_PREFIX):
-            st.session_state[key] = st.session_state[key]
+def saved(key: str, default: Any) -> Any:
+    """The value a persisted widget starts from: its last value, else `default`.
+
+    Streamlit drops a widget's state while its page is hidden; passing this as the
+    widget's default brings the value back, in the browser too.
+    """
+    return st.session_state.get(SAVED, {}).get(key, default)
+
+
+def saved_index(key: str, options: Sequence[Any], default: int = 0) -> int:
+    """The option index a persisted selectbox or radio starts from."""
+    value = saved(key, None)
+    return list(options).index(value) if value in options else default
+
+
+def save_widget_state() -> None:
+    """Remember the current value of every persisted widget."""
+    saved = st.session_state.setdefault(SAVED, {})
+    saved.update({k: v for k, v in st.session_state.items() if str(k).startswith(PERSIST_PREFIX)})
+
+
+def remember(key: str) -> None:
+    """on_change callback for widgets in fragments, whose reruns skip the router."""
+    st.session_state.setdefault(SAVED, {})[key] = st.session_state[key]
+
+
+def forget(key: str) -> None:
+    """Drop a widget's value so it starts again from its default."""
+    st.session_state.pop(key, None)
+    st.session_state.setdefault(SAVED, {}).pop(key, None)
 
 
 def active_choice() -> DataChoice:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.state import saved_index
 from core import loaders
 from core.errors import UserError
 from core.hashing import hash_texts
@@ -82,7 +83,8 @@ UPLOADERS = {"table": _table_upload, "npy": _npy_upload, "projector": _projector
 
 def upload_form() -> Dataset | None:
     """The upload widgets; returns a dataset once the user confirms a readable file."""
-    kind = st.radio("What are you uploading?", list(KINDS), format_func=KINDS.get, key="ee_w_upload_kind")
+    kind = st.radio("What are you uploading?", list(KINDS), format_func=KINDS.get, key="ee_w_upload_kind",
+                    index=saved_index("ee_w_upload_kind", list(KINDS)))
     try:
         with st.spinner("Reading the file…"):
             return UPLOADERS[kind]()

@@ -44,7 +44,7 @@ def _report_exclusions(dataset: Dataset) -> None:
 
 def cmd_embed(args: argparse.Namespace) -> int:
     """Input file + column + model -> vectors .npy + metadata table."""
-    from core.embed import embed_dataset
+    from core.embed import coverage_note, embed_dataset
 
     dataset = _load_input(args)
     embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize)
@@ -53,6 +53,9 @@ def cmd_embed(args: argparse.Namespace) -> int:
     meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(".metadata.csv")
     _write_table(embedded.frame, meta)
     _report_exclusions(embedded)
+    note = coverage_note(args.model, dataset.texts)
+    if note:
+        print(note, file=sys.stderr)
     print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached} from cache, "
           f"{result.n_encoded} encoded) -> {out}, metadata -> {meta}")
     return 0

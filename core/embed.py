@@ -61,7 +61,7 @@ def embed_texts(
 ) -> EmbeddingResult:
     """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached."""
     texts = list(texts)
-    cache = cache or EmbeddingCache()
+    cache = cache if cache is not None else EmbeddingCache()  # an empty cache is falsy (__len__)
     model_id = model_id_for(model_key, corpus=texts)
     # 1. key each text by content and model, and take what the cache has
     keys = hash_texts(texts, salt=model_id)
@@ -96,3 +96,14 @@ def attach_precomputed(dataset: Dataset, *, normalize: bool = False) -> Dataset:
     vectors = np.asarray(dataset.vectors, dtype=np.float32)
     vectors = l2_normalize(vectors) if normalize else vectors
     return dataset.subset(np.isfinite(vectors).all(axis=1), reason="NaN or inf in vector", vectors=vectors)
+
+
+def coverage_note(model_key: str, texts: Sequence[str]) -> str | None:
+    """For word-vector models, how much of the text the vocabulary covers, in one sentence."""
+    if model_key != "glove-6b-50d":
+        return None
+    from core.models import glove_coverage
+
+    share, empty = glove_coverage(texts)
+    note = f"{share:.1%} of the words are not in GloVe's vocabulary and were left out of the averages"
+    return note + (f"; {empty:,} text(s) had no known word." if empty else ".")

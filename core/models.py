@@ -72,11 +72,7 @@ class GloveEmbedder:
 
     def oov_share(self, texts: Sequence[str]) -> np.ndarray:
         """Per text, the share of tokens not in the GloVe vocabulary."""
-        shares = []
-        for text in texts:
-            toks = self.tokens(text)
-            shares.append(sum(t not in self.index for t in toks) / len(toks) if toks else 1.0)
-        return np.asarray(shares, dtype=np.float32)
+        return np.asarray([glove_coverage([text])[0] for text in texts], dtype=np.float32)
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         out = np.full((len(texts), self.dim), np.nan, dtype=np.float32)
@@ -85,6 +81,18 @@ class GloveEmbedder:
             if ids:
                 out[row] = self.vectors[ids].mean(axis=0)
         return out
+
+
+def glove_coverage(texts: Sequence[str]) -> tuple[float, int]:
+    """(share of all tokens missing from GloVe's vocabulary, number of texts with no known token)."""
+    from core.glove import glove_index
+
+    index, missing, total, empty = glove_index(), 0, 0, 0
+    for text in texts:
+        tokens = _TOKEN.findall(text.lower())
+        unknown = sum(t not in index for t in tokens)
+        missing, total, empty = missing + unknown, total + len(tokens), empty + (unknown == len(tokens))
+    return (missing / total if total else 1.0), empty
 
 
 class LsaEmbedder:
@@ -97,7 +105,13 @@ class LsaEmbedder:
 
         corpus = list(corpus)
         self.tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1)
-        n_terms = len(self.tfidf.fit(corpus).vocabulary_)
+        try:
+            n_terms = len(self.tfidf.fit(corpus).vocabulary_)
+        except ValueError:  # empty vocabulary: no words, or only stop words
+            n_terms = 0
+        if n_terms < 2:  # TruncatedSVD needs at least two terms
+            raise ModelLoadError("TF-IDF + SVD needs at least two different words (not counting stop words like "
+                                 "'the') across these texts. Choose another model.")
         self.dim = max(1, min(n_components, len(corpus) - 1, n_terms - 1))
         self.pipeline = make_pipeline(self.tfidf, TruncatedSVD(self.dim, random_state=0)).fit(corpus)
         self.model_id = lsa_model_id(corpus, n_components)

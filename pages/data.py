@@ -2,7 +2,8 @@
 import streamlit as st
 
 from components import seam
-from components.state import PRECOMPUTED, UPLOADS, DataChoice, active_choice, set_active_choice
+from components.state import (PRECOMPUTED, UPLOADS, DataChoice, active_choice, forget, saved, saved_index,
+                              set_active_choice)
 from components.upload import dataset_id, upload_form
 from core.datasets import BUILTINS
 from core.errors import UserError
@@ -18,17 +19,20 @@ current = active_choice()
 
 def _reset_model() -> None:
     """A new dataset starts from its own vectors when it has them, else the default model."""
-    st.session_state.pop("ee_w_model", None)
+    forget("ee_w_model")
 
 
 source = st.radio("Source", ["builtin", "upload"], horizontal=True, key="ee_w_source",
+                  index=saved_index("ee_w_source", ["builtin", "upload"]),
                   format_func={"builtin": "Built-in dataset", "upload": "Upload a file"}.get)
 if source == "builtin":
     key = st.selectbox("Dataset", list(BUILTINS), format_func=lambda k: BUILTINS[k].title, key="ee_w_builtin",
+                       index=saved_index("ee_w_builtin", list(BUILTINS)),
                        on_change=_reset_model)
     size = 5000
     if key == "glove-words":
-        size = int(st.number_input("How many of the most frequent words", 100, 400_000, 5000, step=1000,
+        size = int(st.number_input("How many of the most frequent words", 100, 400_000,
+                                   saved("ee_w_glove_size", 5000), step=1000,
                                    key="ee_w_glove_size"))
     try:
         raw = seam.builtin_dataset(key, size)
@@ -58,9 +62,10 @@ with st.expander(f"Preview ({len(raw):,} rows)"):
     st.dataframe(raw.frame.head(200), hide_index=True, key="ee_data_preview")
 
 models = ([PRECOMPUTED] if raw.vectors is not None else []) + list(MODELS) + [CUSTOM]
-model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, key="ee_w_model")
+model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, key="ee_w_model",
+                     index=saved_index("ee_w_model", models))
 if model == CUSTOM:
-    name = st.text_input("Model name or local folder", key="ee_w_custom_model",
+    name = st.text_input("Model name or local folder", saved("ee_w_custom_model", ""), key="ee_w_custom_model",
                          placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")
     model = f"{CUSTOM_PREFIX}{name.strip()}"
 if model in MODELS:
@@ -77,6 +82,8 @@ if st.button("Embed and map", type="primary", key="ee_embed"):
     current = choice
     st.success(f"{len(emb.dataset):,} vectors of dimension {emb.dataset.vectors.shape[1]} ready "
                f"({emb.n_cached:,} from the cache, {emb.n_encoded:,} newly encoded).")
+    if emb.note:
+        st.info(emb.note)
     if len(emb.dataset.excluded):
         st.warning(emb.dataset.excluded.summary())
         st.dataframe(emb.dataset.excluded.to_frame(), hide_index=True, key="ee_embed_excluded")

@@ -18,6 +18,8 @@ except UserError as err:
 
 st.caption(f"{seam.dataset_title(choice)} · {emb.model_label} · {len(emb.dataset):,} points · "
            f"{emb.dataset.vectors.shape[1]} dimensions")
+if emb.note:
+    st.caption(emb.note)
 if len(emb.dataset.excluded):
     st.warning(f"{emb.dataset.excluded.summary()} See the Data page for which rows.")
 with st.expander("Projection settings", expanded=False):

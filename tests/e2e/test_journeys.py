@@ -1,0 +1,121 @@
+"""Browser journeys against a real `streamlit run app.py`: the default map, page switching, and an upload."""
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+FIRST_MAP_TIMEOUT_MS = 300_000  # first load embeds 2,756 sentences and compiles UMAP
+STEP_TIMEOUT_MS = 120_000
+LSA_TITLE = "TF-IDF + SVD (LSA, no weights)"
+
+# Plotly >= 6 ships arrays base64-encoded in `data`; `_fullData` holds the decoded ones.
+POINTS_JS = "el => el._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
+COUNT_JS = f"""() => {{
+    const el = document.querySelector('.js-plotly-plot');
+    return el && el._fullData ? ({POINTS_JS})(el) : 0;
+}}"""
+
+TOPICS = {  # subjects x predicates give distinct sentences with an obvious topic each
+    "sport": (["The striker", "The goalkeeper", "The tennis player", "The marathon runner", "The team captain"],
+              ["scored a late goal in the football match", "won the championship final", "trained at the stadium",
+               "was cheered by the fans"]),
+    "cooking": (["The chef", "My grandmother", "The baker", "The cook"],
+                ["simmered tomato sauce with garlic and basil", "baked bread in a hot oven",
+                 "whisked eggs with sugar and butter", "seasoned the soup with salt and pepper"]),
+    "space": (["The rocket", "The space probe", "The astronaut", "The telescope"],
+              ["reached orbit around the planet", "photographed a distant galaxy", "docked with the space station",
+               "landed on the surface of Mars"]),
+}
+
+
+def point_count(page: Page) -> int:
+    """How many points the (single) Plotly chart on the page draws."""
+    return page.locator(".js-plotly-plot").first.evaluate(POINTS_JS)
+
+
+def wait_for_points(page: Page, condition: str, timeout_ms: int) -> int:
+    """Wait until the chart's point count `n` satisfies the JS `condition`, e.g. 'n > 2000'."""
+    page.wait_for_function(f"() => {{ const n = ({COUNT_JS})(); return {condition}; }}", timeout=timeout_ms,
+                           polling=500)
+    return point_count(page)
+
+
+def open_page(page: Page, name: str) -> None:
+    """Click a page's link in the sidebar navigation and wait for its title."""
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+
+def selectbox(page: Page, label: str) -> Locator:
+    """The combobox of the Streamlit selectbox labelled exactly `label`."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.locator("label").get_by_text(label, exact=True))
+    return box.get_by_role("combobox")
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    """Pick `option` in the Streamlit selectbox labelled exactly `label`."""
+    combobox = selectbox(page, label)
+    combobox.click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(combobox).to_have_value(option)
+
+
+def write_topics_csv(path: Path, n_rows: int = 40) -> Path:
+    """A small CSV of distinct short sentences on three obvious topics."""
+    rows = [(f"{subject} {predicate}.", topic) for topic, (subjects, predicates) in TOPICS.items()
+            for subject in subjects for predicate in predicates]
+    assert len(rows) >= n_rows
+    with path.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.writer(f)
+        writer.writerow(["text", "topic"])
+        writer.writerows(rows[:n_rows])
+    return path
+
+
+def test_default_map_then_data_page_and_back(page: Page, app_url: str, artifacts_dir: Path):
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    assert wait_for_points(page, "n > 2000", FIRST_MAP_TIMEOUT_MS) > 2000
+    expect(page.get_by_text(re.compile(r"· 2,756 points ·"))).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-map.png"), full_page=True)
+
+    open_page(page, "Data")
+    expect(page.get_by_text("Built-in dataset", exact=True)).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-data.png"), full_page=True)
+
+    open_page(page, "Map")
+    assert wait_for_points(page, "n > 2000", STEP_TIMEOUT_MS) > 2000
+
+
+def test_upload_csv_embed_with_lsa_and_map(page: Page, app_url: str, artifacts_dir: Path, tmp_path: Path):
+    csv_path = write_topics_csv(tmp_path / "topics.csv")
+    page.goto(f"{app_url}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    page.get_by_text("Upload a file", exact=True).click()
+    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(csv_path))
+    page.get_by_role("button", name="Use this file").click()
+    expect(page.get_by_text(re.compile(r"topics\.csv: 40 rows"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    choose(page, "Model", LSA_TITLE)
+    page.get_by_role("button", name="Embed and map").click()
+    expect(page.get_by_text(re.compile(r"^40 vectors of dimension"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.screenshot(path=str(artifacts_dir / "e2e-upload-data.png"), full_page=True)
+
+    open_page(page, "Map")
+    assert wait_for_points(page, "n === 40", FIRST_MAP_TIMEOUT_MS) == 40
+    expect(page.get_by_text(re.compile(r"· 40 points ·"))).to_be_visible()
+    choose(page, "Colour by", "topic")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length === 3", polling=500)
+    assert point_count(page) == 40
+    page.screenshot(path=str(artifacts_dir / "e2e-upload-map.png"), full_page=True)
+
+    open_page(page, "Data")  # the upload and the model choice survive the trip to the map
+    expect(page.get_by_role("radio", name="Upload a file")).to_be_checked()
+    expect(selectbox(page, "Model")).to_have_value(LSA_TITLE)
