@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from typing import Callable, Hashable, TypeVar
 
 import numpy as np
@@ -14,7 +14,7 @@ from core.datasets import BUILTINS, load_builtin
 from core.embed import attach_precomputed, coverage_note, embed_dataset
 from core.hashing import hash_array
 from core.models import Embedder, create_embedder, model_title
-from core.projection import ProjectionParams, is_cached, project, warm_up_umap
+from core.projection import Projector, ProjectionParams, is_cached, project, warm_up_umap
 from core.table import Dataset
 
 T = TypeVar("T")
@@ -140,3 +140,24 @@ def trustworthiness(emb: Embedded, coords: np.ndarray, params: ProjectionParams)
     key = ("trust", emb.vectors_hash, params)
     return _memos()["projection"].get_or_make(
         key, lambda: trustworthiness_score(emb.dataset.vectors, coords, metric=params.metric))
+
+
+def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | None:
+    """The fitted reducer behind a map, for placing new points with `transform` (None for t-SNE).
+
+    With a fixed seed the refit reproduces the cached coordinates exactly.
+    """
+    if params.method == "tsne":
+        return None
+
+    def fit() -> Projector:
+        with st.spinner(f"Preparing {params.method.upper()} to place new points on the map…"):
+            return Projector(**asdict(params)).fit(emb.dataset.vectors)
+
+    return _memos()["projection"].get_or_make(("fitted", emb.vectors_hash, params), fit)
+
+
+def place_on_map(emb: Embedded, params: ProjectionParams, vectors: np.ndarray) -> np.ndarray | None:
+    """Map coordinates for new vectors (queries), or None when the method cannot place them."""
+    projector = fitted_projector(emb, params)
+    return None if projector is None else projector.transform(np.asarray(vectors, dtype=np.float32))

@@ -71,7 +71,8 @@ def cmd_project(args: argparse.Namespace) -> int:
                               random_state=args.seed)
     coords = project(dataset.vectors, params)
     axes = pd.DataFrame(coords, columns=["x", "y", "z"][: args.dims])
-    _write_table(pd.concat([axes, dataset.frame], axis=1), Path(args.out))
+    metadata = dataset.frame.rename(columns={c: f"{c}_metadata" for c in axes.columns if c in dataset.frame})
+    _write_table(pd.concat([axes, metadata], axis=1), Path(args.out))
     _report_exclusions(dataset)
     print(f"{len(coords)} points projected with {args.method} -> {args.out}")
     return 0

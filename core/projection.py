@@ -6,6 +6,7 @@ from pathlib import Path
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
 
 from core.errors import DataError
 from core.hashing import hash_array, hash_params
@@ -78,6 +79,7 @@ class Projector(TransformerMixin, BaseEstimator):
 
     def transform(self, X: np.ndarray) -> np.ndarray:
         """Place new vectors on a fitted map (UMAP and PCA; t-SNE has no transform)."""
+        check_is_fitted(self, "reducer_")
         if not hasattr(self.reducer_, "transform"):
             raise DataError("t-SNE cannot place new points on an existing map; use UMAP or PCA.")
         return np.asarray(self.reducer_.transform(np.asarray(X, dtype=np.float32)), dtype=np.float32)

@@ -68,8 +68,9 @@ def choose(page: Page, label: str, option: str) -> None:
 
 def write_topics_csv(path: Path, n_rows: int = 40) -> Path:
     """A small CSV of distinct short sentences on three obvious topics."""
-    rows = [(f"{subject} {predicate}.", topic) for topic, (subjects, predicates) in TOPICS.items()
-            for subject in subjects for predicate in predicates]
+    per_topic = [[(f"{subject} {predicate}.", topic) for subject in subjects for predicate in predicates]
+                 for topic, (subjects, predicates) in TOPICS.items()]
+    rows = [row for group in zip(*per_topic) for row in group]  # round-robin, so the topics stay balanced
     assert len(rows) >= n_rows
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
