@@ -1,10 +1,12 @@
 """Embedding Explorer: the router. Pages live in pages/, logic in core/."""
+from pathlib import Path
+
 import streamlit as st
 
 from components.seam import start_umap_warmup
 from components.state import save_widget_state
 
-st.set_page_config(page_title="Embedding Explorer", page_icon=":material/scatter_plot:", layout="wide")
+st.set_page_config(page_title="Embedding Explorer", page_icon=str(Path(__file__).parent / "static" / "favicon.png"), layout="wide")
 start_umap_warmup()
 
 pages = {

@@ -1,6 +1,7 @@
 """Built-in datasets made from real data that ships inside PyPI packages."""
 from __future__ import annotations
 
+import importlib.util
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -17,9 +18,11 @@ DEFAULT_DATASET = "lee-sentences"
 
 
 def _gensim_data(name: str) -> Path:
-    from gensim.test.utils import datapath
-
-    return Path(datapath(name))
+    """A file of gensim's test data, found without importing gensim (which costs about a second)."""
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("The Lee corpus ships with gensim; install it with `pip install gensim`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
 
 
 def _lee_documents_frame() -> pd.DataFrame:
