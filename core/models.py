@@ -44,7 +44,7 @@ def _load_sentence_transformer(name_or_path: str):
     try:
         from sentence_transformers import SentenceTransformer
 
-        return SentenceTransformer(name_or_path, device="cpu", trust_remote_code=False)
+        return SentenceTransformer(name_or_path, trust_remote_code=False)
     except Exception as exc:  # noqa: BLE001 - every loader failure gets the same user-facing sentence
         raise ModelLoadError(
             f"Model '{name_or_path}' could not be loaded offline: it is not a local folder or in the local "
