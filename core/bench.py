@@ -23,6 +23,7 @@ from typing import Callable, Iterator
 
 from core.errors import UserError
 from core.paths import PROJECT_ROOT
+from core.store_bench import bench_chroma
 
 Section = Callable[[Path], dict[str, float]]
 
@@ -149,6 +150,7 @@ def bench_reopen(workdir: Path) -> dict[str, float]:
 SECTIONS: dict[str, Section] = {
     "encode": bench_encode,
     "reopen": bench_reopen,
+    "chroma": bench_chroma,
 }
 
 
@@ -170,6 +172,8 @@ COMPARISONS: list[Comparison] = [
                "ours/plain", "encode_ratio"),
     Comparison("seconds to vectors", "warm", "reopen_warm_s", "cold", "reopen_cold_s",
                "cold/warm", "reopen_speedup"),
+    Comparison("top-10 query ms p50", "chroma", "chroma_query_p50_ms", "exact", "exact_query_p50_ms",
+               "exact/chroma", "chroma_speedup"),
 ]
 
 

@@ -12,6 +12,8 @@ from core.datasets import BUILTINS, load_builtin
 from core.errors import UserError
 from core.models import DEFAULT_MODEL, MODELS
 from core.projection import METHODS, METRICS, ProjectionParams, project
+from core.cli_audit import add_audit_commands
+from core.store_cli import add_store_commands
 from core.table import Dataset
 
 
@@ -127,6 +129,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--only", nargs="*", help="run only these sections")
     bench.set_defaults(func=cmd_bench)
+    add_store_commands(sub)
+    add_audit_commands(sub)
     return parser
 
 

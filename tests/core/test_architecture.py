@@ -13,7 +13,8 @@ ROOT = Path(__file__).resolve().parents[2]
 CORE = ROOT / "core"
 CORE_FILES = sorted(CORE.rglob("*.py"))
 CORE_MODULES = sorted(
-    ".".join(p.relative_to(ROOT).with_suffix("").parts) for p in CORE_FILES if p.name != "__main__.py"
+    ".".join(p.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+    for p in CORE_FILES if p.name != "__main__.py"
 )
 
 

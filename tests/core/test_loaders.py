@@ -8,7 +8,6 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import loaders
 from core.errors import DataError
 from core.loaders import (
     decode_text,
@@ -20,6 +19,7 @@ from core.loaders import (
     parse_vector_column,
     read_table,
     table_to_dataset,
+    tables,
 )
 from core.table import Exclusions
 
@@ -171,7 +171,7 @@ def test_column_names_made_unique_strings():
     assert all(isinstance(c, str) for c in frame.columns)
     frame = read_table(parquet_bytes(pd.DataFrame([[1, 2, 3]])), "x.parquet")
     assert list(frame.columns) == ["0", "1", "2"]
-    assert loaders._unique_names(["a", "a", 5, "", "a"]) == ["a", "a_2", "5", "column_4", "a_3"]
+    assert tables._unique_names(["a", "a", 5, "", "a"]) == ["a", "a_2", "5", "column_4", "a_3"]
 
 
 # ---------------------------------------------------------------- read_table: bad files
@@ -245,7 +245,7 @@ def test_empty_tables_refused(data, name, message):
 
 
 def test_too_many_rows_refused(monkeypatch):
-    monkeypatch.setattr(loaders, "MAX_ROWS", 3)
+    monkeypatch.setattr(tables, "MAX_ROWS", 3)
     with pytest.raises(DataError, match="sample"):
         read_table(b"text\na\nb\nc\nd\n", "big.csv")
     assert len(read_table(b"text\na\nb\nc\n", "ok.csv")) == 3
