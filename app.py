@@ -12,7 +12,12 @@ start_umap_warmup()
 pages = {
     "Explore": [
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:", default=True),
+        st.Page("pages/search.py", title="Search", icon=":material/search:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
+    ],
+    "Audit": [
+        st.Page("pages/analogies.py", title="Analogies", icon=":material/compare_arrows:"),
+        st.Page("pages/bias.py", title="Bias (WEAT)", icon=":material/balance:"),
     ],
 }
 page = st.navigation(pages)

@@ -1,0 +1,43 @@
+"""Bias: WEAT tests with statistics, a bias direction, a neutralise preview and semantic axes."""
+import streamlit as st
+
+from components import audit_seam
+from components.audit_controls import model_picker, templates_editor, vocab_size
+from components.audit_report import report_button
+from components.direction_panels import axes_panel, debias_panel, direction_panel
+from components.weat_panel import weat_panel
+from core.errors import UserError
+from core.wordvectors import GLOVE_KEY
+
+st.title("Bias (WEAT)")
+c1, c2 = st.columns(2)
+with c1:
+    model = model_picker("bias")
+try:
+    with c2:
+        if model == GLOVE_KEY:
+            n, templates = vocab_size("bias", 400_000, help="Words outside the N most frequent count as missing."), ()
+        else:
+            n, templates = None, templates_editor("bias")
+    key = audit_seam.source_key(model, n, templates)
+    with st.spinner("Loading the model…"):
+        source = audit_seam.word_source(key)
+except UserError as err:
+    st.error(str(err))
+    st.stop()
+if model != GLOVE_KEY:
+    st.caption("Sentence model, SEAT style (May et al. 2019): each word is put in every template and each sentence "
+               "is one element of its WEAT set. Directions, projections and axes use each word's mean over its "
+               "templates.")
+
+weat_tab, direction_tab, debias_tab, axes_tab = st.tabs(["WEAT", "Bias direction", "Neutralise preview",
+                                                         "Semantic axes"])
+with weat_tab:
+    weat_panel(key, source.label)
+with direction_tab:
+    pairs = direction_panel(key, source.label)
+with debias_tab:
+    debias_panel(key, pairs, source.label, model)
+with axes_tab:
+    axes_panel(key, source.label)
+report_button(key="ee_report_bias")

@@ -1,0 +1,115 @@
+"""AppTest: the Analogies and Bias pages render with default state and compute what core computes."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 600
+
+
+def _page(path: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.switch_page(path).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _frames(at: AppTest) -> list:
+    return [df.value for df in at.dataframe]
+
+
+def _downloads(at: AppTest) -> list:
+    return at.get("download_button")
+
+
+def test_analogies_page_default_state():
+    at = _page("pages/analogies.py")
+    assert at.title[0].value == "Analogies"
+    assert not at.error
+    excluded, allowed = _frames(at)[:2]  # the answers differ with and without the inputs, so both are shown
+    assert excluded["3CosAdd word"].iloc[0] == "queen" and allowed["3CosAdd word"].iloc[0] == "king"
+    assert any("**queen**" in i.value and "**king**" in i.value for i in at.info)
+    assert len(at.get("plotly_chart")) == 1
+    assert _downloads(at), "the report button appears once there is a result"
+
+
+def test_analogies_page_names_an_unknown_word():
+    at = _page("pages/analogies.py")
+    at.text_input(key="ee_w_analogy_b").set_value("kingqqq").run()
+    assert not at.exception
+    assert any("'kingqqq' is not in the vocabulary" in e.value for e in at.error)
+
+
+def test_analogy_benchmark_in_the_ui_matches_core():
+    at = _page("pages/analogies.py")
+    at.button(key="ee_bench_run").click().run()
+    assert not at.exception and not at.error
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["3CosAdd accuracy"] == "49.7%" and metrics["Coverage"] == "76.1%"
+    table = _frames(at)[-1]
+    assert table["section"].iloc[-1] == "Total accuracy" and table["3CosAdd correct"].iloc[-1] == 7393
+
+
+def test_bias_page_runs_weat_and_shows_the_table():
+    from core.weat_audit import run_weats
+    from core.weat_sets import caliskan_tests
+    from core.word_sources import make_source
+
+    at = _page("pages/bias.py")
+    assert at.title[0].value == "Bias (WEAT)" and not at.error
+    at.button(key="ee_weat_run").click().run()
+    assert not at.exception and not at.error
+    table = _frames(at)[0]
+    assert list(table["test"]) == [f"weat{i}" for i in range(1, 11)]
+    expected = [r.stats.d for r in run_weats(caliskan_tests(), make_source("glove-6b-50d"))]
+    assert table["d"].tolist() == pytest.approx(expected, abs=1e-12)  # the UI shows what the CLI prints
+    assert table.loc[0, "missing"] == "gladiola"
+    assert len(at.get("plotly_chart")) >= 2  # effect sizes, plus the direction tab's figures
+    assert any(b.proto.label.startswith("Download the audit report") for b in _downloads(at))
+
+
+def test_bias_page_custom_typed_test():
+    at = _page("pages/bias.py")
+    at.multiselect(key="ee_w_weat_tests").set_value([]).run()
+    at.checkbox(key="ee_w_weat_typed_on").check().run()
+    at.text_area(key="ee_w_weat_A_words").set_value("he, him, his, man, zzqqy").run()
+    at.button(key="ee_weat_run").click().run()
+    assert not at.exception and not at.error
+    table = _frames(at)[0]
+    assert list(table["test"]) == ["custom"] and table.loc[0, "missing"] == "zzqqy"
+    assert table.loc[0, "p_method"] == "exact" and table.loc[0, "permutations"] == 924  # C(12, 6)
+
+
+def test_bias_page_neutralise_preview():
+    at = _page("pages/bias.py")
+    at.button(key="ee_debias_run").click().run()
+    assert not at.exception and not at.error
+    frames = [f for f in _frames(at) if "d after" in f.columns or "answer after" in f.columns]
+    weat, analogies = frames
+    assert list(weat["test"]) == ["weat6", "weat7", "weat8"]
+    assert (weat["d after"].abs() < weat["d before"].abs()).all()
+    assert analogies["analogy"].iloc[0] == "man : king :: woman : ?" and analogies["answer before"].iloc[0] == "queen"
+
+
+def test_bias_page_reports_bad_templates():
+    at = _page("pages/bias.py")
+    at.selectbox(key="ee_w_bias_model").select("minilm").run()
+    at.text_area(key="ee_w_bias_templates").set_value("No placeholder here.").run()
+    assert not at.exception
+    assert any("no [word] placeholder" in e.value for e in at.error)
+
+
+@pytest.mark.slow
+def test_bias_page_sentence_model_weat():
+    at = _page("pages/bias.py")
+    at.selectbox(key="ee_w_bias_model").select("minilm").run()
+    assert not at.exception and not at.error
+    assert "This is [word]." in at.text_area(key="ee_w_bias_templates").value
+    at.multiselect(key="ee_w_weat_tests").set_value(["weat6"]).run()
+    at.button(key="ee_weat_run").click().run()
+    assert not at.exception and not at.error
+    table = _frames(at)[0]
+    assert table.loc[0, "n_X"] == 24 and table.loc[0, "p_method"] == "sampled"  # 8 names x 3 templates
