@@ -12,6 +12,7 @@ start_umap_warmup()
 pages = {
     "Explore": [
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:", default=True),
+        st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/search.py", title="Search", icon=":material/search:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ],

@@ -30,3 +30,14 @@ def projection_form() -> ProjectionParams:
     return ProjectionParams(method=method or DEFAULTS.method, n_components=int(dims or 2),
                             n_neighbors=int(neighbors), min_dist=float(min_dist), perplexity=float(perplexity),
                             metric=metric, random_state=int(seed))
+
+
+def saved_params(**overrides) -> ProjectionParams:
+    """The Map page's projection settings as last applied (defaults before the first visit), with overrides."""
+    values = dict(method=saved("ee_w_method", DEFAULTS.method) or DEFAULTS.method,
+                  n_components=int(saved("ee_w_dims", DEFAULTS.n_components) or 2),
+                  n_neighbors=int(saved("ee_w_neighbors", DEFAULTS.n_neighbors)),
+                  min_dist=float(saved("ee_w_min_dist", DEFAULTS.min_dist)),
+                  perplexity=float(saved("ee_w_perplexity", DEFAULTS.perplexity)),
+                  metric=saved("ee_w_metric", DEFAULTS.metric), random_state=int(saved("ee_w_seed", DEFAULTS.random_state)))
+    return ProjectionParams(**(values | overrides))

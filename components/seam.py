@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Callable, Hashable, TypeVar
 
 import numpy as np
@@ -14,7 +14,8 @@ from core.datasets import BUILTINS, load_builtin
 from core.embed import attach_precomputed, coverage_note, embed_dataset
 from core.hashing import hash_array
 from core.models import Embedder, create_embedder, model_title
-from core.projection import Projector, ProjectionParams, is_cached, project, warm_up_umap
+from core.projection import FittedMap, Projector, ProjectionParams, fit_projection, graph_k, is_cached, project, \
+    save_projection, warm_up_umap
 from core.table import Dataset
 
 T = TypeVar("T")
@@ -56,7 +57,9 @@ class _Memo:
 
 @st.cache_resource(show_spinner=False)
 def _memos() -> dict[str, _Memo]:
-    return {"embedded": _Memo(8), "projection": _Memo(32)}
+    # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
+    return {"embedded": _Memo(8), "projection": _Memo(32), "graph": _Memo(4), "fitted": _Memo(4),
+            "derived": _Memo(24)}
 
 
 @st.cache_resource(show_spinner=False)
@@ -118,6 +121,30 @@ def embedded(choice: DataChoice) -> Embedded:
     return _memos()["embedded"].get_or_make(choice, lambda: _embed_with_progress(choice, dataset))
 
 
+def knn(emb: Embedded, params: ProjectionParams):
+    """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
+    from core.knn import EXACT_LIMIT, knn_graph
+
+    k = graph_k(params)
+
+    def compute():
+        note = " The first time in a server process also compiles NN-descent (about 40 s)." \
+            if len(emb.dataset) > EXACT_LIMIT else ""
+        with st.spinner(f"Finding the {k} nearest neighbours of each of {len(emb.dataset):,} points…{note}"):
+            return knn_graph(emb.dataset.vectors, k, metric=params.metric)
+
+    return _memos()["graph"].get_or_make(("knn", emb.vectors_hash, params.metric, k), compute)
+
+
+def _fit_map(emb: Embedded, params: ProjectionParams) -> FittedMap:
+    """Fit the map (reusing the shared graph), remember its projector, and keep its coordinates on disk."""
+    graph = knn(emb, params) if params.method == "umap" else None
+    fitted = fit_projection(emb.dataset.vectors, params, knn=graph)
+    save_projection(emb.dataset.vectors, params, fitted.coords)
+    _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params), lambda: fitted.projector)
+    return fitted
+
+
 def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
     """Map coordinates, from memory or disk when seen before, else computed behind a spinner."""
     key = (emb.vectors_hash, params)
@@ -128,7 +155,7 @@ def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
         note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
             if params.method == "umap" else ""
         with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
-            return project(emb.dataset.vectors, params)
+            return _fit_map(emb, params).coords
 
     return _memos()["projection"].get_or_make(key, compute)
 
@@ -152,12 +179,68 @@ def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | Non
 
     def fit() -> Projector:
         with st.spinner(f"Preparing {params.method.upper()} to place new points on the map…"):
-            return Projector(**asdict(params)).fit(emb.dataset.vectors)
+            return _fit_map(emb, params).projector
 
-    return _memos()["projection"].get_or_make(("fitted", emb.vectors_hash, params), fit)
+    return _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params), fit)
 
 
 def place_on_map(emb: Embedded, params: ProjectionParams, vectors: np.ndarray) -> np.ndarray | None:
     """Map coordinates for new vectors (queries), or None when the method cannot place them."""
     projector = fitted_projector(emb, params)
     return None if projector is None else projector.transform(np.asarray(vectors, dtype=np.float32))
+
+
+def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec):
+    """Clusters of the current map with keyword labels (core.cluster_map), computed once per settings."""
+    from core.cluster_map import cluster_map
+
+    def compute():
+        graph = knn(emb, params) if spec.space == "vectors" else None
+        with st.spinner(f"Clustering {len(emb.dataset):,} points ({spec.method})…"):
+            return cluster_map(emb.dataset.vectors, coords, emb.dataset.texts, spec, metric=params.metric, graph=graph)
+
+    return _memos()["derived"].get_or_make(("clusters", emb.vectors_hash, params, spec), compute)
+
+
+def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
+    """kNN preservation and trustworthiness of the current map, overall and per point."""
+    from core.faithfulness import faithfulness as measure
+
+    def compute():
+        graph = knn(emb, params)
+        with st.spinner("Measuring how faithful the map is…"):
+            return measure(emb.dataset.vectors, coords, graph)
+
+    return _memos()["derived"].get_or_make(("faith", emb.vectors_hash, params), compute)
+
+
+def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
+    """Every row's hover label (text, chosen columns, image), built once per dataset: colour changes reuse it."""
+    from core.map_figure import HOVER_CHARS, HOVER_CHARS_LARGE, LARGE_MAP, hover_texts
+
+    ds = emb.dataset
+    large = len(ds) > LARGE_MAP
+
+    def compute() -> list[str]:
+        if not large:
+            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS)
+        with st.spinner(f"Preparing hover labels for {len(ds):,} points…"):
+            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE)
+
+    return _memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
+
+
+def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], np.ndarray] | None:
+    """A function embedding phrases the way the data was embedded, or None for the data's own vectors."""
+    from core.models import MODELS
+
+    if choice.model == PRECOMPUTED:
+        return None
+    spec = MODELS.get(choice.model)
+    if spec is not None and spec.needs_corpus:
+        texts = raw_dataset(choice).texts
+        model = _memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash),
+                                                 lambda: create_embedder(choice.model, corpus=texts))
+    else:
+        model = embedder(choice.model)
+    return lambda phrases: model.encode(list(phrases))

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterator
 
+from core.bench_map import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.errors import UserError
 from core.paths import PROJECT_ROOT
 from core.store_bench import bench_chroma
@@ -151,6 +152,10 @@ SECTIONS: dict[str, Section] = {
     "encode": bench_encode,
     "reopen": bench_reopen,
     "chroma": bench_chroma,
+    "umap": bench_umap,
+    "tsne": bench_tsne,
+    "map100k": bench_map100k,
+    "rerun": bench_rerun,
 }
 
 
@@ -174,6 +179,10 @@ COMPARISONS: list[Comparison] = [
                "cold/warm", "reopen_speedup"),
     Comparison("top-10 query ms p50", "chroma", "chroma_query_p50_ms", "exact", "exact_query_p50_ms",
                "exact/chroma", "chroma_speedup"),
+    Comparison("UMAP s, 20k x 384", "ours", "umap_ours_s", "plain", "umap_baseline_s", "plain/ours", "umap_speedup"),
+    Comparison("t-SNE s, 5k x 384", "openTSNE", "tsne_ours_s", "sklearn", "tsne_sklearn_s", "sklearn/ours",
+               "tsne_speedup"),
+    Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 
 

@@ -13,6 +13,7 @@ from core.errors import UserError
 from core.models import DEFAULT_MODEL, MODELS
 from core.projection import METHODS, METRICS, ProjectionParams, project
 from core.cli_audit import add_audit_commands
+from core.cli_map import add_map_command
 from core.store_cli import add_store_commands
 from core.table import Dataset
 
@@ -130,6 +131,7 @@ def build_parser() -> argparse.ArgumentParser:
     bench.add_argument("--only", nargs="*", help="run only these sections")
     bench.set_defaults(func=cmd_bench)
     add_store_commands(sub)
+    add_map_command(sub)
     add_audit_commands(sub)
     return parser
 

@@ -99,6 +99,9 @@ class Projector(TransformerMixin, BaseEstimator):
         check_is_fitted(self, "reducer_")
         if not hasattr(self.reducer_, "transform"):
             raise DataError("t-SNE cannot place new points on an existing map; use UMAP or PCA.")
+        if self.method == "umap":
+            from core.umap_fast import install
+            install()
         return np.asarray(self.reducer_.transform(np.asarray(X, dtype=np.float32)), dtype=np.float32)
 
 
@@ -164,7 +167,7 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     if len(rows) == len(X):
         if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
             knn = knn_graph(X, graph_k(params), metric=params.metric)
-        projector.fit(X, knn=knn)
+        projector.fit(X, knn=knn) if knn is not None else projector.fit(X)
         return FittedMap(projector.embedding_, projector, rows)
     # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
     sample = np.ascontiguousarray(X[rows])
@@ -193,6 +196,11 @@ def _save(path: Path, coords: np.ndarray) -> None:
     tmp = path.with_suffix(".tmp.npy")
     np.save(tmp, coords, allow_pickle=False)
     tmp.replace(path)  # atomic: a killed process never leaves half a file
+
+
+def save_projection(vectors: np.ndarray, params: ProjectionParams, coords: np.ndarray, *, max_fit: int = MAX_FIT) -> None:
+    """Keep coordinates computed elsewhere (e.g. by `fit_projection`) where `project` will find them."""
+    _save(projection_cache_path(vectors, params, max_fit=max_fit), coords)
 
 
 def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True,

@@ -1,14 +1,18 @@
-"""Map: the current dataset projected to 2D or 3D."""
+"""Map: the current dataset projected to 2D or 3D, with clusters, faithfulness and exports."""
 import streamlit as st
 
 from components import seam
+from components.cluster_panel import cluster_form, cluster_table
 from components.controls import METHOD_LABELS, projection_form
-from components.map_panel import map_panel
-from components.state import active_choice
+from components.faith_panel import faith_panel
+from components.map_panel import NONE, map_panel
+from components.url_state import apply_link, show_notice, sync_link
 from core.errors import UserError
+from core.projection import MAX_FIT
 
-choice = active_choice()
+choice = apply_link()
 st.title("Map")
+show_notice()
 try:
     emb = seam.embedded(choice)
 except UserError as err:
@@ -24,16 +28,25 @@ if len(emb.dataset.excluded):
     st.warning(f"{emb.dataset.excluded.summary()} See the Data page for which rows.")
 with st.expander("Projection settings", expanded=False):
     params = projection_form()
+with st.expander("Cluster settings", expanded=False):
+    spec = cluster_form()
 try:
     coords = seam.projection(emb, params)
+    faith = seam.faithfulness(emb, coords, params)
+    clusters = seam.clusters(emb, coords, params, spec) if spec is not None else None
 except UserError as err:
     st.error(str(err))
     st.stop()
 
+if params.method == "umap" and len(coords) > MAX_FIT:
+    st.caption(f"UMAP was fitted on a random sample of {MAX_FIT:,} points; the other {len(coords) - MAX_FIT:,} "
+               "were placed on that map with UMAP's transform.")
+color = st.session_state.get("ee_w_color")
+sync_link(choice, params, spec, None if color in (None, NONE) else color)
 title = f"{METHOD_LABELS[params.method]} of {seam.dataset_title(choice)}"
-map_panel(emb, coords, title)
+map_panel(emb, coords, title, params, clusters=clusters, faith=faith)
+if clusters is not None:
+    with st.expander(f"Clusters: {clusters.n_clusters} found", expanded=False):
+        cluster_table(clusters)
 with st.expander("How far can this map be trusted?"):
-    score = seam.trustworthiness(emb, coords, params)
-    st.metric("Trustworthiness (k = 10)", f"{score:.3f}")
-    st.caption("1.0 means every point's 10 nearest neighbours on the map are also close in the original space; "
-               "below about 0.8, clusters that look close may not be. Computed on up to 2,000 sampled points.")
+    faith_panel(faith)

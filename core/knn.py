@@ -1,0 +1,170 @@
+"""One k-nearest-neighbour graph per (vectors, metric, k), computed once and reused.
+
+UMAP (as `precomputed_knn`), clustering, faithfulness, model comparison and the neighbour
+panels all read the same graph. Exact brute force up to `EXACT_LIMIT` rows, pynndescent above;
+kept on disk by content hash so a restart does not recompute it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.errors import DataError
+from core.hashing import hash_array
+from core.paths import data_dir
+
+EXACT_LIMIT = 10_000  # rows; brute force below (about 1 s at 10k x 384), NN-descent above
+QUERY_EXACT_LIMIT = 512  # queries answered by brute force even against a large index
+WORKING_MEMORY_MB = 256
+GRAPH_VERSION = "v1"
+
+
+def _pairwise(Q: np.ndarray, X: np.ndarray, metric: str):
+    """Distance chunks (start row, block) between queries and data, within bounded memory."""
+    from sklearn.metrics import pairwise_distances_chunked
+
+    start = 0
+    for block in pairwise_distances_chunked(Q, X, metric=metric, working_memory=WORKING_MEMORY_MB):
+        yield start, np.asarray(block, dtype=np.float32)
+        start += len(block)
+
+
+def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Column indices and values of the k smallest entries of each row, in increasing order."""
+    part = np.argpartition(block, k - 1, axis=1)[:, :k]
+    vals = np.take_along_axis(block, part, axis=1)
+    order = np.argsort(vals, axis=1, kind="stable")
+    return np.take_along_axis(part, order, axis=1).astype(np.int32), np.take_along_axis(vals, order, axis=1)
+
+
+def exact_knn(Q: np.ndarray, X: np.ndarray, k: int, *, metric: str = "cosine",
+              self_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Exact k nearest rows of X for each row of Q, by brute force in chunks.
+
+    With `self_rows` (Q is X), each row is its own first neighbour at distance 0.
+    """
+    k = min(k, len(X))
+    indices = np.empty((len(Q), k), dtype=np.int32)
+    dists = np.empty((len(Q), k), dtype=np.float32)
+    for start, block in _pairwise(Q, X, metric):
+        if self_rows:
+            rows = np.arange(len(block))
+            block[rows, start + rows] = -1.0  # forces self first, even among duplicates
+        indices[start:start + len(block)], dists[start:start + len(block)] = _top_k(block, k)
+    np.maximum(dists, 0.0, out=dists)
+    return indices, dists
+
+
+class NeighbourIndex:
+    """Nearest rows of fixed data for new queries: brute force, or NN-descent for big data.
+
+    Duck-types pynndescent's `query`, so UMAP can use it to `transform` new points.
+    """
+
+    _angular_trees = False  # read by umap's transform
+
+    def __init__(self, X: np.ndarray, metric: str, *, nndescent=None, random_state: int = 0) -> None:
+        self.X, self.metric, self.nndescent, self.random_state = X, metric, nndescent, random_state
+
+    def query(self, Q: np.ndarray, k: int, epsilon: float = 0.1) -> tuple[np.ndarray, np.ndarray]:
+        Q = np.asarray(Q, dtype=np.float32)
+        if len(self.X) <= EXACT_LIMIT or len(Q) <= QUERY_EXACT_LIMIT:
+            return exact_knn(Q, self.X, k, metric=self.metric)
+        if self.nndescent is None:
+            self.nndescent = _nndescent(self.X, k, self.metric, self.random_state)
+        indices, dists = self.nndescent.query(Q, k=k, epsilon=epsilon)
+        return indices.astype(np.int32), np.maximum(dists, 0).astype(np.float32)
+
+
+@dataclass
+class KnnGraph:
+    """Each row's k nearest rows, itself first (umap's convention), with distances."""
+
+    indices: np.ndarray  # N x (k + 1) int32, column 0 is the row itself
+    distances: np.ndarray  # N x (k + 1) float32, ascending
+    metric: str
+    exact: bool
+    index: NeighbourIndex | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def k(self) -> int:
+        """Neighbours per row, not counting the row itself."""
+        return self.indices.shape[1] - 1
+
+    def neighbours(self, k: int | None = None) -> np.ndarray:
+        """N x k indices of each row's nearest other rows."""
+        k = self.k if k is None else k
+        if k > self.k:
+            raise DataError(f"The neighbour graph holds {self.k} neighbours per point; {k} were asked for.")
+        return self.indices[:, 1:k + 1]
+
+    def umap_knn(self, n_neighbors: int) -> tuple[np.ndarray, np.ndarray, NeighbourIndex | None]:
+        """The `precomputed_knn` tuple for umap.UMAP: self plus n_neighbors - 1 others (copies: umap edits them)."""
+        return (np.ascontiguousarray(self.indices[:, :n_neighbors]), np.ascontiguousarray(self.distances[:, :n_neighbors]),
+                self.index)
+
+
+def _nndescent(X: np.ndarray, k: int, metric: str, random_state: int):
+    from pynndescent import NNDescent
+
+    return NNDescent(X, n_neighbors=k, metric=metric, random_state=random_state, n_jobs=1, low_memory=True,
+                     verbose=False)
+
+
+def _self_first(indices: np.ndarray, dists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Rows whose first neighbour is not themselves (exact duplicates) get themselves put first."""
+    rows = np.arange(len(indices))
+    bad = np.flatnonzero(indices[:, 0] != rows)
+    for r in bad:
+        others = [(i, d) for i, d in zip(indices[r], dists[r]) if i != r][: indices.shape[1] - 1]
+        indices[r] = [r] + [i for i, _ in others]
+        dists[r] = [0.0] + [d for _, d in others]
+    dists[:, 0] = 0.0
+    return indices, dists
+
+
+def build_knn_graph(X: np.ndarray, k: int, *, metric: str = "cosine", random_state: int = 0) -> KnnGraph:
+    """The k-nearest-neighbour graph of X (exact up to EXACT_LIMIT rows, NN-descent above)."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    if X.ndim != 2 or len(X) < 2:
+        raise DataError(f"A neighbour graph needs at least 2 vectors; this data has {len(X)}.")
+    k = max(1, min(k, len(X) - 1))
+    if len(X) <= EXACT_LIMIT:
+        indices, dists = exact_knn(X, X, k + 1, metric=metric, self_rows=True)
+        return KnnGraph(indices, dists, metric, True, NeighbourIndex(X, metric))
+    nnd = _nndescent(X, k + 1, metric, random_state)
+    indices, dists = (np.asarray(a) for a in nnd.neighbor_graph)
+    indices, dists = _self_first(indices.astype(np.int32), np.maximum(dists, 0).astype(np.float32))
+    return KnnGraph(indices, dists, metric, False, NeighbourIndex(X, metric, nndescent=nnd, random_state=random_state))
+
+
+def knn_cache_path(X: np.ndarray, k: int, metric: str) -> Path:
+    folder = data_dir() / "knn"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder / f"{hash_array(X)}-{metric}-{k}-{GRAPH_VERSION}.npz"
+
+
+def knn_graph(X: np.ndarray, k: int, *, metric: str = "cosine", use_cache: bool = True) -> KnnGraph:
+    """`build_knn_graph`, kept on disk by content hash so a restart does not recompute it."""
+    X = np.ascontiguousarray(X, dtype=np.float32)
+    k = max(1, min(k, len(X) - 1))
+    path = knn_cache_path(X, k, metric) if use_cache else None
+    if path is not None and path.exists():
+        with np.load(path, allow_pickle=False) as saved:
+            return KnnGraph(saved["indices"], saved["distances"], metric, bool(saved["exact"]),
+                            NeighbourIndex(X, metric))
+    graph = build_knn_graph(X, k, metric=metric)
+    if path is not None:
+        tmp = path.with_suffix(".tmp.npz")
+        np.savez(tmp, indices=graph.indices, distances=graph.distances, exact=graph.exact)
+        tmp.replace(path)
+    return graph
+
+
+def warm_up_nndescent(metric: str = "cosine") -> None:
+    """Compile pynndescent's kernels (build and query) once per process, on tiny random data."""
+    X = np.random.default_rng(0).normal(size=(300, 8)).astype(np.float32)
+    nnd = _nndescent(X, 5, metric, 0)
+    nnd.query(X[:5], k=5)

@@ -1,0 +1,37 @@
+"""Search: the current dataset in a persistent Chroma store, searched by text, point or vector."""
+import streamlit as st
+
+from components import seam, store_seam
+from components.controls import METHOD_LABELS, projection_form
+from components.search_panel import index_panel, metric_picker, query_panel, store_manager
+from components.state import active_choice
+from core.errors import UserError
+
+choice = active_choice()
+st.title("Search")
+try:
+    emb = seam.embedded(choice)
+    store = store_seam.vector_store()
+except UserError as err:
+    st.error(str(err))
+    st.page_link("pages/data.py", label="Choose other data or another model", icon=":material/database:")
+    st.stop()
+
+st.caption(f"{seam.dataset_title(choice)} · {emb.model_label} · {len(emb.dataset):,} points · {store.location}")
+metric = metric_picker()
+target = store_seam.index_target(choice, emb, metric)
+info = index_panel(store, target, emb)
+
+if info is not None and info.count:
+    with st.expander("Map settings", expanded=False):
+        params = projection_form()
+    try:
+        coords = seam.projection(emb, params)
+    except UserError as err:
+        st.error(str(err))
+        st.stop()
+    query_panel(store, info, choice, emb, coords, params, f"{METHOD_LABELS[params.method]} of "
+                f"{seam.dataset_title(choice)}")
+
+with st.expander("Store: collections, size on disk, delete"):
+    store_manager(store)

@@ -1,0 +1,101 @@
+"""AppTest: a link opens a view; the Map page with clusters, faithfulness and colours; the Compare page."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[2]
+DIGITS_PCA = {"data": "digits", "model": "precomputed", "method": "pca", "clusters": "kmeans", "space": "vectors",
+              "k": "10", "color": "digit", "stop": "digit"}
+
+
+def _app(query: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params.update(query or {})
+    return at.run()
+
+
+def _expander(at: AppTest, prefix: str):
+    return next(e for e in at.expander if e.label.startswith(prefix))
+
+
+def test_a_link_reopens_its_view_and_the_url_follows_changes():
+    at = _app(DIGITS_PCA)
+    assert not at.exception
+    assert "Handwritten digits" in at.caption[0].value and "1,797 points" in at.caption[0].value
+    assert at.segmented_control(key="ee_w_method").value == "pca"
+    assert at.selectbox(key="ee_w_color").value == "digit"
+    assert at.selectbox(key="ee_w_cluster_method").value == "kmeans"
+    assert at.number_input(key="ee_w_cluster_k").value == 10
+    assert at.text_input(key="ee_w_cluster_stop").value == "digit"
+    assert _expander(at, "Clusters: 10 found")
+    for key, value in DIGITS_PCA.items():  # written back unchanged
+        assert at.query_params[key] == value
+    at.selectbox(key="ee_w_color").set_value("cluster").run()
+    assert at.query_params["color"] == "cluster" and not at.exception
+
+
+def test_a_bad_link_keeps_what_it_can_and_says_what_it_ignored():
+    at = _app({"data": "digits", "model": "precomputed", "method": "mds", "dims": "9", "seed": "7"})
+    assert not at.exception
+    assert any("method, dims" in w.value for w in at.warning)
+    assert at.segmented_control(key="ee_w_method").value == "umap"  # the default, instead of "mds"
+    assert at.number_input(key="ee_w_seed").value == 7 and "Handwritten digits" in at.caption[0].value
+
+
+def test_a_link_to_an_upload_from_another_session_falls_back_with_a_note():
+    at = _app({"data": "upload:0123456789abcdef", "model": "minilm", "method": "pca"})
+    assert not at.exception
+    assert any("lives only in the session that uploaded it" in w.value for w in at.warning)
+
+
+def test_map_with_clusters_faithfulness_colours_and_filters():
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca"})
+    assert not at.exception
+    assert at.selectbox(key="ee_w_cluster_method").value == "hdbscan"  # clusters are on by default
+    assert at.selectbox(key="ee_w_color").value == "cluster"
+    assert _expander(at, "Clusters:") and any("keywords" in d.value.columns for d in at.dataframe)
+    labels = [m.label for m in at.metric]
+    assert any(label.startswith("kNN preservation") for label in labels)
+    assert any(label.startswith("Trustworthiness") for label in labels)
+    for colour in ("faithfulness: kNN kept", "faithfulness: trustworthiness", "digit"):
+        at.selectbox(key="ee_w_color").set_value(colour).run()
+        assert not at.exception
+    at.selectbox(key="ee_w_filter_column").set_value("cluster").run()
+    first = at.multiselect(key="ee_w_filter_values_cluster").options[0]
+    at.multiselect(key="ee_w_filter_values_cluster").select(first).run()
+    assert not at.exception and any("points shown" in c.value for c in at.caption)
+
+
+def test_cluster_form_switches_method_and_space():
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca"})
+    at.selectbox(key="ee_w_cluster_method").set_value("agglomerative")
+    at.radio(key="ee_w_cluster_space").set_value("vectors")
+    at.number_input(key="ee_w_cluster_k").set_value(0)
+    at.form_submit_button[1].click().run()  # the cluster form's Apply (the projection form comes first)
+    assert not at.exception
+    assert any("Suggested k by silhouette" in c.value for c in at.caption)
+    assert any("dimensional vectors" in c.value for c in at.caption)
+    at.selectbox(key="ee_w_cluster_method").set_value("none")
+    at.form_submit_button[1].click().run()
+    assert not at.exception and not any(e.label.startswith("Clusters:") for e in at.expander)
+    assert "cluster" not in at.selectbox(key="ee_w_color").options
+
+
+@pytest.mark.slow
+def test_compare_page_projections_models_and_custom_axes():
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca"})
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception and at.title[0].value == "Compare"
+    assert len(at.get("plotly_chart")) == 2
+    assert any("Mean neighbour overlap" in c.value for c in at.caption)
+    at.segmented_control(key="ee_w_compare_mode").set_value("models").run()
+    at.selectbox(key="ee_w_cmp_model").set_value("tfidf-lsa").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 2
+    assert any("in the two models' original spaces" in c.value for c in at.caption)
+    at.segmented_control(key="ee_w_compare_mode").set_value("axes").run()
+    assert not at.exception and len(at.get("plotly_chart")) == 1
+    assert any("rows matching /digit 0 /" in c.value for c in at.caption)
+    at.text_input(key="ee_w_axes_0").set_value("/[/")
+    at.form_submit_button[0].click().run()
+    assert at.error and "not a valid regular expression" in at.error[0].value

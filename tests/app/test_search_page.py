@@ -1,0 +1,145 @@
+"""AppTest: the Search page indexes the current data into Chroma, answers queries, and manages the store."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.state import ACTIVE, SAVED, DataChoice
+
+ROOT = Path(__file__).resolve().parents[2]
+TIMEOUT = 600
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    """A fresh data folder (so a fresh Chroma store) for each test."""
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    monkeypatch.delenv("CHROMA_PORT", raising=False)
+    return tmp_path
+
+
+def search_page(choice: DataChoice | None = None) -> AppTest:
+    """The Search page with PCA maps (fast, and PCA can place a query on the map)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.session_state[SAVED] = {"ee_w_method": "pca"}
+    if choice is not None:
+        at.session_state[ACTIVE] = choice
+    return at.switch_page("pages/search.py").run()
+
+
+def chart_traces(at: AppTest) -> dict[str, dict]:
+    charts = at.get("plotly_chart")
+    assert len(charts) == 1
+    return {trace.get("name"): trace for trace in json.loads(charts[0].proto.spec)["data"]}
+
+
+def results(at: AppTest):
+    tables = [d.value for d in at.dataframe if {"rank", "similarity", "text"} <= set(d.value.columns)]
+    assert len(tables) == 1, f"expected one results table, found {len(tables)}"
+    return tables[0]
+
+
+def exact_digit_neighbours(row: int, k: int) -> list[tuple[int, int]]:
+    """(row, digit) of the k nearest digits images by cosine, by brute force outside the app."""
+    from sklearn.datasets import load_digits
+
+    digits = load_digits()
+    x = digits.data / np.linalg.norm(digits.data, axis=1, keepdims=True)
+    order = np.argsort(-(x @ x[row]), kind="stable")[:k]
+    return [(int(i), int(digits.target[i])) for i in order]
+
+
+def store_table(at: AppTest):
+    tables = [d.value for d in at.dataframe if {"name", "count", "metric", "status"} <= set(d.value.columns)]
+    assert len(tables) == 1, f"expected one store table, found {len(tables)}"
+    return tables[0]
+
+
+def index_current_data(at: AppTest) -> None:
+    at.button(key="ee_search_index").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Indexed: ") for s in at.success)
+
+
+def test_digits_index_then_search_from_a_point(data_dir):
+    at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    assert not at.exception
+    assert at.title[0].value == "Search"
+    assert "not in the store yet" in at.info[0].value
+    index_current_data(at)
+    assert "complete (1,797 vectors)" in " ".join(c.value for c in at.caption)
+    # a text query is impossible for the data's own vectors, so the page says so
+    assert any("came with the data" in i.value for i in at.info)
+    at.segmented_control(key="ee_w_search_mode").set_value("point").run()
+    at.selectbox(key="ee_w_search_row").set_value(5).run()
+    assert not at.exception
+    table = results(at)
+    assert len(table) == 10 and table["rank"].tolist() == list(range(1, 11))
+    assert table["text"].iloc[0] == "digit 5 (#5)" and table["distance"].iloc[0] == pytest.approx(0, abs=1e-4)
+    assert table["text"].tolist() == [f"digit {d} (#{i})" for i, d in exact_digit_neighbours(5, 10)]
+    assert at.metric[0].label == "Recall@10 vs exact" and at.metric[0].value == "1.00"
+    traces = chart_traces(at)
+    assert {"other points", "top 10 hits", "query"} <= set(traces)
+    assert traces["top 10 hits"]["text"] == [str(i) for i in range(1, 11)]
+
+
+def test_filters_reach_chroma(data_dir):
+    at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    index_current_data(at)
+    at.segmented_control(key="ee_w_search_mode").set_value("point").run()
+    at.selectbox(key="ee_w_search_filter_col").set_value("digit").run()
+    at.multiselect(key="ee_w_search_values_digit").set_value(["3"]).run()
+    at.number_input(key="ee_w_search_k").set_value(25).run()
+    assert not at.exception
+    table = results(at)
+    assert len(table) == 25 and (table["digit"] == "3").all()
+    assert at.metric[0].label == "Recall@25 vs exact"
+    at.text_input(key="ee_w_search_contains").input("(#1").run()  # labels read "digit 3 (#1234)"
+    table = results(at)
+    assert len(table) == 25 and table["text"].str.startswith("digit 3 (#1").all()
+    at.text_input(key="ee_w_search_contains").input("no such label").run()
+    assert any("No stored row passes these filters" in w.value for w in at.warning)
+
+
+def test_store_management_lists_and_deletes_with_confirmation(data_dir):
+    at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    index_current_data(at)
+    table = store_table(at)
+    assert table["count"].tolist() == [1797] and table["metric"].tolist() == ["cosine"]
+    assert "MB on disk" in " ".join(c.value for c in at.caption)
+    assert at.button(key="ee_store_delete").disabled  # nothing is deleted without the confirmation
+    at.checkbox(key="ee_store_delete_confirm").check().run()
+    at.button(key="ee_store_delete").click().run()
+    assert not at.exception
+    assert any(s.value.startswith("Deleted ") for s in at.success)
+    assert "not in the store yet" in at.info[0].value
+
+
+def test_each_metric_has_its_own_collection(data_dir):
+    at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    index_current_data(at)
+    at.segmented_control(key="ee_w_search_metric").set_value("l2").run()
+    assert "not in the store yet" in at.info[0].value
+    index_current_data(at)
+    assert sorted(store_table(at)["metric"]) == ["cosine", "l2"]
+
+
+@pytest.mark.slow
+def test_lee_corpus_text_search_finds_the_bushfires(data_dir):
+    at = search_page()  # the default: Lee sentences with all-MiniLM-L6-v2
+    assert not at.exception
+    index_current_data(at)
+    at.text_input(key="ee_w_search_text").input("bushfires near Sydney").run()
+    assert not at.exception
+    table = results(at)
+    top = table["text"].iloc[0].lower()
+    assert "fire" in top and "sydney" in top
+    assert table["text"].head(5).str.lower().str.contains("fire").sum() >= 4
+    assert float(at.metric[0].value) >= 0.9
+    traces = chart_traces(at)
+    assert {"top 10 hits", "query"} <= set(traces)  # PCA placed the query on the map

@@ -1,0 +1,148 @@
+"""Clusterers behind the scikit-learn contract, on blobs with known answers."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.metrics import adjusted_rand_score
+from sklearn.utils.estimator_checks import parametrize_with_checks
+
+from core.cluster_map import ClusterSpec, auto_min_cluster_size, cluster_centres, cluster_map, clustering_space
+from core.clustering import NOISE, Clusterer, ClusteringError, cluster_scores, relabel_by_size, suggest_k
+from core.errors import DataError, UserError
+from core.knn import build_knn_graph
+
+
+def blobs(n_per: int = 60, dim: int = 5, seed: int = 0, sizes=(1.0, 1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
+    """Three well separated Gaussian blobs (sizes scale the number of points per blob)."""
+    rng = np.random.default_rng(seed)
+    centres = np.eye(3, dim) * 12
+    counts = [int(n_per * s) for s in sizes]
+    labels = np.repeat(np.arange(3), counts)
+    return (centres[labels] + rng.normal(size=(len(labels), dim))).astype(np.float32), labels
+
+
+@parametrize_with_checks([Clusterer("kmeans", n_clusters=3), Clusterer("kmeans"),
+                          Clusterer("hdbscan", min_cluster_size=5), Clusterer("agglomerative", n_clusters=3)])
+def test_sklearn_estimator_checks(estimator, check):
+    check(estimator)
+
+
+def test_params_clone_and_fitted_state():
+    c = Clusterer("agglomerative", n_clusters=4, linkage="average", max_fit=500, random_state=7)
+    assert c.get_params()["linkage"] == "average" and c.get_params()["max_fit"] == 500
+    twin = clone(c)
+    assert twin.get_params() == c.get_params() and not hasattr(twin, "labels_")
+    X, _ = blobs()
+    assert c.fit(X) is c and c.labels_.shape == (180,) and c.n_features_in_ == 5
+    assert not hasattr(clone(c), "labels_")
+    np.testing.assert_array_equal(Clusterer("kmeans", n_clusters=3).fit_predict(X),
+                                  Clusterer("kmeans", n_clusters=3).fit(X).labels_)
+
+
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative", "hdbscan"])
+def test_each_method_finds_the_blobs(method):
+    X, truth = blobs()
+    labels = Clusterer(method, n_clusters=3 if method != "hdbscan" else None, min_cluster_size=10).fit(X).labels_
+    assert adjusted_rand_score(truth, labels) == pytest.approx(1.0)
+
+
+def test_suggested_k_is_the_number_of_blobs():
+    X, truth = blobs()
+    best, scores = suggest_k(X, k_min=2, k_max=8)
+    assert best == 3 and set(scores) == set(range(2, 9)) and scores[3] == max(scores.values())
+    fitted = Clusterer("kmeans").fit(X)
+    assert fitted.n_clusters_ == 3 and fitted.silhouette_by_k_ == suggest_k(X)[1]
+    assert adjusted_rand_score(truth, Clusterer("agglomerative").fit(X).labels_) == pytest.approx(1.0)
+
+
+def test_hdbscan_marks_scattered_points_as_noise():
+    X, truth = blobs(dim=2)
+    background = np.random.default_rng(1).uniform(-30, 40, size=(20, 2)).astype(np.float32)
+    labels = Clusterer("hdbscan", min_cluster_size=15).fit(np.vstack([X, background])).labels_
+    assert (labels[-20:] == NOISE).mean() > 0.7
+    assert adjusted_rand_score(truth, labels[:180]) > 0.95
+
+
+@pytest.mark.parametrize("method", ["kmeans", "agglomerative", "hdbscan"])
+def test_large_data_is_fitted_on_a_sample_and_the_rest_placed(method):
+    X, truth = blobs(n_per=200, dim=2)  # 600 points, 150 fitted
+    model = Clusterer(method, n_clusters=3 if method != "hdbscan" else None, min_cluster_size=10, max_fit=150).fit(X)
+    assert len(model.fit_rows_) == 150 and model.labels_.shape == (600,)
+    assert adjusted_rand_score(truth, model.labels_) > 0.95
+    np.testing.assert_array_equal(model.labels_, clone(model).fit(X).labels_)  # seeded sample: same labels
+
+
+def test_rest_follow_the_nearest_centre_in_many_dimensions():
+    X, truth = blobs(n_per=200, dim=40)  # more than 10 dimensions: nearest centre, not nearest point
+    labels = Clusterer("agglomerative", n_clusters=3, max_fit=150).fit(X).labels_
+    assert adjusted_rand_score(truth, labels) == pytest.approx(1.0)
+
+
+def test_labels_are_numbered_by_size_with_noise_kept():
+    np.testing.assert_array_equal(relabel_by_size(np.array([5, 5, 2, -1, 2, 2, 9])), [1, 1, 0, -1, 0, 0, 2])
+    X, _ = blobs(sizes=(0.5, 1.0, 1.5))
+    sizes = np.bincount(Clusterer("kmeans", n_clusters=3).fit(X).labels_)
+    assert list(sizes) == sorted(sizes, reverse=True)
+
+
+def test_scores_on_blobs_and_degenerate_cases():
+    X, truth = blobs()
+    scores = cluster_scores(X, truth)
+    assert scores["silhouette"] > 0.7 and scores["davies_bouldin"] < 0.5 and scores["n_scored"] == 180
+    assert cluster_scores(X, np.zeros(180, int))["silhouette"] is None
+    noisy = truth.copy()
+    noisy[:10] = NOISE
+    assert cluster_scores(X, noisy)["n_scored"] == 170
+    assert cluster_scores(X, truth, sample=50)["n_scored"] == 50
+
+
+@pytest.mark.parametrize("kwargs,message", [
+    ({"method": "dbscan"}, "Unknown clustering method"), ({"linkage": "median"}, "Unknown linkage"),
+    ({"n_clusters": 500}, "between 1 and 180"), ({"min_cluster_size": 1}, "at least 2 points"),
+])
+def test_bad_settings_are_user_errors(kwargs, message):
+    X, _ = blobs()
+    with pytest.raises(ClusteringError, match=message) as info:
+        Clusterer(**kwargs).fit(X)
+    assert isinstance(info.value, UserError) and isinstance(info.value, ValueError)
+
+
+def test_nan_input_is_refused_with_a_sentence():
+    X, _ = blobs()
+    X[3, 1] = np.nan
+    with pytest.raises(DataError, match="cannot be clustered"):
+        Clusterer("kmeans", n_clusters=3).fit(X)
+
+
+def test_cluster_map_spaces_and_defaults():
+    X, truth = blobs(dim=20)
+    coords = X[:, :3] @ np.array([[1.0, 0], [0, 1], [-1, -1]])  # a 2-D "map" that still separates the blobs
+    texts = [f"item {i}" for i in range(len(X))]
+    on_map = cluster_map(X, coords, texts, ClusterSpec("hdbscan", "map", min_cluster_size=10))
+    assert "2D map" in on_map.note and adjusted_rand_score(truth, on_map.labels) > 0.95
+    space, note = clustering_space(X, coords, ClusterSpec("hdbscan", "vectors"))
+    assert space.shape == (180, 10) and "principal components" in note  # never density on raw high-D vectors
+    space, _ = clustering_space(X, coords, ClusterSpec("kmeans", "vectors"), metric="cosine")
+    np.testing.assert_allclose(np.linalg.norm(space, axis=1), 1.0, rtol=1e-5)
+    with pytest.raises(DataError, match="Unknown clustering space"):
+        clustering_space(X, coords, ClusterSpec(space="galaxy"))
+    assert auto_min_cluster_size(2756) == 27 and auto_min_cluster_size(100) == 5
+
+
+def test_agglomerative_on_vectors_reuses_the_shared_graph(monkeypatch):
+    from core import clustering
+
+    X, truth = blobs(dim=8)
+    graph = build_knn_graph(X, 16, metric="euclidean")
+    monkeypatch.setattr(clustering, "knn_connectivity", lambda *a, **k: (_ for _ in ()).throw(AssertionError("rebuilt")))
+    result = cluster_map(X, X[:, :2], [str(i) for i in range(180)], ClusterSpec("agglomerative", "vectors", n_clusters=3),
+                         metric="euclidean", graph=graph)
+    assert adjusted_rand_score(truth, result.labels) == pytest.approx(1.0)
+
+
+def test_centres_are_medians_and_skip_noise():
+    coords = np.array([[0.0, 0], [2, 0], [10, 10], [5, 5]])
+    centres = cluster_centres(coords, np.array([0, 0, 1, NOISE]))
+    assert set(centres) == {0, 1}
+    np.testing.assert_allclose(centres[0], [1, 0])

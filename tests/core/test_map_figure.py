@@ -1,0 +1,103 @@
+"""The pure map builder, read back through fig.to_dict()."""
+from __future__ import annotations
+
+import base64
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from core.labels import NOISE_LABEL
+from core.map_figure import GREY, OTHER, PALETTE, build_scatter, hover_label, render_rows, wrap
+
+
+@pytest.fixture
+def data():
+    rng = np.random.default_rng(0)
+    n = 500
+    frame = pd.DataFrame({"text": [f"point {i}" for i in range(n)], "cluster": rng.choice(["0: a", "1: b", NOISE_LABEL], n),
+                          "score": rng.random(n), "many": [f"v{i % 30}" for i in range(n)]})
+    return rng.normal(size=(n, 2)).astype(np.float32), frame
+
+
+def values(array) -> list:
+    """An array from fig.to_dict(): plain list, or plotly's base64 typed array {"bdata", "dtype"}."""
+    if isinstance(array, dict) and "bdata" in array:
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=np.dtype(array["dtype"])).tolist()
+    return list(array)
+
+
+def points(fig) -> list[int]:
+    return sorted(int(r) for t in fig.to_dict()["data"] for r in values(t.get("customdata", [])))
+
+
+def test_render_rows_caps_keeps_and_is_stable():
+    visible = np.arange(1000) % 2 == 0
+    rows = render_rows(1000, visible=visible, max_points=100, keep=[1, 2, 4])
+    assert len(rows) in (100, 101) and visible[rows].all()  # 4 is visible and kept; 1 is filtered out
+    assert 4 in rows and 1 not in rows
+    np.testing.assert_array_equal(rows, render_rows(1000, visible=visible, max_points=100, keep=[1, 2, 4]))
+    assert len(render_rows(50, max_points=100)) == 50
+
+
+def test_downsampled_figure_draws_only_the_given_rows(data):
+    coords, frame = data
+    rows = render_rows(len(frame), max_points=120)
+    fig = build_scatter(coords, frame, text_column="text", rows=rows)
+    assert points(fig) == sorted(rows.tolist())
+
+
+def test_noise_and_other_are_grey_and_last_colours_fixed(data):
+    coords, frame = data
+    fig = build_scatter(coords, frame, text_column="text", color="cluster").to_dict()
+    names = [t["name"] for t in fig["data"]]
+    assert names[-1] == NOISE_LABEL and fig["data"][-1]["marker"]["color"] == GREY
+    assert [t["marker"]["color"] for t in fig["data"][:-1]] == PALETTE[:2]
+    folded = build_scatter(coords, frame, text_column="text", color="many", max_categories=5).to_dict()
+    assert folded["data"][-1]["name"] == OTHER and len(folded["data"]) == 6
+    assert len(build_scatter(coords, frame, text_column="text", color="many", max_categories=40).to_dict()["data"]) == 30
+
+
+def test_continuous_colour_with_missing_values(data):
+    coords, frame = data
+    frame = frame.assign(score=np.where(np.arange(len(frame)) < 10, np.nan, frame["score"]))
+    fig = build_scatter(coords, frame, text_column="text", color="score", continuous=True, colorscale="RdYlGn",
+                        color_range=(0.0, 1.0)).to_dict()
+    main, missing = fig["data"]
+    assert main["marker"]["cmin"] == 0 and main["marker"]["cmax"] == 1 and main["marker"]["showscale"]
+    assert missing["name"] == "no value" and sorted(values(missing["customdata"])) == list(range(10))
+    assert fig["layout"]["legend"]["orientation"] == "h"  # the colour bar has the right side
+
+
+def test_labels_are_annotations_in_2d_and_3d(data):
+    coords, frame = data
+    fig = build_scatter(coords, frame, text_column="text", labels={"0: goal, match": np.array([1.0, 2.0])}).to_dict()
+    assert fig["layout"]["annotations"][0]["text"] == "0: goal, match"
+    assert (fig["layout"]["annotations"][0]["x"], fig["layout"]["annotations"][0]["y"]) == (1.0, 2.0)
+    coords3 = np.column_stack([coords, coords[:, 0]])
+    fig3 = build_scatter(coords3, frame, text_column="text", labels={"<b>": np.array([1.0, 2.0, 3.0])}).to_dict()
+    assert fig3["layout"]["scene"]["annotations"][0]["text"] == "&lt;b&gt;"
+    assert fig3["data"][0]["type"] == "scatter3d"
+
+
+def test_highlight_fades_the_rest_and_outlines_the_selection(data):
+    coords, frame = data
+    fig = build_scatter(coords, frame, text_column="text", color="cluster", highlight=[3, 7]).to_dict()
+    assert fig["data"][-1]["name"] == "selected (2)" and sorted(values(fig["data"][-1]["customdata"])) == [3, 7]
+    assert all(t["marker"]["opacity"] < 0.5 for t in fig["data"][:-1])
+
+
+def test_precomputed_hover_and_axis_titles(data):
+    coords, frame = data
+    hover = [f"H{i}" for i in range(len(frame))]
+    fig = build_scatter(coords, frame, text_column="text", hover=hover, rows=np.array([5, 6]),
+                        axis_titles=("sim(a) - sim(b)", "sim(c)")).to_dict()
+    assert list(fig["data"][0]["hovertext"]) == ["H5", "H6"]
+    assert fig["layout"]["xaxis"]["title"]["text"] == "sim(a) - sim(b)" and fig["layout"]["xaxis"]["showticklabels"]
+
+
+def test_hover_label_escapes_truncates_and_wraps():
+    label = hover_label("<script>" + "word " * 100, limit=50)
+    assert "<script>" not in label and "&lt;script&gt;" in label and label.count("<br>") == 0
+    assert hover_label("x" * 300).endswith("…")
+    assert wrap("aaa bbb ccc", 7) == ["aaa bbb", "ccc"] and wrap("", 5) == []

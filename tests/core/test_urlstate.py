@@ -1,0 +1,65 @@
+"""The view state survives a trip through the URL."""
+from __future__ import annotations
+
+from dataclasses import fields
+
+import pytest
+
+from core.cluster_map import ClusterSpec
+from core.projection import ProjectionParams
+from core.urlstate import ViewState, decode_view, encode_view, projection_keys, view_fields
+
+VIEWS = [
+    ViewState(),
+    ViewState(dataset="glove-words", size=20_000, model="precomputed", color="frequency_rank"),
+    ViewState(source="upload", dataset="0123456789abcdef0123456789abcdef", model="st:/models/my model",
+              projection=ProjectionParams("tsne", 3, 15, 0.1, 12.5, "euclidean", 7)),
+    ViewState(projection=ProjectionParams("umap", 2, 50, 0.37, 30.0, "manhattan", 0), color="faithfulness: kNN kept",
+              clusters=ClusterSpec("kmeans", "vectors", n_clusters=8, stop_words=("said", "mr"))),
+    ViewState(dataset="digits", model="precomputed", color="digit",
+              clusters=ClusterSpec("hdbscan", "map", min_cluster_size=40, linkage="average")),
+    ViewState(clusters=ClusterSpec("agglomerative", "vectors", linkage="complete"), color="thème é ü ∑"),
+    ViewState(clusters=None),
+]
+
+
+@pytest.mark.parametrize("view", VIEWS)
+def test_round_trip(view):
+    params = encode_view(view)
+    assert all(isinstance(k, str) and isinstance(v, str) for k, v in params.items())
+    assert set(params) <= set(view_fields())
+    decoded, dropped = decode_view(params)
+    assert decoded == view and dropped == []
+
+
+def test_round_trip_through_a_real_query_string():
+    from urllib.parse import parse_qs, urlencode
+
+    view = VIEWS[3]
+    query = urlencode(encode_view(view))
+    decoded, dropped = decode_view({k: v for k, v in parse_qs(query).items()})  # lists, as browsers send repeats
+    assert decoded == view and not dropped
+
+
+def test_bad_values_are_dropped_and_named():
+    view, dropped = decode_view({"data": "nope", "method": "mds", "dims": "4", "neighbors": "abc", "min_dist": "2",
+                                 "seed": "-1", "metric": "cosine", "clusters": "kmeans", "k": "1", "space": "x",
+                                 "unrelated": "kept out"})
+    assert set(dropped) == {"data", "method", "dims", "neighbors", "min_dist", "seed", "k", "space"}
+    assert view.projection == ProjectionParams(metric="cosine")
+    assert view.clusters == ClusterSpec("kmeans") and view.dataset == ViewState().dataset
+
+
+def test_upload_ids_must_look_like_hashes():
+    view, dropped = decode_view({"data": "upload:../../etc/passwd"})
+    assert view.source == "builtin" and dropped == ["data"]
+
+
+def test_no_parameters_is_the_default_view():
+    assert decode_view({}) == (ViewState(), [])
+    assert ViewState().clusters == ClusterSpec()  # clusters are on unless a link says clusters=none
+    assert encode_view(ViewState(clusters=None))["clusters"] == "none"
+
+
+def test_every_projection_parameter_has_a_url_key():
+    assert set(projection_keys().values()) == {f.name for f in fields(ProjectionParams)}

@@ -1,0 +1,129 @@
+"""Browser journey for the map: lasso points into the table, recolour without recomputing, reopen the link,
+and a linked selection across the Compare page's two maps."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page, expect
+
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
+
+LOAD_TIMEOUT_MS = 300_000  # a fresh server may still be compiling UMAP
+STEP_TIMEOUT_MS = 120_000
+DIGITS = "?data=digits&model=precomputed&method=umap&clusters=hdbscan"
+N_DIGITS = 1797
+
+# Plotly >= 6 ships arrays base64-encoded in `data`; `_fullData` holds the decoded ones.
+TRACES_JS = "el => el._fullData.map(t => [t.name, t.x ? t.x.length : 0])"
+WATCH_JS = """() => {
+    window.__eeComputing = [];
+    const seen = node => (node.textContent || '').includes('Computing') || (node.querySelector &&
+        node.querySelector('[data-testid="stSpinner"]'));
+    new MutationObserver(records => records.forEach(r => r.addedNodes.forEach(n => {
+        if (seen(n)) window.__eeComputing.push((n.textContent || 'spinner').slice(0, 80));
+    }))).observe(document.body, {childList: true, subtree: true});
+}"""
+
+
+def plot(page: Page, index: int = 0) -> Locator:
+    return page.locator(".js-plotly-plot").nth(index)
+
+
+def drawn(page: Page, index: int = 0) -> int:
+    """Points drawn by one chart (all its traces)."""
+    return sum(n for _, n in plot(page, index).evaluate(TRACES_JS))
+
+
+def wait_points(page: Page, index: int, n: int, timeout_ms: int) -> None:
+    page.wait_for_function(
+        f"""() => {{ const el = document.querySelectorAll('.js-plotly-plot')[{index}];
+                    return el && el._fullData && el._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) >= {n}; }}""",
+        timeout=timeout_ms, polling=500)
+
+
+def lasso(page: Page, chart: Locator, box=(0.25, 0.25, 0.65, 0.7)) -> None:
+    """Drag a closed lasso over a share of the chart's plotting area with the mouse."""
+    area = chart.locator(".nsewdrag").first.bounding_box()
+    x0, y0 = area["x"] + area["width"] * box[0], area["y"] + area["height"] * box[1]
+    x1, y1 = area["x"] + area["width"] * box[2], area["y"] + area["height"] * box[3]
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    for x, y in ((x1, y0), (x1, y1), (x0, y1), (x0, y0 + 1)):
+        page.mouse.move(x, y, steps=10)
+    page.mouse.up()
+
+
+def choose(page: Page, label: str, option: str) -> None:
+    box = page.locator('[data-testid="stSelectbox"]').filter(has=page.locator("label").get_by_text(label, exact=True))
+    box.get_by_role("combobox").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    expect(box.get_by_role("combobox")).to_have_value(option)
+
+
+def selected_count(page: Page) -> int:
+    heading = page.get_by_role("heading", name=re.compile(r"^[\d,]+ selected"))
+    expect(heading).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    return int(heading.inner_text().split()[0].replace(",", ""))
+
+
+def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_dir: Path):
+    page.goto(f"{app_url}/{DIGITS}")
+    expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    wait_points(page, 0, N_DIGITS, LOAD_TIMEOUT_MS)
+    assert drawn(page) == N_DIGITS
+    expect(page.get_by_text(f"{N_DIGITS:,} of {N_DIGITS:,} points shown", exact=False)).to_be_visible()
+
+    # 1. lasso a group of points: they are listed in the table under the map
+    lasso(page, plot(page))
+    n = selected_count(page)
+    assert 0 < n < N_DIGITS
+    grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator('[role="grid"]')).last
+    expect(grid).to_be_visible()
+    assert int(grid.locator('[role="grid"]').first.get_attribute("aria-rowcount")) == n + 1  # header + rows
+    page.screenshot(path=str(artifacts_dir / "e2e-map-lasso.png"), full_page=True)
+
+    # 2. a colour change reruns only the map's fragment: no spinner, no "Computing…"
+    page.evaluate(WATCH_JS)
+    choose(page, "Colour by", "digit")
+    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length >= 10", polling=200,
+                           timeout=STEP_TIMEOUT_MS)
+    assert page.evaluate("window.__eeComputing") == []
+    assert drawn(page) == N_DIGITS
+    page.wait_for_function("() => window.location.search.includes('color=digit')", timeout=STEP_TIMEOUT_MS)
+    page.screenshot(path=str(artifacts_dir / "e2e-map-colour.png"), full_page=True)
+
+    # 3. the link in the address bar reopens the same view in a new session
+    link = page.url
+    fresh = page.context.new_page()
+    fresh.goto(link)
+    wait_points(fresh, 0, N_DIGITS, STEP_TIMEOUT_MS)
+    box = fresh.locator('[data-testid="stSelectbox"]').filter(has=fresh.locator("label").get_by_text("Colour by", exact=True))
+    expect(box.get_by_role("combobox")).to_have_value("digit")
+    assert len(plot(fresh).evaluate(TRACES_JS)) >= 10
+    fresh.close()
+
+
+def test_compare_page_links_the_selection_across_both_maps(page: Page, app_url: str, artifacts_dir: Path):
+    page.goto(f"{app_url}/{DIGITS}")
+    wait_points(page, 0, N_DIGITS, LOAD_TIMEOUT_MS)
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Compare", exact=True).click()
+    expect(page.get_by_role("heading", name="Compare", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    wait_points(page, 1, N_DIGITS, LOAD_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"^Mean neighbour overlap"))).to_be_visible()
+
+    lasso(page, plot(page, 0))
+    n = selected_count(page)
+    assert 0 < n < N_DIGITS
+    for index in (0, 1):  # the selection is outlined on both maps
+        page.wait_for_function(
+            f"() => document.querySelectorAll('.js-plotly-plot')[{index}]._fullData.some(t => t.name === 'selected ({n:,})')",
+            timeout=STEP_TIMEOUT_MS, polling=300)
+    page.screenshot(path=str(artifacts_dir / "e2e-compare-linked.png"), full_page=True)
+
+    lasso(page, plot(page, 1), box=(0.5, 0.5, 0.8, 0.8))  # selecting on the right map moves the highlight on the left
+    page.wait_for_function(
+        f"() => document.querySelectorAll('.js-plotly-plot')[0]._fullData.some("
+        f"t => t.name.startsWith('selected (') && t.name !== 'selected ({n:,})')",
+        timeout=STEP_TIMEOUT_MS, polling=300)
