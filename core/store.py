@@ -193,9 +193,9 @@ class VectorStore:
         collection = self._prepare(name, existing, rows=len(ids), dimension=vectors.shape[1], metric=metric,
                                    model_id=model_id, model_key=model_key, dataset=dataset)
         # 3. write the rows it lacks, batch by batch
-        written = 0
+        written, fresh = 0, existing is None or not existing.count  # a new collection lacks every row
         for part in batches(len(ids), batch_size):
-            written += _write_missing(collection, ids[part], vectors[part], texts[part], metadatas[part])
+            written += _write_missing(collection, ids[part], vectors[part], texts[part], metadatas[part], fresh)
             if progress:
                 progress(part.stop, len(ids))
         # 4. drop rows that are no longer in the data, then mark the collection complete
@@ -393,9 +393,9 @@ def _check_query(info: CollectionInfo, vectors: np.ndarray, model_id: str | None
 
 
 def _write_missing(collection: Any, ids: list[str], vectors: np.ndarray, texts: Sequence[str],
-                   metadatas: Sequence[Mapping[str, Any]]) -> int:
+                   metadatas: Sequence[Mapping[str, Any]], fresh: bool = False) -> int:
     """Upsert the rows of this batch that the collection lacks; returns how many were written."""
-    present = set(collection.get(ids=ids, include=[])["ids"])
+    present = set() if fresh else set(collection.get(ids=ids, include=[])["ids"])
     todo = [i for i, row_id in enumerate(ids) if row_id not in present]
     if todo:
         collection.upsert(ids=[ids[i] for i in todo], embeddings=vectors[todo],

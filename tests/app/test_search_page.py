@@ -88,6 +88,18 @@ def test_digits_index_then_search_from_a_point(data_dir):
     assert traces["top 10 hits"]["text"] == [str(i) for i in range(1, 11)]
 
 
+def test_a_point_picked_on_the_map_becomes_the_query(data_dir):
+    at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    index_current_data(at)
+    # what Streamlit stores when the user clicks the point of row 42 on the search map
+    at.session_state["ee_search_map"] = {"selection": {"points": [{"customdata": 42}], "box": [], "lasso": []}}
+    at.run()
+    assert not at.exception
+    assert at.segmented_control(key="ee_w_search_mode").value == "point"
+    assert at.selectbox(key="ee_w_search_row").value == 42
+    assert results(at)["text"].iloc[0] == "digit 1 (#42)"
+
+
 def test_filters_reach_chroma(data_dir):
     at = search_page(DataChoice(dataset="digits", model="precomputed"))
     index_current_data(at)

@@ -90,8 +90,10 @@ def test_collections_and_counts_survive_a_new_process(tmp_path):
 
 def _ingest_until_killed(path: Path, name: str, batches_before_kill: int) -> int:
     """Start a real ingest, SIGKILL it after some batches are acknowledged; returns the rows acknowledged."""
-    proc = subprocess.Popen([sys.executable, "-c", INGEST_CHILD, str(path), name, str(N_KILL), "8", "0.05"],
-                            cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    err_path = path.parent / "ingest-child.err"
+    with err_path.open("wb") as err:  # stderr to a file: an unread pipe could fill up and stall the child
+        proc = subprocess.Popen([sys.executable, "-c", INGEST_CHILD, str(path), name, str(N_KILL), "8", "0.05"],
+                                cwd=ROOT, env=child_env(), stdout=subprocess.PIPE, stderr=err, text=True)
     acknowledged = 0
     try:
         for line in proc.stdout:
@@ -104,7 +106,9 @@ def _ingest_until_killed(path: Path, name: str, batches_before_kill: int) -> int
     finally:
         if proc.poll() is None:
             proc.kill()
-    assert proc.returncode == -signal.SIGKILL, proc.stderr.read()[-2000:]
+            proc.wait()
+        proc.stdout.close()
+    assert proc.returncode == -signal.SIGKILL, err_path.read_text()[-2000:]
     return acknowledged
 
 
@@ -204,11 +208,11 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _wait_for_heartbeat(port: int, proc: subprocess.Popen) -> None:
+def _wait_for_heartbeat(port: int, proc: subprocess.Popen, log_path: Path) -> None:
     deadline = time.monotonic() + SERVER_START_TIMEOUT_S
     while time.monotonic() < deadline:
         if proc.poll() is not None:
-            raise RuntimeError(f"chroma run exited with {proc.returncode}: {proc.stdout.read()[-2000:]}")
+            raise RuntimeError(f"chroma run exited with {proc.returncode}: {log_path.read_text()[-2000:]}")
         try:
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=2) as response:
                 if response.status == 200:
@@ -225,18 +229,20 @@ def chroma_server(tmp_path):
     if chroma is None:
         pytest.skip("the `chroma` command (from the chromadb package) is not installed, so no server can be started")
     port = _free_port()
-    proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path",
-                             str(tmp_path / "server-data")], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                            text=True, env=child_env(ANONYMIZED_TELEMETRY="False"))
-    try:
-        _wait_for_heartbeat(port, proc)
-        yield port
-    finally:
-        proc.terminate()
+    log_path = tmp_path / "chroma-server.log"
+    with log_path.open("wb") as log:  # a file, not a pipe: an unread pipe fills up and stalls the server
+        proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path",
+                                 str(tmp_path / "server-data")], stdout=log, stderr=subprocess.STDOUT,
+                                env=child_env(ANONYMIZED_TELEMETRY="False"))
         try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+            _wait_for_heartbeat(port, proc, log_path)
+            yield port
+        finally:
+            proc.terminate()
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
 
 
 def test_the_store_works_against_a_chroma_server(chroma_server, monkeypatch, tmp_path):
