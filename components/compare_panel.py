@@ -70,7 +70,7 @@ def side_by_side(emb: seam.Embedded, left: Side, right: Side, overlap: np.ndarra
         with column:
             fig = build_scatter(coords, frame, text_column=emb.dataset.text_column,
                                 color=None if color == NONE else color, hover=hover, highlight=rows,
-                                title=side.title, height=520, **style)
+                                title=side.title, height=520, marker_scale=0.6, **style)
             show_scatter(fig, key=key)
     if rows:
         picked = frame.iloc[rows]

@@ -16,7 +16,7 @@ from components.seam import Embedded
 from components.share_panel import share_panel
 from components.state import remember, saved, saved_index
 from components.url_state import sync_color
-from core.cluster_map import ClusterResult, cluster_centres
+from core.cluster_map import ClusterResult, label_positions
 from core.faithfulness import Faithfulness
 from core.projection import ProjectionParams
 from core.table import Dataset
@@ -29,8 +29,6 @@ FAITH_COLUMNS = (KNN_KEPT, TRUST)
 SELECTION = "ee_map_selection"  # rows selected on the map, for other pages (custom axes poles)
 MAX_HOVER_COLUMNS = 4
 MAX_FILTER_VALUES = 200
-MAX_LABELS = 40
-LABEL_GAP = (0.16, 0.035)  # share of the map's width and height two labels need between their centres
 MAX_CLUSTER_COLOURS = 60
 NEIGHBOURS_SHOWN = 10
 
@@ -88,18 +86,7 @@ def _colour_style(color: str | None, faith: Faithfulness | None) -> dict:
 
 
 def _labels(clusters: ClusterResult | None, coords: np.ndarray) -> dict[str, np.ndarray]:
-    """Cluster names at their centres, largest clusters first, skipping any that would cover a larger one's."""
-    if clusters is None or coords.shape[1] not in (2, 3):
-        return {}
-    centres = cluster_centres(coords, clusters.labels)
-    names = dict(zip(clusters.table["cluster"], clusters.table["label"]))
-    span = np.ptp(coords, axis=0)[:2] + 1e-9
-    kept: dict[str, np.ndarray] = {}
-    for c in sorted(centres)[:MAX_LABELS]:  # cluster 0 is the largest
-        gaps = [np.abs(centres[c][:2] - p[:2]) / span for p in kept.values()]
-        if all(g[0] > LABEL_GAP[0] or g[1] > LABEL_GAP[1] for g in gaps):
-            kept[names[c]] = centres[c]
-    return kept
+    return {} if clusters is None else label_positions(coords, clusters)
 
 
 def _selection_table(dataset: Dataset, rows: list[int]) -> None:

@@ -37,16 +37,14 @@ def _write_outputs(args: argparse.Namespace, dataset, run) -> None:
 
 def _figure(dataset, run):
     """The map coloured by cluster, with each cluster's label at its centre."""
-    from core.cluster_map import cluster_centres
-    from core.labels import cluster_name
+    from core.cluster_map import label_positions
     from core.map_figure import build_scatter
 
     if run.clusters is None:
         return build_scatter(run.coords, dataset.frame, text_column=dataset.text_column, title=dataset.name)
     frame = dataset.frame.assign(cluster=run.clusters.names)
-    centres = {cluster_name(c, run.clusters.keywords): p for c, p in cluster_centres(run.coords, run.clusters.labels).items()}
     return build_scatter(run.coords, frame, text_column=dataset.text_column, color="cluster", max_categories=60,
-                         labels=centres, title=dataset.name)
+                         labels=label_positions(run.coords, run.clusters), title=dataset.name)
 
 
 def cmd_map(args: argparse.Namespace) -> int:

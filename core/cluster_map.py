@@ -124,3 +124,21 @@ def cluster_map(vectors: np.ndarray, coords: np.ndarray, texts: Sequence[str], s
 def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
     """Where to write each cluster's label on the map: the median of its points (noise has none)."""
     return {int(c): np.median(coords[labels == c], axis=0) for c in np.unique(labels) if c != NOISE}
+
+
+MAX_LABELS = 40
+LABEL_GAP = (0.16, 0.035)  # share of the map's width and height two labels need between their centres
+
+
+def label_positions(coords: np.ndarray, result: ClusterResult, *, max_labels: int = MAX_LABELS,
+                    gap: tuple[float, float] = LABEL_GAP) -> dict[str, np.ndarray]:
+    """Cluster names at their centres, largest first, leaving out any that would cover a larger one's."""
+    centres = cluster_centres(coords, result.labels)
+    names = dict(zip(result.table["cluster"], result.table["label"]))
+    span = np.ptp(coords, axis=0)[:2] + 1e-9
+    kept: dict[str, np.ndarray] = {}
+    for c in sorted(centres)[:max_labels]:  # cluster 0 is the largest
+        gaps = [np.abs(centres[c][:2] - p[:2]) / span for p in kept.values()]
+        if all(g[0] > gap[0] or g[1] > gap[1] for g in gaps):
+            kept[names[c]] = centres[c]
+    return kept

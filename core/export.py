@@ -58,6 +58,9 @@ def standalone_html(fig: "go.Figure", *, title: str = "Embedding Explorer map") 
     """The figure as one HTML file with plotly.js inlined: it opens with no internet connection."""
     import html
 
+    import plotly.graph_objects as go
+
+    fig = go.Figure(fig).update_layout(template="plotly_white")  # the app's theme is not in the file
     page = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False, "scrollZoom": True})
     return page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
 

@@ -182,6 +182,16 @@ def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
     fig.update_yaxes(showticklabels=show, title=html.escape(axis_titles[1]) if show else None, zeroline=show)
 
 
+def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hover: Sequence[str] | None,
+                  hover_columns: Sequence[str], images: np.ndarray | None, *, large: bool) -> dict[int, str]:
+    """Hover labels of the drawn rows: taken from `hover` when given, else built (shorter on large maps)."""
+    if hover is not None:
+        return {int(i): hover[i] for i in drawn}
+    texts = hover_texts(frame.iloc[drawn], text_column, hover_columns, None if images is None else images[drawn],
+                        limit=HOVER_CHARS_LARGE if large else HOVER_CHARS)
+    return dict(zip(drawn.tolist(), texts))
+
+
 def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, color: str | None = None,
                   hover_columns: Sequence[str] = (), images: np.ndarray | None = None,
                   visible: np.ndarray | None = None, title: str = "", rows: np.ndarray | None = None,
@@ -189,7 +199,7 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
                   highlight: Sequence[int] = (), axis_titles: tuple[str, str] | None = None,
                   colorscale: str = "Viridis", color_range: tuple[float, float] | None = None,
                   continuous: bool | None = None, hover: Sequence[str] | None = None,
-                  height: int = 640) -> go.Figure:
+                  marker_scale: float = 1.0, height: int = 640) -> go.Figure:
     """A WebGL scatter of `coords`; each point's customdata is its row number in `frame`.
 
     `rows` picks the rows to draw (see `render_rows`); otherwise every row where `visible` is true.
@@ -200,27 +210,21 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     if rows is None:
         rows = np.arange(len(frame)) if visible is None else np.flatnonzero(visible)
     rows = np.asarray(rows, dtype=int)
-    drawn = np.union1d(rows, np.asarray(highlight, dtype=int))
-    if hover is None:
-        limit = HOVER_CHARS if len(rows) <= LARGE_MAP else HOVER_CHARS_LARGE
-        texts = hover_texts(frame.iloc[drawn], text_column, hover_columns, None if images is None else images[drawn],
-                            limit=limit)
-    else:
-        texts = [hover[i] for i in drawn]
-    labels_by_row = dict(zip(drawn.tolist(), texts))
-    size = _marker_size(coords, len(rows))
+    highlight = np.asarray(highlight, dtype=int)
+    hover_of = _hover_by_row(frame, text_column, np.union1d(rows, highlight), hover, hover_columns, images,
+                             large=len(rows) > LARGE_MAP)
+    size = max(2, round(_marker_size(coords, len(rows)) * marker_scale))
     scaled = color is not None and (continuous if continuous is not None else is_continuous(frame[color]))
     if color is None:
-        traces = [_trace(coords, rows, labels_by_row, "points", dict(size=size, opacity=0.75))]
+        traces = [_trace(coords, rows, hover_of, "points", dict(size=size, opacity=0.75))]
     elif scaled:
-        traces = _continuous_traces(coords, rows, labels_by_row, frame[color].to_numpy(dtype=float), str(color), size,
+        traces = _continuous_traces(coords, rows, hover_of, frame[color].to_numpy(dtype=float), str(color), size,
                                     colorscale=colorscale, color_range=color_range)
     else:
-        labels_ = category_labels(frame[color], max_categories).to_numpy()
-        traces = _category_traces(coords, rows, labels_by_row, labels_, size)
+        traces = _category_traces(coords, rows, hover_of, category_labels(frame[color], max_categories).to_numpy(), size)
     fig = go.Figure(traces)
     if len(highlight):
-        _highlight(fig, coords, np.asarray(highlight, dtype=int), labels_by_row, size)
+        _highlight(fig, coords, highlight, hover_of, size)
     if labels:
         add_labels(fig, labels)
     _layout(fig, coords, title, str(color or ""), axis_titles, height, scaled)

@@ -43,6 +43,7 @@ def test_a_bad_link_keeps_what_it_can_and_says_what_it_ignored():
     assert at.number_input(key="ee_w_seed").value == 7 and "Handwritten digits" in at.caption[0].value
 
 
+@pytest.mark.slow
 def test_a_link_to_an_upload_from_another_session_falls_back_with_a_note():
     at = _app({"data": "upload:0123456789abcdef", "model": "minilm", "method": "pca"})
     assert not at.exception

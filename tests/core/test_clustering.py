@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
@@ -146,3 +147,15 @@ def test_centres_are_medians_and_skip_noise():
     centres = cluster_centres(coords, np.array([0, 0, 1, NOISE]))
     assert set(centres) == {0, 1}
     np.testing.assert_allclose(centres[0], [1, 0])
+
+
+def test_label_positions_skip_labels_that_would_overlap():
+    from core.cluster_map import ClusterResult, label_positions
+
+    coords = np.array([[0.0, 0], [0.1, 0], [0.05, 0.01], [10, 10], [10.2, 10], [0, 10]])
+    labels = np.array([0, 0, 1, 2, 2, 3])
+    table = pd.DataFrame({"cluster": [0, 1, 2, 3], "label": ["0: a", "1: b", "2: c", "3: d"]})
+    result = ClusterResult(ClusterSpec(), labels, labels.astype(str), {}, table, {}, len(labels))
+    kept = label_positions(coords, result)
+    assert list(kept) == ["0: a", "2: c", "3: d"]  # 1 sits on top of 0, the larger cluster
+    np.testing.assert_allclose(kept["2: c"], [10.1, 10])
