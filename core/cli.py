@@ -11,7 +11,8 @@ import pandas as pd
 from core.datasets import BUILTINS, load_builtin
 from core.errors import UserError
 from core.models import DEFAULT_MODEL, MODELS
-from core.projection import METHODS, METRICS, ProjectionParams, project
+from core.cli_args import add_projection_arguments, add_vector_input_arguments, projection_params
+from core.projection import project
 from core.cli_audit import add_audit_commands
 from core.cli_map import add_map_command
 from core.store_cli import add_store_commands
@@ -69,9 +70,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     from core.embed import attach_precomputed
 
     dataset = attach_precomputed(_load_input(args))
-    params = ProjectionParams(method=args.method, n_components=args.dims, n_neighbors=args.neighbors,
-                              min_dist=args.min_dist, perplexity=args.perplexity, metric=args.metric,
-                              random_state=args.seed)
+    params = projection_params(args)
     coords = project(dataset.vectors, params)
     axes = pd.DataFrame(coords, columns=["x", "y", "z"][: args.dims])
     metadata = dataset.frame.rename(columns={c: f"{c}_metadata" for c in axes.columns if c in dataset.frame})
@@ -113,16 +112,8 @@ def build_parser() -> argparse.ArgumentParser:
     embed.set_defaults(func=cmd_embed)
 
     proj = sub.add_parser("project", help="project vectors: .npy/vectors file in, coordinates CSV out")
-    proj.add_argument("input", help=".npy, projector vectors.tsv, word-vector text, table with --vector-column, or builtin:NAME")
-    proj.add_argument("--metadata", help="metadata table for a .npy or vectors.tsv")
-    proj.add_argument("--vector-column", help="column holding a vector per row (for tables)")
-    proj.add_argument("--method", choices=METHODS, default="umap")
-    proj.add_argument("--dims", type=int, choices=(2, 3), default=2)
-    proj.add_argument("--neighbors", type=int, default=15, help="UMAP n_neighbors")
-    proj.add_argument("--min-dist", type=float, default=0.1, help="UMAP min_dist")
-    proj.add_argument("--perplexity", type=float, default=30.0, help="t-SNE perplexity")
-    proj.add_argument("--metric", choices=METRICS, default="cosine")
-    proj.add_argument("--seed", type=int, default=42)
+    add_vector_input_arguments(proj)
+    add_projection_arguments(proj)
     proj.add_argument("--out", required=True, help="output .csv or .parquet")
     proj.set_defaults(func=cmd_project)
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from core.cluster_map import SPACES, ClusterSpec
 from core.clustering import METHODS as CLUSTER_METHODS
 from core.labels import parse_stop_words
-from core.projection import METHODS, METRICS, ProjectionParams
+from core.cli_args import add_projection_arguments, add_vector_input_arguments, projection_params
 
 
 def _log(message: str) -> None:
@@ -54,9 +54,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     from core.pipeline import build_map
 
     dataset = attach_precomputed(_load_input(args))
-    params = ProjectionParams(method=args.method, n_components=args.dims, n_neighbors=args.neighbors,
-                              min_dist=args.min_dist, perplexity=args.perplexity, metric=args.metric,
-                              random_state=args.seed)
+    params = projection_params(args)
     run = build_map(dataset.vectors, dataset.texts, params, clusters=_spec(args), log=_log)
     _write_outputs(args, dataset, run)
     _report_exclusions(dataset)
@@ -72,16 +70,8 @@ def cmd_map(args: argparse.Namespace) -> int:
 def add_map_command(sub) -> None:
     """Register `map` on the CLI's subparsers."""
     p = sub.add_parser("map", help="vectors in; map, clusters and faithfulness out (CSV/Parquet, HTML, projector zip)")
-    p.add_argument("input", help=".npy, projector vectors.tsv, word-vector text, table with --vector-column, or builtin:NAME")
-    p.add_argument("--metadata", help="metadata table for a .npy or vectors.tsv")
-    p.add_argument("--vector-column", help="column holding a vector per row (for tables)")
-    p.add_argument("--method", choices=METHODS, default="umap")
-    p.add_argument("--dims", type=int, choices=(2, 3), default=2)
-    p.add_argument("--neighbors", type=int, default=15, help="UMAP n_neighbors")
-    p.add_argument("--min-dist", type=float, default=0.1, help="UMAP min_dist")
-    p.add_argument("--perplexity", type=float, default=30.0, help="t-SNE perplexity")
-    p.add_argument("--metric", choices=METRICS, default="cosine")
-    p.add_argument("--seed", type=int, default=42)
+    add_vector_input_arguments(p)
+    add_projection_arguments(p)
     p.add_argument("--clusters", choices=(*CLUSTER_METHODS, "none"), default="hdbscan")
     p.add_argument("--space", choices=SPACES, default="map", help="cluster the map (default) or the vectors")
     p.add_argument("--k", type=int, help="number of clusters (KMeans/agglomerative; default: best silhouette)")
