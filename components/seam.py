@@ -3,20 +3,30 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import Callable, Hashable, TypeVar
+from typing import TypeVar
 
 import numpy as np
 import streamlit as st
 
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
-from core.datasets import BUILTINS, load_builtin
-from core.embed import attach_precomputed, coverage_note, embed_dataset
+from core.data.builtins import BUILTINS, load_builtin
+from core.data.table import Dataset
+from core.embedding.encode import attach_precomputed, coverage_note, embed_dataset
+from core.embedding.models import Embedder, create_embedder, model_title
 from core.hashing import hash_array
-from core.models import Embedder, create_embedder, model_title
-from core.projection import FittedMap, Projector, ProjectionParams, fit_projection, graph_k, is_cached, project, \
-    save_projection, warm_up_umap
-from core.table import Dataset
+from core.maps.projection import (
+    FittedMap,
+    ProjectionParams,
+    Projector,
+    fit_projection,
+    graph_k,
+    is_cached,
+    project,
+    save_projection,
+    warm_up_umap,
+)
 
 T = TypeVar("T")
 
@@ -123,7 +133,7 @@ def embedded(choice: DataChoice) -> Embedded:
 
 def knn(emb: Embedded, params: ProjectionParams):
     """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
-    from core.knn import EXACT_LIMIT, knn_graph
+    from core.maps.knn import EXACT_LIMIT, knn_graph
 
     k = graph_k(params)
 
@@ -162,7 +172,7 @@ def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
 
 def trustworthiness(emb: Embedded, coords: np.ndarray, params: ProjectionParams) -> float:
     """Trustworthiness of the current map (k=10, on a sample of at most 2,000 points)."""
-    from core.projection import trustworthiness_score
+    from core.maps.projection import trustworthiness_score
 
     key = ("trust", emb.vectors_hash, params)
     return _memos()["projection"].get_or_make(
@@ -192,7 +202,7 @@ def place_on_map(emb: Embedded, params: ProjectionParams, vectors: np.ndarray) -
 
 def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec):
     """Clusters of the current map with keyword labels (core.cluster_map), computed once per settings."""
-    from core.cluster_map import cluster_map
+    from core.maps.clusters import cluster_map
 
     def compute():
         graph = knn(emb, params) if spec.space == "vectors" else None
@@ -204,7 +214,7 @@ def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec):
 
 def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
     """kNN preservation and trustworthiness of the current map, overall and per point."""
-    from core.faithfulness import faithfulness as measure
+    from core.maps.faithfulness import faithfulness as measure
 
     def compute():
         graph = knn(emb, params)
@@ -216,7 +226,7 @@ def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
 
 def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
     """Every row's hover label (text, chosen columns, image), built once per dataset: colour changes reuse it."""
-    from core.map_figure import HOVER_CHARS, HOVER_CHARS_LARGE, LARGE_MAP, hover_texts
+    from core.maps.figure import HOVER_CHARS, HOVER_CHARS_LARGE, LARGE_MAP, hover_texts
 
     ds = emb.dataset
     large = len(ds) > LARGE_MAP
@@ -232,7 +242,7 @@ def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
 
 def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], np.ndarray] | None:
     """A function embedding phrases the way the data was embedded, or None for the data's own vectors."""
-    from core.models import MODELS
+    from core.embedding.models import MODELS
 
     if choice.model == PRECOMPUTED:
         return None

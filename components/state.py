@@ -1,13 +1,14 @@
 """Session-state keys and the data choice that every page shares."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Sequence
+from typing import Any
 
 import streamlit as st
 
-from core.datasets import DEFAULT_DATASET
-from core.models import DEFAULT_MODEL
+from core.data.builtins import DEFAULT_DATASET
+from core.embedding.models import DEFAULT_MODEL
 
 PERSIST_PREFIX = "ee_w_"  # widget keys with this prefix keep their value across pages
 SAVED = "ee_saved_widgets"

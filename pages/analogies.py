@@ -1,12 +1,12 @@
 """Analogies: a : b :: c : ? by 3CosAdd and 3CosMul, and the Google analogy benchmark."""
 import streamlit as st
 
-from components import audit_seam
-from components.analogy_panels import benchmark_panel, solve_panel
-from components.audit_controls import SENTENCE_WORDS_PER_S, model_picker, vocab_size
-from components.audit_report import report_button
+from components.audits import seam as audit_seam
+from components.audits.analogy_panels import benchmark_panel, solve_panel
+from components.audits.controls import SENTENCE_WORDS_PER_S, model_picker, vocab_size
+from components.audits.report import report_button
+from core.audits.word_vectors import GLOVE_KEY
 from core.errors import UserError
-from core.wordvectors import GLOVE_KEY
 
 st.title("Analogies")
 c1, c2 = st.columns(2)

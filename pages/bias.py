@@ -1,13 +1,13 @@
 """Bias: WEAT tests with statistics, a bias direction, a neutralise preview and semantic axes."""
 import streamlit as st
 
-from components import audit_seam
-from components.audit_controls import model_picker, templates_editor, vocab_size
-from components.audit_report import report_button
-from components.direction_panels import axes_panel, debias_panel, direction_panel
-from components.weat_panel import weat_panel
+from components.audits import seam as audit_seam
+from components.audits.controls import model_picker, templates_editor, vocab_size
+from components.audits.direction_panels import axes_panel, debias_panel, direction_panel
+from components.audits.report import report_button
+from components.audits.weat_panel import weat_panel
+from core.audits.word_vectors import GLOVE_KEY
 from core.errors import UserError
-from core.wordvectors import GLOVE_KEY
 
 st.title("Bias (WEAT)")
 c1, c2 = st.columns(2)

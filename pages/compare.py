@@ -2,8 +2,8 @@
 import streamlit as st
 
 from components import seam
-from components.axes_panel import custom_axes_panel
-from components.compare_modes import compare_models, compare_projections
+from components.maps.axes_panel import custom_axes_panel
+from components.maps.compare_modes import compare_models, compare_projections
 from components.state import active_choice, saved
 from core.errors import UserError
 

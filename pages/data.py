@@ -2,12 +2,20 @@
 import streamlit as st
 
 from components import seam
-from components.state import (PRECOMPUTED, UPLOADS, DataChoice, active_choice, forget, saved, saved_index,
-                              set_active_choice)
-from components.upload import dataset_id, upload_form
-from core.datasets import BUILTINS
+from components.data.upload import dataset_id, upload_form
+from components.state import (
+    PRECOMPUTED,
+    UPLOADS,
+    DataChoice,
+    active_choice,
+    forget,
+    saved,
+    saved_index,
+    set_active_choice,
+)
+from core.data.builtins import BUILTINS
+from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
 from core.errors import UserError
-from core.models import CUSTOM_PREFIX, MODELS, model_title
 
 CUSTOM = "custom"
 MODEL_LABELS = {PRECOMPUTED: "The data's own vectors", **{k: m.title for k, m in MODELS.items()},

@@ -1,9 +1,15 @@
 """Search: the current dataset in a persistent Chroma store, searched by text, point or vector."""
 import streamlit as st
 
-from components import seam, store_seam
-from components.controls import METHOD_LABELS, projection_form
-from components.search_panel import index_panel, metric_picker, query_panel, store_manager
+from components import seam
+from components.maps.controls import METHOD_LABELS, projection_form
+from components.search import seam as store_seam
+from components.search.panels import (
+    index_panel,
+    metric_picker,
+    query_panel,
+    store_manager,
+)
 from components.state import active_choice
 from core.errors import UserError
 

@@ -54,9 +54,9 @@ def test_analogy_benchmark_in_the_ui_matches_core():
 
 
 def test_bias_page_runs_weat_and_shows_the_table():
-    from core.weat_audit import run_weats
-    from core.weat_sets import caliskan_tests
-    from core.word_sources import make_source
+    from core.audits.weat_audit import run_weats
+    from core.audits.weat_sets import caliskan_tests
+    from core.audits.word_sources import make_source
 
     at = _page("pages/bias.py")
     assert at.title[0].value == "Bias (WEAT)" and not at.error

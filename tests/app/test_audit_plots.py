@@ -4,8 +4,14 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from components.audit_plots import (build_analogy_arrows, build_before_after, build_explained_variance,
-                                    build_projection_bars, build_semantic_axes, build_weat_effects)
+from components.audits.plots import (
+    build_analogy_arrows,
+    build_before_after,
+    build_explained_variance,
+    build_projection_bars,
+    build_semantic_axes,
+    build_weat_effects,
+)
 
 
 def _data(fig) -> list[dict]:

@@ -10,12 +10,17 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.analogy import Analogy, answer_all, answers_table, parse_analogy, solve
-from core.analogy_bench import benchmark_table, google_questions_path, parse_questions, read_benchmark_text, \
-    run_benchmark
-from core.analogy_map import analogy_layout
+from core.audits.analogy import Analogy, answer_all, answers_table, parse_analogy, solve
+from core.audits.analogy_benchmark import (
+    benchmark_table,
+    google_questions_path,
+    parse_questions,
+    read_benchmark_text,
+    run_benchmark,
+)
+from core.audits.analogy_map import analogy_layout
+from core.audits.word_vectors import WordVectors, glove_word_vectors
 from core.errors import DataError, UserError
-from core.wordvectors import WordVectors, glove_word_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 N = 30_000
@@ -199,7 +204,7 @@ def test_cli_text_output_and_error():
 @pytest.mark.slow
 def test_sentence_model_vocabulary_answers_analogies(monkeypatch):
     """MiniLM has no vocabulary: GloVe's most frequent words, each embedded alone, stand in for one."""
-    from core.wordvectors import vocabulary
+    from core.audits.word_vectors import vocabulary
 
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     wv = vocabulary("minilm", 2_000)

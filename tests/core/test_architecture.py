@@ -42,7 +42,7 @@ def test_import_scanner_catches_every_form():
 
 def test_core_files_found():
     assert len(CORE_FILES) >= 10
-    assert {"core.cli", "core.embed", "core.projection", "core.models", "core.loaders"} <= set(CORE_MODULES)
+    assert {"core.cli.commands", "core.embedding.encode", "core.maps.projection", "core.embedding.models", "core.data.loaders"} <= set(CORE_MODULES)
 
 
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: p.name)
@@ -57,8 +57,8 @@ def test_importing_core_does_not_load_streamlit():
         "import importlib, sys\n"
         f"mods = {CORE_MODULES!r}\n"
         "for m in mods: importlib.import_module(m)\n"
-        "from core.datasets import load_builtin\n"
-        "from core.models import create_embedder\n"
+        "from core.data.builtins import load_builtin\n"
+        "from core.embedding.models import create_embedder\n"
         "load_builtin('lee-documents'); create_embedder('glove-6b-50d').encode(['hello'])\n"
         "leaked = sorted(m for m in sys.modules if m == 'streamlit' or m.startswith('streamlit.'))\n"
         "print('LEAKED', leaked)\n"

@@ -4,8 +4,8 @@ import os
 
 import pytest
 
-from core import bench
-from core.cli import main
+from core.bench import runner as bench
+from core.cli.commands import main
 from core.errors import UserError
 
 

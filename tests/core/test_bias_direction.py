@@ -8,13 +8,22 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.bias_direction import (bias_direction, definitional_pairs, direct_bias, neutralise, neutralised_vocabulary,
-                                 parse_pairs, project_onto, projections, semantic_axes)
+from core.audits.bias_direction import (
+    bias_direction,
+    definitional_pairs,
+    direct_bias,
+    neutralise,
+    neutralised_vocabulary,
+    parse_pairs,
+    project_onto,
+    projections,
+    semantic_axes,
+)
+from core.audits.weat_audit import run_weat
+from core.audits.weat_sets import typed_test
+from core.audits.word_sources import NeutralisedSource, VocabularySource
+from core.audits.word_vectors import WordVectors, glove_word_vectors
 from core.errors import UserError
-from core.weat_audit import run_weat
-from core.weat_sets import typed_test
-from core.word_sources import NeutralisedSource, VocabularySource
-from core.wordvectors import WordVectors, glove_word_vectors
 
 ROOT = Path(__file__).resolve().parents[2]
 # Each pair differs only along the first axis, so the direction is exactly e1 and PC1 explains everything.
@@ -77,7 +86,7 @@ def test_weat_after_neutralising_targets_has_no_association():
     before = run_weat(test, SOURCE)
     after = run_weat(test, NeutralisedSource(SOURCE, direction.vector, keep=["she", "he"]))
     assert before.stats.S > 0.5
-    assert after.stats.S == pytest.approx(0, abs=1e-12)
+    assert pytest.approx(0, abs=1e-12) == after.stats.S
     assert math.isnan(after.stats.d)  # no spread left at all
 
 
@@ -104,7 +113,7 @@ def test_parse_pairs():
 
 
 def test_definitional_pairs_ship_with_citation():
-    doc = json.loads((ROOT / "core" / "data" / "bolukbasi2016_definitional_pairs.json").read_text())
+    doc = json.loads((ROOT / "core" / "audits" / "data" / "bolukbasi2016_definitional_pairs.json").read_text())
     assert "Bolukbasi" in doc["citation"]
     assert definitional_pairs()[:3] == [("she", "he"), ("her", "his"), ("woman", "man")]
     assert len(definitional_pairs()) == 10

@@ -1,4 +1,4 @@
-"""Tests for core.cache and core.embed: the on-disk vector cache, cache-aware embedding, exclusions."""
+"""Tests for core.embedding.cache and core.embedding.encode: the on-disk vector cache, cache-aware embedding, exclusions."""
 from __future__ import annotations
 
 import hashlib
@@ -11,11 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core import embed as embed_mod
-from core.cache import _CHUNK, EmbeddingCache
-from core.embed import attach_precomputed, embed_dataset, embed_texts, l2_normalize
+from core.data.table import Dataset
+from core.embedding import encode as embed_mod
+from core.embedding.cache import _CHUNK, EmbeddingCache
+from core.embedding.encode import (
+    attach_precomputed,
+    embed_dataset,
+    embed_texts,
+    l2_normalize,
+)
 from core.errors import DataError
-from core.table import Dataset
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -124,7 +129,7 @@ def test_cache_persists_across_instances(tmp_path):
 def test_cache_persists_across_processes(tmp_path):
     path = tmp_path / "c.sqlite"
     EmbeddingCache(path).put_many(["alpha"], np.array([[0.25, -1.0, 4.0]], np.float32))
-    code = ("import sys; from core.cache import EmbeddingCache; "
+    code = ("import sys; from core.embedding.cache import EmbeddingCache; "
             "c = EmbeddingCache(sys.argv[1]); v = c.get_many(['alpha', 'beta']); "
             "print(len(c), sorted(v), v['alpha'].tolist())")
     out = subprocess.run([sys.executable, "-c", code, str(path)], cwd=ROOT, capture_output=True, text=True,

@@ -83,9 +83,9 @@ def test_embed_writes_vectors_and_metadata(embedded):
 
 
 def test_embed_vectors_match_core(embedded, tmp_path):
-    """The CLI writes what core.embed computes (GloVe mean of known words, unit length)."""
-    from core.cache import EmbeddingCache
-    from core.embed import embed_texts
+    """The CLI writes what core.embedding.encode computes (GloVe mean of known words, unit length)."""
+    from core.embedding.cache import EmbeddingCache
+    from core.embedding.encode import embed_texts
 
     npy, meta, _ = embedded
     texts = pd.read_csv(meta)["text"].tolist()
@@ -168,7 +168,7 @@ def test_error_corrupt_npy(workdir):
 
 
 def run_main(capsys, *args) -> subprocess.CompletedProcess:
-    from core.cli import main
+    from core.cli.commands import main
 
     code = main([str(a) for a in args])
     captured = capsys.readouterr()
@@ -196,7 +196,7 @@ def test_error_too_few_rows(workdir, capsys):
 
 
 def test_unexpected_error_is_one_line(workdir, capsys, monkeypatch):
-    from core import cli
+    from core.cli import commands as cli
 
     def boom(*args, **kwargs):
         raise RuntimeError("disk on fire")

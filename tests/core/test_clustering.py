@@ -8,10 +8,23 @@ from sklearn.base import clone
 from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from core.cluster_map import ClusterSpec, auto_min_cluster_size, cluster_centres, cluster_map, clustering_space
-from core.clustering import NOISE, Clusterer, ClusteringError, cluster_scores, relabel_by_size, suggest_k
 from core.errors import DataError, UserError
-from core.knn import build_knn_graph
+from core.maps.clustering import (
+    NOISE,
+    Clusterer,
+    ClusteringError,
+    cluster_scores,
+    relabel_by_size,
+    suggest_k,
+)
+from core.maps.clusters import (
+    ClusterSpec,
+    auto_min_cluster_size,
+    cluster_centres,
+    cluster_map,
+    clustering_space,
+)
+from core.maps.knn import build_knn_graph
 
 
 def blobs(n_per: int = 60, dim: int = 5, seed: int = 0, sizes=(1.0, 1.0, 1.0)) -> tuple[np.ndarray, np.ndarray]:
@@ -132,7 +145,7 @@ def test_cluster_map_spaces_and_defaults():
 
 
 def test_agglomerative_on_vectors_reuses_the_shared_graph(monkeypatch):
-    from core import clustering
+    from core.maps import clustering
 
     X, truth = blobs(dim=8)
     graph = build_knn_graph(X, 16, metric="euclidean")
@@ -150,7 +163,7 @@ def test_centres_are_medians_and_skip_noise():
 
 
 def test_label_positions_skip_labels_that_would_overlap():
-    from core.cluster_map import ClusterResult, label_positions
+    from core.maps.clusters import ClusterResult, label_positions
 
     coords = np.array([[0.0, 0], [0.1, 0], [0.05, 0.01], [10, 10], [10.2, 10], [0, 10]])
     labels = np.array([0, 0, 1, 2, 2, 3])

@@ -4,10 +4,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.axes import SELECTION, axis_title, axis_values, custom_axes, resolve_pole
-from core.compare import align, map_overlap, model_overlap
 from core.errors import DataError
-from core.knn import build_knn_graph
+from core.maps.axes import SELECTION, axis_title, axis_values, custom_axes, resolve_pole
+from core.maps.compare import align, map_overlap, model_overlap
+from core.maps.knn import build_knn_graph
 
 
 def test_same_model_overlaps_fully_and_unrelated_ones_at_chance():

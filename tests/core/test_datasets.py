@@ -1,13 +1,13 @@
-"""Tests for core.datasets: every built-in dataset loads with the expected sizes and columns."""
+"""Tests for core.data.builtins: every built-in dataset loads with the expected sizes and columns."""
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from core.datasets import BUILTINS, DEFAULT_DATASET, glove_top_words, load_builtin
+from core.data.builtins import BUILTINS, DEFAULT_DATASET, glove_top_words, load_builtin
+from core.embedding.glove import glove_index, glove_vectors, glove_words
 from core.errors import DataError
-from core.glove import glove_index, glove_vectors, glove_words
 
 
 @pytest.fixture(scope="module")

@@ -9,12 +9,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.cluster_map import ClusterSpec, cluster_map
-from core.export import export_frame, projector_tsv, projector_zip, standalone_html, to_csv_bytes, to_parquet_bytes
-from core.faithfulness import faithfulness
-from core.knn import build_knn_graph
-from core.loaders import load_projector_tsv
-from core.map_figure import build_scatter
+from core.data.loaders import load_projector_tsv
+from core.maps.clusters import ClusterSpec, cluster_map
+from core.maps.export import (
+    export_frame,
+    projector_tsv,
+    projector_zip,
+    standalone_html,
+    to_csv_bytes,
+    to_parquet_bytes,
+)
+from core.maps.faithfulness import faithfulness
+from core.maps.figure import build_scatter
+from core.maps.knn import build_knn_graph
 
 TRICKY = ["nan", "null", "None", "tab\there", "line\nbreak", "<b>bold</b> & \"quotes\"", "naïve café", "NA"]
 

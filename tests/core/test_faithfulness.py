@@ -6,9 +6,15 @@ import pytest
 from sklearn.manifold import trustworthiness
 
 from core.errors import DataError
-from core.faithfulness import (faithfulness, knn_preservation, map_neighbours, neighbour_overlap,
-                               per_point_trustworthiness, trust_rows)
-from core.knn import build_knn_graph
+from core.maps.faithfulness import (
+    faithfulness,
+    knn_preservation,
+    map_neighbours,
+    neighbour_overlap,
+    per_point_trustworthiness,
+    trust_rows,
+)
+from core.maps.knn import build_knn_graph
 
 
 def test_neighbour_overlap_by_hand():

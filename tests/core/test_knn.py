@@ -5,9 +5,15 @@ import numpy as np
 import pytest
 from sklearn.neighbors import NearestNeighbors
 
-from core import knn as knn_module
 from core.errors import DataError
-from core.knn import NeighbourIndex, build_knn_graph, exact_knn, knn_cache_path, knn_graph
+from core.maps import knn as knn_module
+from core.maps.knn import (
+    NeighbourIndex,
+    build_knn_graph,
+    exact_knn,
+    knn_cache_path,
+    knn_graph,
+)
 
 
 def points(n: int = 300, d: int = 12, seed: int = 0) -> np.ndarray:

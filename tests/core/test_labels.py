@@ -4,10 +4,17 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from core.cluster_map import ClusterSpec, cluster_map
-from core.clustering import NOISE
-from core.labels import (NOISE_LABEL, cluster_keywords, cluster_name, cluster_names, cluster_table, ctfidf,
-                         parse_stop_words)
+from core.maps.clustering import NOISE
+from core.maps.clusters import ClusterSpec, cluster_map
+from core.maps.labels import (
+    NOISE_LABEL,
+    cluster_keywords,
+    cluster_name,
+    cluster_names,
+    cluster_table,
+    ctfidf,
+    parse_stop_words,
+)
 from tests.core.topics_corpus import VOCABULARY, corpus, tfidf_vectors
 
 

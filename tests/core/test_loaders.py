@@ -1,4 +1,4 @@
-"""Tests for core.loaders: every supported format, bad input, and exclusions."""
+"""Tests for core.data.loaders: every supported format, bad input, and exclusions."""
 from __future__ import annotations
 
 import io
@@ -8,8 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.errors import DataError
-from core.loaders import (
+from core.data.loaders import (
     decode_text,
     exclude_nonfinite,
     load_npy,
@@ -21,7 +20,8 @@ from core.loaders import (
     table_to_dataset,
     tables,
 )
-from core.table import Exclusions
+from core.data.table import Exclusions
+from core.errors import DataError
 
 
 def npy_bytes(array: np.ndarray, allow_pickle: bool = False) -> bytes:
@@ -40,7 +40,7 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
 
 
 def test_decode_utf8_plain_and_bom():
-    assert decode_text("héllo".encode("utf-8"), "a.csv") == ("héllo", "utf-8")
+    assert decode_text("héllo".encode(), "a.csv") == ("héllo", "utf-8")
     text, encoding = decode_text("\ufeffhéllo".encode("utf-8"), "a.csv")
     assert text == "héllo"
     assert encoding == "utf-8-sig"

@@ -7,8 +7,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.labels import NOISE_LABEL
-from core.map_figure import GREY, OTHER, PALETTE, build_scatter, hover_label, render_rows, wrap
+from core.maps.figure import (
+    GREY,
+    OTHER,
+    PALETTE,
+    build_scatter,
+    hover_label,
+    render_rows,
+    wrap,
+)
+from core.maps.labels import NOISE_LABEL
 
 
 @pytest.fixture

@@ -1,4 +1,4 @@
-"""Tests for core.models: the registry, GloVe, LSA and (slow) MiniLM, all offline."""
+"""Tests for core.embedding.models: the registry, GloVe, LSA and (slow) MiniLM, all offline."""
 from __future__ import annotations
 
 import os
@@ -8,9 +8,8 @@ import numpy as np
 import pytest
 
 import core  # noqa: F401 - sets the Hugging Face offline switches
-from core.errors import ModelLoadError, UserError
-from core.glove import glove_index, glove_vectors, glove_words
-from core.models import (
+from core.embedding.glove import glove_index, glove_vectors, glove_words
+from core.embedding.models import (
     DEFAULT_MODEL,
     MINILM_ID,
     MODELS,
@@ -21,6 +20,7 @@ from core.models import (
     model_id_for,
     model_title,
 )
+from core.errors import ModelLoadError, UserError
 
 CORPUS = [
     "Cats and dogs are popular pets in many homes.",

@@ -1,18 +1,16 @@
 """The whole map in one call, and `python -m core map` writing every export."""
 from __future__ import annotations
 
-import io
 import zipfile
 
 import numpy as np
 import pandas as pd
-import pytest
 
-from core.cli import main
-from core.cluster_map import ClusterSpec
-from core.loaders import load_projector_tsv
-from core.pipeline import build_map
-from core.projection import ProjectionParams
+from core.cli.commands import main
+from core.data.loaders import load_projector_tsv
+from core.maps.clusters import ClusterSpec
+from core.maps.pipeline import build_map
+from core.maps.projection import ProjectionParams
 
 
 def blobs(n_per: int = 60) -> tuple[np.ndarray, list[str]]:

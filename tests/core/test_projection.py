@@ -1,4 +1,4 @@
-"""Tests for core.projection: PCA / t-SNE / UMAP behind the sklearn contract, quality, validation, disk cache."""
+"""Tests for core.maps.projection: PCA / t-SNE / UMAP behind the sklearn contract, quality, validation, disk cache."""
 from __future__ import annotations
 
 import numpy as np
@@ -8,9 +8,16 @@ from sklearn.decomposition import PCA
 from sklearn.manifold import trustworthiness
 from threadpoolctl import threadpool_limits
 
-from core import projection as proj
 from core.errors import DataError
-from core.projection import Projector, ProjectionParams, is_cached, project, projection_cache_path, trustworthiness_score
+from core.maps import projection as proj
+from core.maps.projection import (
+    ProjectionParams,
+    Projector,
+    is_cached,
+    project,
+    projection_cache_path,
+    trustworthiness_score,
+)
 
 N_PER_BLOB, N_BLOBS, DIM = 50, 3, 20
 

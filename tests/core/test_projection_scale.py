@@ -7,10 +7,18 @@ import numpy as np
 import pytest
 import scipy.sparse as sp
 
-from core import projection as proj
-from core.knn import build_knn_graph
-from core.projection import (FittedMap, ProjectionParams, Projector, fit_projection, fit_sample, is_cached, project,
-                             projection_cache_path)
+from core.maps import projection as proj
+from core.maps.knn import build_knn_graph
+from core.maps.projection import (
+    FittedMap,
+    ProjectionParams,
+    Projector,
+    fit_projection,
+    fit_sample,
+    is_cached,
+    project,
+    projection_cache_path,
+)
 
 
 def blobs(n_per: int = 100, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
@@ -89,7 +97,7 @@ def test_tsne_runs_on_opentsne_with_sklearn_as_fallback(monkeypatch):
 def test_vectorised_init_graph_transform_matches_umaps():
     import umap.umap_ as umap_module
 
-    from core import umap_fast
+    from core.maps import umap_fast
 
     original = umap_fast.ORIGINAL or umap_module.init_graph_transform
     graph = sp.random(300, 80, density=0.05, random_state=1, format="lil", dtype=np.float32)

@@ -7,12 +7,18 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.bench.search import clustered_vectors
 from core.errors import UserError
-from core.exact import ExactIndex, exact_search, pairwise_distances, recall_at_k
-from core.records import clean_metadata, collection_name, frame_metadata, is_valid_name, row_ids
-from core.search import parse_where, range_filter, read_vector, values_filter
-from core.store import VectorStore
-from core.store_bench import clustered_vectors
+from core.search.exact import ExactIndex, exact_search, pairwise_distances, recall_at_k
+from core.search.queries import parse_where, range_filter, read_vector, values_filter
+from core.search.records import (
+    clean_metadata,
+    collection_name,
+    frame_metadata,
+    is_valid_name,
+    row_ids,
+)
+from core.search.store import VectorStore
 
 GROUPS = ("alpha", "beta", "gamma", "delta")
 
@@ -328,7 +334,8 @@ def test_values_filter_keeps_stored_types():
 
 
 def test_the_chroma_bench_section_is_registered_and_reports_its_keys(tmp_path, monkeypatch):
-    from core import bench, store_bench
+    from core.bench import runner as bench
+    from core.bench import search as store_bench
 
     assert bench.SECTIONS["chroma"] is store_bench.bench_chroma
     monkeypatch.setattr(store_bench, "N_VECTORS", 2000)

@@ -15,8 +15,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.exact import recall_at_k
-from core.store import VectorStore
+from core.search.exact import recall_at_k
+from core.search.store import VectorStore
 
 ROOT = Path(__file__).resolve().parents[2]
 N_KILL = 30_000
@@ -27,8 +27,8 @@ SERVER_START_TIMEOUT_S = 120  # how long to wait for the server to answer at all
 INGEST_CHILD = """
 import sys, time
 import numpy as np
-from core.exact import recall_at_k
-from core.store import VectorStore
+from core.search.exact import recall_at_k
+from core.search.store import VectorStore
 path, name, n, dim, pause = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), float(sys.argv[5])
 vectors = np.random.default_rng(0).normal(size=(n, dim)).astype(np.float32)
 def tick(done, total):
@@ -38,14 +38,14 @@ store = VectorStore.open(path)
 store.ingest(name, texts=[f"row {i}" for i in range(n)], vectors=vectors, metadatas=[{"i": i} for i in range(n)],
              model_id="m", model_key="mk", dataset="proc", batch_size=%d, progress=tick)
 print("finished", store.info(name).count, flush=True)
-""" % BATCH
+""" % BATCH  # noqa: UP031
 
 # A child process that reports what the store holds, as JSON.
 READ_CHILD = """
 import json, sys
 import numpy as np
-from core.exact import recall_at_k
-from core.store import VectorStore
+from core.search.exact import recall_at_k
+from core.search.store import VectorStore
 store = VectorStore.open(sys.argv[1])
 table = store.collections()
 hits = store.query(sys.argv[2], np.random.default_rng(0).normal(size=(1, int(sys.argv[3]))), k=1)

@@ -5,9 +5,15 @@ from dataclasses import fields
 
 import pytest
 
-from core.cluster_map import ClusterSpec
-from core.projection import ProjectionParams
-from core.urlstate import ViewState, decode_view, encode_view, projection_keys, view_fields
+from core.maps.clusters import ClusterSpec
+from core.maps.projection import ProjectionParams
+from core.maps.view_state import (
+    ViewState,
+    decode_view,
+    encode_view,
+    projection_keys,
+    view_fields,
+)
 
 VIEWS = [
     ViewState(),

@@ -4,8 +4,8 @@ from __future__ import annotations
 import itertools
 import json
 import math
-import re
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,13 +13,25 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.audits.weat import (
+    association,
+    differential_association,
+    effect_size,
+    partition_count,
+    permutation_p_value,
+    weat_statistics,
+)
+from core.audits.weat_audit import WeatSettings, results_table, run_weat, run_weats
+from core.audits.weat_sets import (
+    caliskan_tests,
+    parse_custom_tests,
+    select_tests,
+    split_words,
+    typed_test,
+)
+from core.audits.word_sources import TemplateSource, VocabularySource, check_templates
+from core.audits.word_vectors import WordVectors
 from core.errors import DataError, UserError
-from core.weat import association, differential_association, effect_size, partition_count, permutation_p_value, \
-    weat_statistics
-from core.weat_audit import WeatSettings, results_table, run_weat, run_weats
-from core.weat_sets import caliskan_tests, parse_custom_tests, select_tests, split_words, typed_test
-from core.word_sources import TemplateSource, VocabularySource, check_templates
-from core.wordvectors import WordVectors
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,7 +54,7 @@ def test_association_averages_over_attribute_words():
 
 def test_statistic_effect_size_and_exact_p_by_hand():
     stats = weat_statistics(X, Y, A, B)
-    assert stats.S == pytest.approx(2.4)  # (1 + 0.2) - (-1 - 0.2)
+    assert pytest.approx(2.4) == stats.S  # (1 + 0.2) - (-1 - 0.2)
     # sample std (ddof=1) of [1, 0.2, -1, -0.2] = sqrt(2.08 / 3)
     assert stats.d == pytest.approx(1.2 / math.sqrt(2.08 / 3))
     assert stats.d != pytest.approx(1.2 / math.sqrt(2.08 / 4))  # not the population std (WEFE's convention)
@@ -53,7 +65,7 @@ def test_statistic_effect_size_and_exact_p_by_hand():
 
 def test_reversed_targets_flip_signs():
     forward, backward = weat_statistics(X, Y, A, B), weat_statistics(Y, X, A, B)
-    assert backward.S == pytest.approx(-forward.S)
+    assert pytest.approx(-forward.S) == backward.S
     assert backward.d == pytest.approx(-forward.d)
     assert backward.p == pytest.approx(1.0)  # every partition has a sum >= the smallest one
 
@@ -101,7 +113,7 @@ def test_effect_size_is_nan_without_spread():
 
 
 def test_caliskan_sets_ship_with_citation():
-    doc = json.loads((ROOT / "core" / "data" / "weat_caliskan2017.json").read_text(encoding="utf-8"))
+    doc = json.loads((ROOT / "core" / "audits" / "data" / "weat_caliskan2017.json").read_text(encoding="utf-8"))
     assert "Caliskan" in doc["citation"] and "Science" in doc["citation"]
     tests = caliskan_tests()
     assert [t.id for t in tests] == [f"weat{i}" for i in range(1, 11)]
@@ -148,7 +160,7 @@ def test_run_weat_reports_missing_words_and_sets_used():
     result = run_weat(test, _toy_source())
     assert result.missing == {"X": ["nope"], "Y": [], "A": [], "B": ["zilch"]}
     assert result.used["X"] == ["x1", "X2"]  # 'X2' found through its lower case
-    assert result.stats.S == pytest.approx(2.4) and result.stats.p == pytest.approx(1 / 6)
+    assert pytest.approx(2.4) == result.stats.S and result.stats.p == pytest.approx(1 / 6)
     row = results_table([result]).iloc[0]
     assert row["missing"] == "nope; zilch" and row["permutations"] == 6 and row["p_method"] == "exact"
 
@@ -167,7 +179,7 @@ def test_templates_need_the_placeholder():
 
 def test_glove_weat_matches_paper_signs():
     """GloVe 6B 50d: every one of the ten tests has the sign the paper found (smaller numbers are expected)."""
-    from core.word_sources import make_source
+    from core.audits.word_sources import make_source
 
     results = run_weats(caliskan_tests(), make_source("glove-6b-50d"))
     d = np.array([r.stats.d for r in results])
@@ -199,7 +211,7 @@ def test_cli_json_equals_core():
                          env=env, capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     doc = json.loads(out.stdout)
-    from core.word_sources import make_source
+    from core.audits.word_sources import make_source
 
     expected = run_weats(select_tests(["6", "9"]), make_source("glove-6b-50d"))
     assert [r["test"] for r in doc["results"]] == ["weat6", "weat9"]

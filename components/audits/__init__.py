@@ -1,0 +1,1 @@
+"""Audit page pieces: the audit seam, controls, panels, plots and the report."""

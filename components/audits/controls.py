@@ -1,0 +1,54 @@
+"""Shared widgets of the audit pages: model, vocabulary size, templates, word lists, CSV downloads."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from components.state import saved, saved_index
+from core.audits.weat_sets import split_words
+from core.audits.word_sources import DEFAULT_TEMPLATES, PLACEHOLDER, check_templates
+from core.audits.word_vectors import GLOVE_KEY
+from core.embedding.glove import GLOVE_SIZE
+from core.embedding.models import CUSTOM_PREFIX
+
+CUSTOM = "custom"
+MODEL_LABELS = {GLOVE_KEY: "GloVe 6B 50d (word vectors)", "minilm": "all-MiniLM-L6-v2 (sentence model)",
+                CUSTOM: "Another sentence-transformers model…"}
+SENTENCE_WORDS_PER_S = 300  # MiniLM on 2 CPU cores, one-word texts (measured ~350/s)
+
+
+def model_picker(page: str) -> str:
+    """GloVe (default), MiniLM or another local sentence-transformers model."""
+    options = list(MODEL_LABELS)
+    key = f"ee_w_{page}_model"
+    choice = st.selectbox("Model", options, format_func=MODEL_LABELS.get, key=key, index=saved_index(key, options))
+    if choice != CUSTOM:
+        return choice
+    name_key = f"ee_w_{page}_custom_model"
+    name = st.text_input("Model name or local folder", saved(name_key, ""), key=name_key,
+                         placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")
+    return f"{CUSTOM_PREFIX}{name.strip()}"
+
+
+def vocab_size(page: str, default: int, *, label: str = "Vocabulary: the N most frequent words",
+               help: str | None = None) -> int:
+    key = f"ee_w_{page}_vocab"
+    return int(st.number_input(label, 100, GLOVE_SIZE, saved(key, default), step=5_000, key=key, help=help))
+
+
+def templates_editor(page: str) -> tuple[str, ...]:
+    """SEAT templates, one per line, shown and editable."""
+    key = f"ee_w_{page}_templates"
+    text = st.text_area(f"Templates (one per line; {PLACEHOLDER} is replaced by each word)",
+                        saved(key, "\n".join(DEFAULT_TEMPLATES)), key=key, height=110)
+    return check_templates(text.splitlines())
+
+
+def words_area(label: str, key: str, default: str, *, height: int = 100, help: str | None = None) -> tuple[str, ...]:
+    """A word list typed with commas or one per line."""
+    return split_words(st.text_area(label, saved(key, default), key=key, height=height, help=help))
+
+
+def csv_download(frame: pd.DataFrame, file_name: str, *, key: str, label: str = "Download CSV") -> None:
+    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv",
+                       key=key, icon=":material/download:", on_click="ignore")

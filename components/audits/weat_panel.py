@@ -1,0 +1,135 @@
+"""The WEAT panel of the Bias page: choose tests (built-in or custom), run them, show S, d, p."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components.audits import seam as audit_seam
+from components.audits.controls import csv_download
+from components.audits.plots import build_weat_effects
+from components.audits.report import record
+from components.audits.seam import SourceKey
+from components.state import saved
+from core.audits.report import ReportSection
+from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED
+from core.audits.weat_audit import (
+    WeatResult,
+    WeatSettings,
+    p_value_note,
+    results_table,
+    sets_table,
+)
+from core.audits.weat_sets import (
+    CUSTOM_FORMAT,
+    ROLE_TITLES,
+    WeatTest,
+    caliskan_citation,
+    caliskan_tests,
+    parse_custom_tests,
+    typed_test,
+)
+from core.errors import UserError
+
+RESULT = "ee_weat_result"
+DISPLAY_ORDER = ["test", "d", "p", "S", "permutations", "p_method", "paper_d", "missing", "title", "X", "Y", "A", "B",
+                 "n_X", "n_Y", "n_A", "n_B"]  # the numbers first; the CSV keeps the CLI's column order
+TYPED_DEFAULTS = {"X": ("Career words", "executive, management, professional, salary, office, business"),
+                  "Y": ("Family words", "home, parents, children, family, marriage, relatives"),
+                  "A": ("Male terms", "he, him, his, man, male, boy"),
+                  "B": ("Female terms", "she, her, hers, woman, female, girl")}
+
+
+def _builtin_choice() -> list[WeatTest]:
+    tests = {t.id: t for t in caliskan_tests()}
+    chosen = st.multiselect("Tests from Caliskan et al. (2017)", list(tests), key="ee_w_weat_tests",
+                            default=saved("ee_w_weat_tests", list(tests)),
+                            format_func=lambda k: f"WEAT {tests[k].id[4:]}: {tests[k].title}")
+    return [tests[k] for k in chosen]
+
+
+def _typed_test() -> WeatTest | None:
+    if not st.checkbox("Add a test typed here", saved("ee_w_weat_typed_on", False), key="ee_w_weat_typed_on"):
+        return None
+    title = st.text_input("Title", saved("ee_w_weat_typed_title", "Career vs family: male vs female terms"),
+                          key="ee_w_weat_typed_title")
+    names, words = {}, {}
+    for row in (("X", "Y"), ("A", "B")):
+        for col, role in zip(st.columns(2), row):
+            name_default, words_default = TYPED_DEFAULTS[role]
+            names[role] = col.text_input(f"Name of {ROLE_TITLES[role]}", saved(f"ee_w_weat_{role}_name", name_default),
+                                         key=f"ee_w_weat_{role}_name")
+            words_key = f"ee_w_weat_{role}_words"
+            words[role] = col.text_area(f"Words of {ROLE_TITLES[role]}", saved(words_key, words_default),
+                                        key=words_key, height=80)
+    return typed_test(title, names, words)
+
+
+def _uploaded_tests() -> list[WeatTest]:
+    upload = st.file_uploader("Or upload tests as JSON", type=["json"], key="ee_weat_upload", help=CUSTOM_FORMAT)
+    if upload is None:
+        return []
+    return parse_custom_tests(upload.getvalue().decode("utf-8", errors="replace"), source=upload.name)
+
+
+def _settings() -> WeatSettings:
+    c1, c2, c3 = st.columns(3)
+    permutations = c1.number_input("Sampled permutations", 1_000, 1_000_000, saved("ee_w_weat_perm", N_PERMUTATIONS),
+                                   step=1_000, key="ee_w_weat_perm")
+    limit = c2.number_input("Exact p up to this many partitions", 0, 1_000_000, saved("ee_w_weat_exact", EXACT_LIMIT),
+                            step=10_000, key="ee_w_weat_exact")
+    seed = c3.number_input("Seed", 0, 2**31 - 1, saved("ee_w_weat_seed", SEED), key="ee_w_weat_seed")
+    return WeatSettings(int(limit), int(permutations), int(seed))
+
+
+def _chosen_tests() -> tuple[list[WeatTest], WeatSettings]:
+    tests = _builtin_choice()
+    with st.expander("Custom tests"):
+        typed = _typed_test()
+        tests += ([typed] if typed else []) + _uploaded_tests()
+    with st.expander("p-value settings"):
+        settings = _settings()
+    return tests, settings
+
+
+def weat_panel(key: SourceKey, source_label: str) -> None:
+    """Pick tests, run them on the current word source, and show the results."""
+    try:
+        tests, settings = _chosen_tests()
+    except UserError as err:
+        st.error(str(err))
+        return
+    if st.button("Run WEAT", type="primary", key="ee_weat_run", disabled=not tests):
+        with st.spinner(f"Running {len(tests)} WEAT test(s) on {source_label}…"):
+            try:
+                results = audit_seam.weat_results(key, tuple(tests), settings)
+            except UserError as err:
+                st.error(str(err))
+                return
+        st.session_state[RESULT] = (source_label, settings, results)
+    if RESULT in st.session_state:
+        _show_results(*st.session_state[RESULT])
+    else:
+        st.caption("Choose tests and press Run WEAT.")
+
+
+def _show_results(source_label: str, settings: WeatSettings, results: list[WeatResult]) -> None:
+    table = results_table(results)
+    st.markdown(f"**Results** on {source_label}")
+    st.dataframe(table[DISPLAY_ORDER], hide_index=True, key="ee_weat_table", column_config={
+        "S": st.column_config.NumberColumn(format="%.4f"), "d": st.column_config.NumberColumn(format="%.3f"),
+        "p": st.column_config.NumberColumn(format="%.2g"), "paper_d": st.column_config.NumberColumn("d in paper")})
+    note = p_value_note(settings)
+    st.caption(note)
+    csv_download(table, "weat-results.csv", key="ee_weat_csv")
+    fig = build_weat_effects(table)
+    st.plotly_chart(fig, key="ee_weat_plot", config={"displaylogo": False})
+    with st.expander("Word sets as used, and the words left out"):
+        for i, result in enumerate(results):
+            st.markdown(f"**{result.test.id}: {result.test.title}**")
+            st.dataframe(sets_table(result), hide_index=True, key=f"ee_weat_sets_{i}")
+    st.caption(f"Word sets: {caliskan_citation()}")
+    record("weat", ReportSection("WEAT", {"Word source": source_label, "Permutations": settings.n_permutations,
+                                          "Exact limit": settings.exact_limit, "Seed": settings.seed},
+                                 [note, f"Word sets: {caliskan_citation()}"],
+                                 [("Results", table)]
+                                 + [(f"{r.test.id}: sets as used", sets_table(r)) for r in results],
+                                 [("Effect sizes", fig)]))

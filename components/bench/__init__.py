@@ -1,0 +1,1 @@
+"""Benchmark children that need Streamlit."""

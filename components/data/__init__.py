@@ -1,0 +1,1 @@
+"""Data page pieces: the upload form."""

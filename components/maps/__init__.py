@@ -1,0 +1,1 @@
+"""Map and Compare page pieces: forms, panels, figures and the shareable link."""

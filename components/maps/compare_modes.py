@@ -1,0 +1,102 @@
+"""The Compare page's two side-by-side modes: two projections of one model, or one projection of two models."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import streamlit as st
+
+from components import seam
+from components.maps.compare_panel import (
+    Side,
+    overlap_caption,
+    overlap_table,
+    side_by_side,
+)
+from components.maps.controls import METHOD_LABELS, saved_params
+from components.state import PRECOMPUTED, DataChoice, saved, saved_index
+from core.embedding.models import MODELS, model_title
+from core.errors import UserError
+from core.hashing import hash_array
+from core.maps.compare import DEFAULT_K, map_overlap, model_overlap
+from core.maps.projection import ProjectionParams
+
+
+def _side_form(side: str, default_method: str) -> ProjectionParams:
+    """Method and its main parameter for one side (2D, the Map page's metric and seed)."""
+    methods = list(METHOD_LABELS)
+    method = st.selectbox(f"{side.title()} map", methods, format_func=METHOD_LABELS.get, key=f"ee_w_cmp_{side}_method",
+                          index=saved_index(f"ee_w_cmp_{side}_method", methods, methods.index(default_method)))
+    neighbours = st.slider("UMAP neighbours", 2, 200, saved(f"ee_w_cmp_{side}_nn", 15), key=f"ee_w_cmp_{side}_nn")
+    perplexity = st.slider("t-SNE perplexity", 2.0, 100.0, saved(f"ee_w_cmp_{side}_perp", 30.0), 1.0,
+                           key=f"ee_w_cmp_{side}_perp")
+    return saved_params(method=method, n_components=2, n_neighbors=int(neighbours), perplexity=float(perplexity))
+
+
+def compare_projections(emb: seam.Embedded) -> None:
+    """Two projections of the same vectors; overlap of each point's neighbours on the two maps."""
+    with st.form("ee_cmp_projection_form", border=False):
+        left_col, right_col = st.columns(2)
+        with left_col:
+            left = _side_form("left", "umap")
+        with right_col:
+            right = _side_form("right", "tsne")
+        st.form_submit_button("Apply", type="primary")
+    try:
+        a, b = seam.projection(emb, left), seam.projection(emb, right)
+    except UserError as err:
+        st.error(str(err))
+        return
+    k = min(DEFAULT_K, len(a) - 1)
+    overlap = map_overlap(a, b, k)
+    caption = overlap_caption(overlap, k, "on the two maps")
+    side_by_side(emb, Side(a, METHOD_LABELS[left.method]), Side(b, METHOD_LABELS[right.method]), overlap,
+                 caption=caption)
+    with st.expander("Points whose neighbours differ most between the two maps"):
+        st.dataframe(overlap_table(emb.dataset.frame, overlap, emb.dataset.text_column), hide_index=True,
+                     width="stretch", key="ee_cmp_worst")
+
+
+def _model_options(choice: DataChoice) -> list[str]:
+    has_vectors = seam.raw_dataset(choice).vectors is not None
+    return [m for m in ([PRECOMPUTED] if has_vectors else []) + list(MODELS) if m != choice.model]
+
+
+def _label(model: str) -> str:
+    return "the data's own vectors" if model == PRECOMPUTED else model_title(model)
+
+
+def _common_rows(a: seam.Embedded, b: seam.Embedded) -> tuple[seam.Embedded, seam.Embedded]:
+    """Both embeddings restricted to the source rows both could embed (models may drop different rows)."""
+    common = np.intersect1d(a.dataset.source_rows, b.dataset.source_rows)
+    if len(common) == len(a.dataset) == len(b.dataset):
+        return a, b
+
+    def restrict(e: seam.Embedded) -> seam.Embedded:
+        ds = e.dataset.subset(np.isin(e.dataset.source_rows, common), reason="not embedded by the other model")
+        return replace(e, dataset=ds, vectors_hash=hash_array(ds.vectors))
+
+    return restrict(a), restrict(b)
+
+
+def compare_models(emb: seam.Embedded, choice: DataChoice) -> None:
+    """The same projection of two models' vectors; overlap of each point's original-space neighbours."""
+    options = _model_options(choice)
+    other = st.selectbox(f"Compare {_label(choice.model)} with", options, format_func=_label, key="ee_w_cmp_model",
+                         index=saved_index("ee_w_cmp_model", options))
+    params = saved_params(n_components=2)
+    try:
+        a, b = _common_rows(emb, seam.embedded(replace(choice, model=other)))
+        coords_a, coords_b = seam.projection(a, params), seam.projection(b, params)
+        k = min(DEFAULT_K, len(a.dataset) - 1)
+        overlap = model_overlap(seam.knn(a, params), seam.knn(b, params), k)
+    except UserError as err:
+        st.error(str(err))
+        return
+    if len(a.dataset) < len(emb.dataset):
+        st.caption(f"Compared on the {len(a.dataset):,} rows both models could embed.")
+    caption = overlap_caption(overlap, k, f"in the two models' original spaces ({params.metric})")
+    side_by_side(a, Side(coords_a, _label(choice.model)), Side(coords_b, _label(other)), overlap, caption=caption)
+    with st.expander("Points whose neighbours differ most between the two models"):
+        st.dataframe(overlap_table(a.dataset.frame, overlap, a.dataset.text_column), hide_index=True,
+                     width="stretch", key="ee_cmp_worst")

@@ -1,0 +1,86 @@
+"""Two maps of the same rows side by side, with a linked selection and per-point neighbour overlap."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import seam
+from components.maps.plots import build_scatter, selected_rows, show_scatter
+from components.state import remember, saved, saved_index
+from core.maps.compare import align
+
+NONE = "(none)"
+OVERLAP = "neighbour overlap"
+LINKED = "ee_cmp_selection"
+SEEN = "ee_cmp_seen"
+KEYS = ("ee_cmp_left", "ee_cmp_right")
+
+
+@dataclass
+class Side:
+    """One of the two maps: its coordinates and title."""
+
+    coords: np.ndarray
+    title: str
+
+
+def _event_rows(key: str) -> list[int]:
+    event = st.session_state.get(key)
+    return selected_rows(event.get("selection")) if hasattr(event, "get") else []
+
+
+def linked_selection() -> list[int]:
+    """The rows selected on whichever map the user touched last (both maps highlight them)."""
+    now = {key: _event_rows(key) for key in KEYS}
+    seen = st.session_state.get(SEEN, {key: [] for key in KEYS})
+    for key in KEYS:
+        if now[key] != seen.get(key, []):
+            st.session_state[LINKED] = now[key]
+    st.session_state[SEEN] = now
+    return st.session_state.get(LINKED, [])
+
+
+def overlap_caption(overlap: np.ndarray, k: int, what: str) -> str:
+    chance = k / max(len(overlap) - 1, 1)
+    return (f"Mean neighbour overlap {overlap.mean():.3f}: on average {overlap.mean() * k:.1f} of each point's {k} "
+            f"nearest neighbours {what} are the same (a random pairing would share {chance * k:.2f}). "
+            f"{(overlap < 0.3).mean():.0%} of the points keep fewer than 30%.")
+
+
+@st.fragment
+def side_by_side(emb: seam.Embedded, left: Side, right: Side, overlap: np.ndarray, *, caption: str) -> None:
+    """The two maps with a shared colour, aligned, and one selection highlighted on both."""
+    frame = emb.dataset.frame.assign(**{OVERLAP: overlap})
+    options = [NONE, OVERLAP, *emb.dataset.metadata_columns]
+    c1, c2 = st.columns([2, 1])
+    color = c1.selectbox("Colour both maps by", options, index=saved_index("ee_w_cmp_color", options, 1),
+                         key="ee_w_cmp_color", on_change=remember, args=("ee_w_cmp_color",))
+    aligned = c2.checkbox("Rotate the right map to match the left", saved("ee_w_cmp_align", True),
+                          key="ee_w_cmp_align", on_change=remember, args=("ee_w_cmp_align",),
+                          help="Orthogonal Procrustes: rotation, mirror and scale only; neighbourhoods are unchanged.")
+    st.caption(caption)
+    rows = linked_selection()
+    right_coords = align(left.coords, right.coords) if aligned else right.coords
+    style = dict(continuous=True, colorscale="RdYlGn", color_range=(0.0, 1.0)) if color == OVERLAP else {}
+    hover = seam.hover_labels(emb, tuple(emb.dataset.metadata_columns[:4]))
+    for column, side, coords, key in zip(st.columns(2), (left, right), (left.coords, right_coords), KEYS):
+        with column:
+            fig = build_scatter(coords, frame, text_column=emb.dataset.text_column,
+                                color=None if color == NONE else color, hover=hover, highlight=rows,
+                                title=side.title, height=520, marker_scale=0.6, **style)
+            show_scatter(fig, key=key)
+    if rows:
+        picked = frame.iloc[rows]
+        st.subheader(f"{len(rows):,} selected, highlighted on both maps")
+        st.caption(f"Their mean neighbour overlap: {picked[OVERLAP].mean():.3f}.")
+        st.dataframe(picked[[emb.dataset.text_column, OVERLAP, *emb.dataset.metadata_columns]], hide_index=True,
+                     width="stretch", key="ee_cmp_table")
+
+
+def overlap_table(frame: pd.DataFrame, overlap: np.ndarray, text_column: str, n: int = 10) -> pd.DataFrame:
+    """The points whose neighbourhoods differ most between the two sides."""
+    order = np.argsort(overlap, kind="stable")[:n]
+    return pd.DataFrame({text_column: frame[text_column].to_numpy()[order], OVERLAP: overlap[order]})

@@ -1,0 +1,165 @@
+"""The interactive part of the Map page: colour, filter, scatter, selection, neighbours and exports.
+
+All of it runs in one `st.fragment`: a colour change, a filter or a lasso reruns only this panel,
+with the projection, clusters and faithfulness read from memory.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import seam
+from components.maps.images import png_data_uri
+from components.maps.plots import (
+    MAX_RENDER,
+    build_scatter,
+    is_continuous,
+    render_rows,
+    show_scatter,
+)
+from components.maps.share_panel import share_panel
+from components.maps.view_link import sync_color
+from components.seam import Embedded
+from components.state import remember, saved, saved_index
+from core.data.table import Dataset
+from core.maps.clusters import ClusterResult, label_positions
+from core.maps.faithfulness import Faithfulness
+from core.maps.projection import ProjectionParams
+
+NONE = "(none)"
+CLUSTER = "cluster"
+KNN_KEPT = "faithfulness: kNN kept"
+TRUST = "faithfulness: trustworthiness"
+FAITH_COLUMNS = (KNN_KEPT, TRUST)
+SELECTION = "ee_map_selection"  # rows selected on the map, for other pages (custom axes poles)
+MAX_HOVER_COLUMNS = 4
+MAX_FILTER_VALUES = 200
+MAX_CLUSTER_COLOURS = 60
+NEIGHBOURS_SHOWN = 10
+
+
+def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithfulness | None) -> pd.DataFrame:
+    """The data's columns plus the map's own: cluster name and per-point faithfulness."""
+    extra: dict[str, np.ndarray] = {}
+    if clusters is not None:
+        extra[CLUSTER] = clusters.names
+    if faith is not None:
+        extra[KNN_KEPT], extra[TRUST] = faith.preservation, faith.trust
+    frame = dataset.frame.drop(columns=[c for c in extra if c in dataset.frame.columns])
+    return frame.assign(**extra) if extra else frame
+
+
+def _filter_mask(frame: pd.DataFrame, text_column: str) -> np.ndarray:
+    """Rows kept by the user's filter (all rows when none is set)."""
+    options = [NONE, *[c for c in frame.columns if c != text_column]]
+    column = st.selectbox("Filter by", options, index=saved_index("ee_w_filter_column", options),
+                          key="ee_w_filter_column", on_change=remember, args=("ee_w_filter_column",))
+    if column == NONE:
+        return np.ones(len(frame), dtype=bool)
+    values = frame[column]
+    if is_continuous(values) or column in FAITH_COLUMNS:
+        low, high = float(np.nanmin(values)), float(np.nanmax(values))
+        if low == high:
+            return np.ones(len(frame), dtype=bool)
+        key = f"ee_w_filter_range_{column}"
+        chosen = st.slider(f"{column} between", low, high, saved(key, (low, high)), key=key,
+                           on_change=remember, args=(key,))
+        return values.between(*chosen).to_numpy()
+    options = values.astype(str).value_counts().index[:MAX_FILTER_VALUES].tolist()
+    key = f"ee_w_filter_values_{column}"
+    picked = st.multiselect(f"Show only these {column} values", options,
+                            [v for v in saved(key, []) if v in options], key=key, on_change=remember, args=(key,))
+    return values.astype(str).isin(picked).to_numpy() if picked else np.ones(len(frame), dtype=bool)
+
+
+def _colour_choice(frame: pd.DataFrame, text_column: str, has_clusters: bool) -> str | None:
+    options = [NONE, *[c for c in frame.columns if c != text_column]]
+    default = options.index(CLUSTER) if has_clusters else 0
+    color = st.selectbox("Colour by", options, index=saved_index("ee_w_color", options, default), key="ee_w_color",
+                         on_change=remember, args=("ee_w_color",))
+    return None if color == NONE else color
+
+
+def _colour_style(color: str | None, faith: Faithfulness | None) -> dict:
+    """Colour-scale settings: faithfulness from red (misleading) to green (faithful)."""
+    if color == KNN_KEPT:
+        return dict(continuous=True, colorscale="RdYlGn", color_range=(0.0, 1.0))
+    if color == TRUST and faith is not None:
+        low = float(np.nanmin(faith.trust)) if np.isfinite(faith.trust).any() else 0.0
+        return dict(continuous=True, colorscale="RdYlGn", color_range=(min(low, 0.9), 1.0))
+    return dict(max_categories=MAX_CLUSTER_COLOURS) if color == CLUSTER else {}
+
+
+def _labels(clusters: ClusterResult | None, coords: np.ndarray) -> dict[str, np.ndarray]:
+    return {} if clusters is None else label_positions(coords, clusters)
+
+
+def _selection_table(dataset: Dataset, rows: list[int]) -> None:
+    """The selected points as a table, with thumbnails when the data has images."""
+    table = dataset.frame.iloc[rows].copy()
+    config = {dataset.text_column: st.column_config.TextColumn(width="large")}
+    if dataset.images is not None:
+        table.insert(0, "image", [png_data_uri(dataset.images[r]) for r in rows])
+        config["image"] = st.column_config.ImageColumn("image", width="small")
+    st.dataframe(table, column_config=config, width="stretch", hide_index=True, key="ee_selection_table")
+    st.download_button("Download selection as CSV", table.drop(columns=["image"], errors="ignore").to_csv(index=False),
+                       file_name="selection.csv", mime="text/csv", key="ee_download_selection", on_click="ignore")
+
+
+def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams, row: int) -> pd.DataFrame:
+    """A point's nearest neighbours in the original space (from the shared graph), and whether the map keeps them."""
+    graph = seam.knn(emb, params)
+    k = min(NEIGHBOURS_SHOWN, graph.k)
+    nbrs, dists = graph.indices[row, 1:k + 1], graph.distances[row, 1:k + 1]
+    on_map = np.argsort(((coords - coords[row]) ** 2).sum(axis=1), kind="stable")[1:k + 1]
+    texts = emb.dataset.frame[emb.dataset.text_column].to_numpy()
+    return pd.DataFrame({"rank": np.arange(1, k + 1), "neighbour": texts[nbrs], f"{graph.metric} distance": dists,
+                         f"among its {k} nearest on the map": np.isin(nbrs, on_map)})
+
+
+def _show_selection(emb: Embedded, coords: np.ndarray, params: ProjectionParams, rows: list[int]) -> None:
+    st.subheader(f"{len(rows):,} selected")
+    if len(rows) == 1:
+        st.caption(f"Nearest neighbours of “{emb.dataset.texts[rows[0]][:120]}” in the original space:")
+        st.dataframe(neighbour_table(emb, coords, params, rows[0]), hide_index=True, width="stretch",
+                     key="ee_neighbour_table")
+    _selection_table(emb.dataset, rows)
+
+
+def _drawn_caption(n_drawn: int, n_visible: int, n_total: int) -> str:
+    if n_drawn < n_visible:
+        return f"{n_drawn:,} of {n_visible:,} points shown (downsampled; raise “Points drawn at most” to see more)."
+    return f"{n_visible:,} of {n_total:,} points shown."
+
+
+@st.fragment
+def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionParams, *,
+              clusters: ClusterResult | None = None, faith: Faithfulness | None = None) -> None:
+    """Colour, filter, select and export without recomputing the projection."""
+    dataset = emb.dataset
+    frame = view_frame(dataset, clusters, faith)
+    left, middle, right = st.columns([2, 2, 1])
+    with left:
+        color = _colour_choice(frame, dataset.text_column, clusters is not None)
+        sync_color(color)
+    with middle:
+        visible = _filter_mask(frame, dataset.text_column)
+    with right:
+        max_points = st.number_input("Points drawn at most", 1_000, 500_000, saved("ee_w_max_points", MAX_RENDER),
+                                     step=10_000, key="ee_w_max_points", on_change=remember, args=("ee_w_max_points",))
+        show_labels = st.checkbox("Cluster labels", saved("ee_w_cluster_labels", True), key="ee_w_cluster_labels",
+                                  on_change=remember, args=("ee_w_cluster_labels",), disabled=clusters is None)
+    rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
+    hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
+    fig = build_scatter(coords, frame, text_column=dataset.text_column, color=color, rows=rows, hover=hover,
+                        labels=_labels(clusters, coords) if show_labels else None, title=title,
+                        **_colour_style(color, faith))
+    selected = show_scatter(fig, key="ee_map_chart")
+    how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
+           if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")
+    st.caption(_drawn_caption(len(rows), int(visible.sum()), len(frame)) + how)
+    st.session_state[SELECTION] = selected
+    if selected:
+        _show_selection(emb, coords, params, selected)
+    share_panel(emb, coords, fig, clusters=clusters, faith=faith)

@@ -1,0 +1,47 @@
+"""Downloads of the current map: table (CSV, Parquet), standalone HTML, TensorFlow Projector files.
+
+Files are built only when their button is clicked (Streamlit's deferred download data), so an
+idle page never serialises 100,000 rows.
+"""
+from __future__ import annotations
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+
+from components.seam import Embedded
+from core.maps import export
+from core.maps.clusters import ClusterResult
+from core.maps.faithfulness import Faithfulness
+
+
+def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: ClusterResult | None,
+                faith: Faithfulness | None) -> None:
+    """Download buttons for every export, and a note on sharing the view's link."""
+    ds = emb.dataset
+    name = ds.name.rsplit(".", 1)[0] or "map"
+
+    def table():
+        return export.export_frame(ds.frame, coords, clusters=clusters, faith=faith)
+
+    def projector():
+        frame = table()
+        meta = frame.drop(columns=[c for c in export.AXES if c in frame.columns])
+        return export.projector_zip(ds.vectors, meta, ds.text_column)
+
+    with st.expander("Share this map"):
+        st.caption("The address bar holds this view (data, model, projection, colour, clusters): copy the link "
+                   "to reopen it. Uploaded data lives only in your session, so share a file for those.")
+        c1, c2, c3, c4 = st.columns(4)
+        c1.download_button("Table (CSV)", lambda: export.to_csv_bytes(table()), file_name=f"{name}-map.csv",
+                           mime="text/csv", key="ee_dl_csv", on_click="ignore")
+        c2.download_button("Table (Parquet)", lambda: export.to_parquet_bytes(table()),
+                           file_name=f"{name}-map.parquet", mime="application/octet-stream", key="ee_dl_parquet",
+                           on_click="ignore")
+        c3.download_button("Map (offline HTML)", lambda: export.standalone_html(fig, title=ds.name).encode("utf-8"),
+                           file_name=f"{name}-map.html", mime="text/html", key="ee_dl_html", on_click="ignore")
+        c4.download_button("TensorFlow Projector (zip)", projector, file_name=f"{name}-projector.zip",
+                           mime="application/zip", key="ee_dl_projector", on_click="ignore")
+        st.caption("The table has the coordinates, clusters, per-point faithfulness and every data column. The HTML "
+                   "map is the view as drawn (plotly.js inlined, opens without internet). The Projector zip holds "
+                   "vectors.tsv and metadata.tsv for projector.tensorflow.org.")

@@ -1,0 +1,109 @@
+"""The view in the address bar: read once when a session opens a link, written whenever the view changes."""
+from __future__ import annotations
+
+from dataclasses import asdict
+
+import streamlit as st
+
+from components.state import (
+    PRECOMPUTED,
+    SAVED,
+    UPLOADS,
+    DataChoice,
+    active_choice,
+    set_active_choice,
+)
+from core.embedding.models import CUSTOM_PREFIX, MODELS
+from core.maps.clusters import ClusterSpec
+from core.maps.projection import ProjectionParams
+from core.maps.view_state import ViewState, decode_view, encode_view, view_fields
+
+LOADED = "ee_url_loaded"
+NOTICE = "ee_url_notice"
+PROJECTION_WIDGETS = {"method": "ee_w_method", "n_components": "ee_w_dims", "n_neighbors": "ee_w_neighbors",
+                      "min_dist": "ee_w_min_dist", "perplexity": "ee_w_perplexity", "metric": "ee_w_metric",
+                      "random_state": "ee_w_seed"}
+
+
+def _model_widgets(model: str) -> dict[str, object]:
+    """The Data page's model widgets for a model key."""
+    if model.startswith(CUSTOM_PREFIX):
+        return {"ee_w_model": "custom", "ee_w_custom_model": model[len(CUSTOM_PREFIX):]}
+    return {"ee_w_model": model} if model in MODELS or model == PRECOMPUTED else {}
+
+
+def cluster_widgets(spec: ClusterSpec | None) -> dict[str, object]:
+    """Cluster form values for a spec (method "none" when there is none)."""
+    if spec is None:
+        return {"ee_w_cluster_method": "none"}
+    return {"ee_w_cluster_method": spec.method, "ee_w_cluster_space": spec.space,
+            "ee_w_cluster_k": spec.n_clusters or 0, "ee_w_cluster_min_size": spec.min_cluster_size or 0,
+            "ee_w_cluster_linkage": spec.linkage, "ee_w_cluster_stop": ", ".join(spec.stop_words)}
+
+
+def _widget_values(view: ViewState) -> dict[str, object]:
+    values = {PROJECTION_WIDGETS[name]: value for name, value in asdict(view.projection).items()}
+    values |= _model_widgets(view.model) | cluster_widgets(view.clusters)
+    if view.source == "builtin":
+        values |= {"ee_w_source": "builtin", "ee_w_builtin": view.dataset, "ee_w_glove_size": view.size}
+    if view.color:
+        values["ee_w_color"] = view.color
+    return values
+
+
+def _choice(view: ViewState) -> DataChoice | None:
+    """The data choice a link names, or None when it names an upload this session does not hold."""
+    if view.source == "upload" and view.dataset not in st.session_state.get(UPLOADS, {}):
+        return None
+    return DataChoice(view.source, view.dataset, view.size, view.model)
+
+
+def apply_link() -> DataChoice:
+    """On a session's first run, take the view from the URL; returns the data choice in force."""
+    if st.session_state.get(LOADED):
+        return active_choice()
+    st.session_state[LOADED] = True
+    params = st.query_params.to_dict()
+    if not set(params) & set(view_fields()):
+        return active_choice()
+    view, dropped = decode_view(params)
+    choice = _choice(view)
+    notes = [f"Ignored link parameter(s) with unusable values: {', '.join(dropped)}."] if dropped else []
+    if choice is None:
+        notes.append("This link points to uploaded data, which lives only in the session that uploaded it; "
+                     "showing the default data instead. Upload the file on the Data page.")
+    else:
+        set_active_choice(choice)
+    st.session_state.setdefault(SAVED, {}).update(_widget_values(view))
+    if notes:
+        st.session_state[NOTICE] = " ".join(notes)
+    return active_choice()
+
+
+def show_notice() -> None:
+    """Say once what could not be taken from the link."""
+    note = st.session_state.pop(NOTICE, None)
+    if note:
+        st.warning(note)
+
+
+def sync_link(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> None:
+    """Write the view into the URL (only our parameters, and only when they changed)."""
+    view = ViewState(choice.source, choice.dataset, choice.size, choice.model, params, color, spec)
+    wanted = encode_view(view)
+    current = st.query_params.to_dict()
+    ours = set(view_fields())
+    if {k: v for k, v in current.items() if k in ours} == wanted:
+        return
+    for key in ours & set(current) - set(wanted):
+        del st.query_params[key]
+    st.query_params.update(wanted)
+
+
+def sync_color(color: str | None) -> None:
+    """Update just the colour in the URL (from inside the map's fragment)."""
+    if color and st.query_params.get("color") != color:
+        st.query_params["color"] = color
+    elif not color and "color" in st.query_params:
+        del st.query_params["color"]
+

@@ -1,0 +1,1 @@
+"""Search page pieces: the store seam, panels and the search map."""

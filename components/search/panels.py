@@ -1,0 +1,331 @@
+"""The Search page's panels: index the data, ask a question (in a fragment), manage the store."""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import seam
+from components.maps.plots import is_continuous, selected_rows, show_scatter
+from components.search import seam as store_seam
+from components.search.plots import build_search_map
+from components.search.seam import IndexTarget
+from components.state import PRECOMPUTED, DataChoice, remember, saved, saved_index
+from core.errors import UserError
+from core.maps.projection import ProjectionParams
+from core.search.exact import recall_at_k
+from core.search.queries import (
+    contains,
+    embed_query,
+    range_filter,
+    read_vector,
+    values_filter,
+)
+from core.search.store import CollectionInfo, VectorStore
+
+METRIC_LABELS = {"cosine": "Cosine", "l2": "Euclidean (squared L2)", "ip": "Inner product"}
+MODES = {"text": "Text", "point": "A point", "vector": "A vector file"}
+NONE = "(none)"
+MAX_FILTER_VALUES = 200
+MAX_ROW_OPTIONS = 5000
+MAP_KEY = "ee_search_map"
+LAST_PICK = "ee_search_last_pick"
+FLASH = "ee_store_flash"
+INDEX_FLASH = "ee_search_index_flash"
+
+
+@dataclass
+class Query:
+    """A query vector and what it came from."""
+
+    vector: np.ndarray
+    label: str
+    model_id: str | None = None
+    row: int | None = None
+
+
+# ---------------------------------------------------------------------- index
+
+
+def metric_picker() -> str:
+    """The metric select; each metric has its own collection (Chroma fixes `hnsw:space` at creation)."""
+    options = list(METRIC_LABELS)
+    metric = st.segmented_control("Metric (hnsw:space)", options, format_func=METRIC_LABELS.get,
+                                  default=saved("ee_w_search_metric", "cosine"), key="ee_w_search_metric")
+    return metric or "cosine"
+
+
+def index_panel(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> CollectionInfo | None:
+    """The collection's state and a button that creates, finishes or refreshes it."""
+    if INDEX_FLASH in st.session_state:
+        st.success(st.session_state.pop(INDEX_FLASH))
+    info = store.info(target.name)
+    n = len(emb.dataset)
+    if info is None:
+        st.info(f"This data is not in the store yet. Index its {n:,} vectors to search them.")
+        label, kind = f"Index {n:,} vectors", "primary"
+    elif info.complete and info.count == n:
+        st.caption(f"Collection `{target.name}`: {info.status}, {METRIC_LABELS.get(info.metric, info.metric)} "
+                   f"distance, created {(info.created_at or '?')[:19].replace('T', ' ')} UTC.")
+        label, kind = "Index again (writes only what changed)", "secondary"
+    else:
+        st.warning(f"Collection `{target.name}` is {info.status}. Index to finish it: rows already stored are "
+                   "kept, none is written twice.")
+        label, kind = "Finish indexing", "primary"
+    if st.button(label, type=kind, key="ee_search_index") and _ingest(store, target, emb):
+        st.rerun()
+    return info
+
+
+def _ingest(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> bool:
+    """Write the dataset into its collection with a progress bar; True when it worked."""
+    bar = st.progress(0.0, text="Indexing…")
+
+    def tick(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Indexing: {done:,} of {total:,} rows checked")
+
+    dataset = emb.dataset
+    try:
+        report = store.ingest(target.name, texts=dataset.texts, vectors=dataset.vectors,
+                              metadatas=store_seam.metadata_rows(emb), model_id=target.model_id,
+                              model_key=target.model_key, dataset=target.dataset, metric=target.metric,
+                              progress=tick)
+    except UserError as err:
+        st.error(str(err))
+        return False
+    finally:
+        bar.empty()
+    st.session_state[INDEX_FLASH] = (f"Indexed: {report.count:,} vectors in `{report.name}` ({report.written:,} "
+                                     f"written, {report.skipped:,} already there, {report.removed:,} removed).")
+    return True
+
+
+# ---------------------------------------------------------------------- query inputs
+
+
+def _take_map_pick() -> None:
+    """A new point picked on the search map becomes the query (mode 'A point')."""
+    event = st.session_state.get(MAP_KEY) or {}
+    rows = selected_rows(event.get("selection") if hasattr(event, "get") else None)
+    if rows and rows != st.session_state.get(LAST_PICK):
+        st.session_state["ee_w_search_mode"] = "point"
+        st.session_state["ee_w_search_row"] = rows[0]
+        remember("ee_w_search_mode")
+        remember("ee_w_search_row")
+    st.session_state[LAST_PICK] = rows
+
+
+def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
+    if choice.model == PRECOMPUTED:
+        st.info("These vectors came with the data, not from a model, so a text cannot be embedded like them. "
+                "Ask with a point or a vector file.")
+        return None
+    text = st.text_input("Search for", saved("ee_w_search_text", ""), key="ee_w_search_text",
+                         placeholder="e.g. bushfires near Sydney", on_change=remember, args=("ee_w_search_text",))
+    if not text.strip():
+        return None
+    vector, model_id = embed_query(text, choice.model, get_embedder=lambda: store_seam.query_embedder(choice, emb))
+    return Query(vector, text, model_id)
+
+
+def _point_query(emb: seam.Embedded) -> Query:
+    dataset = emb.dataset
+    n, texts = len(dataset), dataset.texts
+    default = min(int(saved("ee_w_search_row", 0)), n - 1)
+    if n <= MAX_ROW_OPTIONS:
+        row = st.selectbox("Row (or click a point on the map)", range(n), index=default, key="ee_w_search_row",
+                           format_func=lambda i: f"{i}: {texts[i][:90]}", on_change=remember,
+                           args=("ee_w_search_row",))
+    else:
+        row = st.number_input("Row number (or click a point on the map)", 0, n - 1, default, key="ee_w_search_row",
+                              on_change=remember, args=("ee_w_search_row",))
+        st.caption(texts[int(row)][:200])
+    return Query(dataset.vectors[int(row)], f"row {int(row)}: {texts[int(row)]}", row=int(row))
+
+
+def _vector_query() -> Query | None:
+    file = st.file_uploader("One vector: .npy (one row) or a JSON array", type=["npy", "json"],
+                            key="ee_search_vector_file")
+    if file is None:
+        return None
+    return Query(read_vector(file.getvalue(), file.name), file.name)
+
+
+def query_input(choice: DataChoice, emb: seam.Embedded) -> Query | None:
+    """The user's question as a vector, from the chosen way of asking (None until there is one)."""
+    _take_map_pick()
+    options = list(MODES)
+    mode = st.segmented_control("Ask with", options, format_func=MODES.get, key="ee_w_search_mode",
+                                default=saved("ee_w_search_mode", "text"), on_change=remember,
+                                args=("ee_w_search_mode",)) or "text"
+    if mode == "point":
+        return _point_query(emb)
+    if mode == "vector":
+        return _vector_query()
+    return _text_query(choice, emb)
+
+
+# ---------------------------------------------------------------------- filters
+
+
+def _metadata_filter(frame: pd.DataFrame, text_column: str) -> dict | None:
+    columns = [c for c in frame.columns if c != text_column]
+    options = [NONE, *columns]
+    column = st.selectbox("Only rows where", options, index=saved_index("ee_w_search_filter_col", options),
+                          key="ee_w_search_filter_col", on_change=remember, args=("ee_w_search_filter_col",))
+    if column == NONE:
+        return None
+    values = frame[column]
+    if is_continuous(values):
+        low, high = float(values.min()), float(values.max())
+        key = f"ee_w_search_range_{column}"
+        chosen = st.slider(f"{column} between", low, high, saved(key, (low, high)), key=key,
+                           on_change=remember, args=(key,))
+        return None if chosen == (low, high) else range_filter(str(column), *chosen)
+    choices = values.dropna().value_counts().index[:MAX_FILTER_VALUES].tolist()
+    key = f"ee_w_search_values_{column}"
+    picked = st.multiselect(f"{column} is one of", choices, [v for v in saved(key, []) if v in choices], key=key,
+                            on_change=remember, args=(key,))
+    return values_filter(str(column), picked)
+
+
+def search_options(emb: seam.Embedded) -> tuple[int, dict | None, dict | None]:
+    """(k, where, where_document) from the widgets."""
+    c1, c2, c3 = st.columns([1, 2, 2])
+    k = c1.number_input("Top k", 1, 200, int(saved("ee_w_search_k", 10)), key="ee_w_search_k",
+                        on_change=remember, args=("ee_w_search_k",))
+    with c2:
+        where = _metadata_filter(emb.dataset.frame, emb.dataset.text_column)
+    with c3:
+        text = st.text_input("Text contains (case-sensitive)", saved("ee_w_search_contains", ""),
+                             key="ee_w_search_contains", on_change=remember, args=("ee_w_search_contains",))
+    return int(k), where, contains(text)
+
+
+# ---------------------------------------------------------------------- results
+
+
+@dataclass
+class Answer:
+    """Chroma's hits, the exact hits, and the timings of both."""
+
+    hits: pd.DataFrame
+    exact: pd.DataFrame
+    chroma_ms: float
+    exact_ms: float
+
+    @property
+    def recall(self) -> float:
+        return recall_at_k(self.hits["id"].tolist(), self.exact["id"].tolist(),
+                           found_distances=self.hits["distance"].tolist(),
+                           exact_distances=self.exact["distance"].tolist())
+
+
+def answer(store: VectorStore, info: CollectionInfo, query: Query, k: int, where: dict | None,
+           where_document: dict | None) -> Answer:
+    """Ask Chroma, then the exact oracle, the same question."""
+    start = time.perf_counter()
+    hits = store.query(info.name, query.vector, k=k, where=where, where_document=where_document,
+                       model_id=query.model_id)
+    middle = time.perf_counter()
+    snap = store_seam.snapshot(store, info)
+    ready = time.perf_counter()
+    exact = store.exact_query(info.name, query.vector, k=k, where=where, where_document=where_document,
+                              snapshot=snap)
+    end = time.perf_counter()
+    return Answer(hits, exact, (middle - start) * 1000, (end - ready) * 1000)
+
+
+def results_table(ans: Answer, emb: seam.Embedded) -> None:
+    """Rank, distance, similarity, text and the metadata columns in the data's order."""
+    meta = [c for c in emb.dataset.frame.columns if c in ans.hits.columns and c not in ("rank", "text")]
+    table = ans.hits[["rank", "distance", "similarity", "text", *meta]]
+    st.dataframe(table, hide_index=True, width="stretch", key="ee_search_results",
+                 column_config={"text": st.column_config.TextColumn(width="large"),
+                                "distance": st.column_config.NumberColumn(format="%.4f"),
+                                "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")})
+
+
+def exactness(ans: Answer, info: CollectionInfo, k: int) -> None:
+    """Recall@k of Chroma's answer against brute force, for this query."""
+    c1, c2, c3 = st.columns(3)
+    c1.metric(f"Recall@{k} vs exact", f"{ans.recall:.2f}")
+    c2.metric("Chroma (HNSW)", f"{ans.chroma_ms:.1f} ms")
+    c3.metric("Exact (numpy)", f"{ans.exact_ms:.1f} ms")
+    missed = ans.exact[~ans.exact["id"].isin(ans.hits["id"])]
+    st.caption(f"Exact search compares the query with every stored vector that passes the filters; Chroma walks "
+               f"its HNSW graph (search_ef {info.search_ef}). {len(ans.hits) - len(missed):,} of the exact "
+               f"top {len(ans.exact):,} were found.")
+    if len(missed):
+        with st.expander(f"{len(missed)} exact neighbour(s) Chroma missed"):
+            st.dataframe(missed[["rank", "distance", "text"]], hide_index=True, key="ee_search_missed")
+
+
+def results_map(emb: seam.Embedded, coords: np.ndarray, params: ProjectionParams, query: Query | None,
+                hit_rows: list[int], title: str) -> None:
+    """The map with the hits and the query on it (or a note when the query cannot be placed)."""
+    query_xy = None
+    if query is not None and query.row is not None:
+        query_xy = coords[query.row]
+    elif query is not None:
+        placed = seam.place_on_map(emb, params, query.vector[None, :])
+        query_xy = None if placed is None else placed[0]
+        if placed is None:
+            st.caption(f"The query is off-map: {params.method.upper()} cannot place new points "
+                       "(use UMAP or PCA for that). Its hits are highlighted.")
+    fig = build_search_map(coords, emb.dataset.frame, text_column=emb.dataset.text_column, hit_rows=hit_rows,
+                           query_xy=query_xy, query_label=query.label if query else "", title=title)
+    show_scatter(fig, key=MAP_KEY)
+    st.caption("Click a point (or a hit) to search from it.")
+
+
+@st.fragment
+def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, emb: seam.Embedded,
+                coords: np.ndarray, params: ProjectionParams, title: str) -> None:
+    """Ask, see the hits as a table and on the map, and how exact they are; reruns alone."""
+    try:
+        query = query_input(choice, emb)
+        k, where, where_document = search_options(emb)
+        ans = answer(store, info, query, k, where, where_document) if query is not None else None
+    except UserError as err:
+        st.error(str(err))
+        query, ans = None, None
+    hit_rows: list[int] = []
+    if ans is not None:
+        lookup = store_seam.row_lookup(choice, emb)
+        hit_rows = [lookup[i] for i in ans.hits["id"] if i in lookup]
+        if ans.hits.empty:
+            st.warning("No stored row passes these filters.")
+        else:
+            exactness(ans, info, k)
+            results_table(ans, emb)
+    results_map(emb, coords, params, query if ans is not None else None, hit_rows, title)
+
+
+# ---------------------------------------------------------------------- store management
+
+
+def store_manager(store: VectorStore) -> None:
+    """Every collection with its metadata, the store's size, and deletion with a confirmation."""
+    if FLASH in st.session_state:
+        st.success(st.session_state.pop(FLASH))
+    table = store.collections()
+    size = store.size_on_disk()
+    where = store.location + (f", {size / 1e6:,.1f} MB on disk" if size is not None else "")
+    note = store_seam.store_env_note()
+    st.caption(f"{len(table):,} collection(s) in the {where}. {note[0].upper()}{note[1:]}.")
+    if table.empty:
+        return
+    st.dataframe(table, hide_index=True, width="stretch", key="ee_store_table")
+    names = table["name"].tolist()
+    name = st.selectbox("Collection to delete", names, key="ee_store_delete_name")
+    count = int(table.set_index("name").loc[name, "count"])
+    sure = st.checkbox(f"Yes, delete `{name}` and its {count:,} vectors", key="ee_store_delete_confirm")
+    if st.button("Delete collection", disabled=not sure, key="ee_store_delete"):
+        store.delete(name)
+        st.session_state[FLASH] = f"Deleted `{name}`."
+        del st.session_state["ee_store_delete_confirm"]
+        st.rerun()

@@ -1,0 +1,1 @@
+"""Timing benchmarks against the plain-library baselines (`python -m core bench`)."""

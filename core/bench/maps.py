@@ -1,0 +1,184 @@
+"""Bench sections for the map (registered in core.bench.SECTIONS).
+
+- umap: our projection path (shared kNN graph, then UMAP on it) vs plain `umap.UMAP(random_state=0)`
+  on the same 20,000 x 384 clustered vectors, both after numba warm-up: seconds and trustworthiness.
+- tsne: our t-SNE (openTSNE) vs scikit-learn's TSNE on 5,000 points.
+- map100k: 100,000 x 384 vectors to map, clusters and faithfulness, end to end, in a fresh process
+  (its peak resident memory is the process's own).
+- rerun: the Map page in AppTest, in a fresh process with an empty data folder: the first run, then a
+  rerun after a colour change.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from core.paths import PROJECT_ROOT
+
+UMAP_N = 20_000
+TSNE_N = 5_000
+MAP_N = 100_000
+DIM = 384
+CENTRES = 40
+TRUST_K = 10
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def clustered_vectors(n: int, *, dim: int = DIM, centres: int = CENTRES, spread: float = 0.6,
+                      seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Unit vectors around `centres` random directions (a stand-in for sentence embeddings), and their centre."""
+    rng = np.random.default_rng(seed)
+    middles = rng.normal(size=(centres, dim)).astype(np.float32)
+    labels = rng.integers(0, centres, n)
+    X = middles[labels] + rng.normal(scale=spread, size=(n, dim)).astype(np.float32)
+    X /= np.linalg.norm(X, axis=1, keepdims=True)
+    return X.astype(np.float32), labels
+
+
+def synthetic_texts(labels: np.ndarray, *, seed: int = 0, words: int = 8) -> list[str]:
+    """Short texts whose words come mostly from their cluster's own vocabulary (for c-TF-IDF labels)."""
+    rng = np.random.default_rng(seed)
+    own = rng.integers(0, 20, size=(len(labels), words))
+    shared = rng.integers(0, 50, size=(len(labels), 3))
+    return [" ".join([f"topic{c}term{w}" for w in row] + [f"common{w}" for w in extra])
+            for c, row, extra in zip(labels, own, shared)]
+
+
+def _timed(step):
+    start = time.perf_counter()
+    result = step()
+    return result, time.perf_counter() - start
+
+
+# --------------------------------------------------------------------------- umap
+
+
+def bench_umap(workdir: Path) -> dict[str, float]:
+    """Ours (shared graph + UMAP) vs plain umap.UMAP(random_state=0).fit_transform, 20,000 x 384."""
+    import umap
+
+    from core.maps.knn import warm_up_nndescent
+    from core.maps.projection import (
+        ProjectionParams,
+        fit_projection,
+        trustworthiness_score,
+        warm_up_umap,
+    )
+
+    X, _ = clustered_vectors(UMAP_N)
+    params = ProjectionParams(random_state=0)
+    _log("umap: numba warm-up (both paths, including NN-descent for cosine and euclidean)")
+    warm_up_umap("cosine")
+    warm_up_nndescent("cosine")
+    umap.UMAP(random_state=0).fit_transform(X[:5000])
+    _log(f"umap: baseline on {len(X):,} x {X.shape[1]}")
+    base, base_s = _timed(lambda: umap.UMAP(random_state=0).fit_transform(X))
+    _log(f"umap: baseline {base_s:.1f} s; ours")
+    ours, ours_s = _timed(lambda: fit_projection(X, params, max_fit=len(X)).coords)
+    _log(f"umap: ours {ours_s:.1f} s")
+    return {
+        "umap_ours_s": round(ours_s, 3),
+        "umap_baseline_s": round(base_s, 3),
+        "umap_speedup": round(base_s / ours_s, 3),
+        "umap_trustworthiness_ours": round(trustworthiness_score(X, ours, k=TRUST_K, metric="cosine"), 4),
+        "umap_trustworthiness_baseline": round(trustworthiness_score(X, base, k=TRUST_K, metric="cosine"), 4),
+        "umap_n": len(X),
+    }
+
+
+# --------------------------------------------------------------------------- t-SNE
+
+
+def bench_tsne(workdir: Path) -> dict[str, float]:
+    """Our t-SNE (openTSNE) vs scikit-learn's TSNE, same perplexity, metric and PCA initialisation."""
+    from sklearn.manifold import TSNE
+
+    from core.maps.projection import Projector, trustworthiness_score
+
+    X, _ = clustered_vectors(TSNE_N)
+    _log(f"tsne: ours (openTSNE) on {len(X):,} x {X.shape[1]}")
+    ours, ours_s = _timed(lambda: Projector("tsne", perplexity=30.0, metric="cosine", random_state=0).fit_transform(X))
+    _log(f"tsne: ours {ours_s:.1f} s; scikit-learn")
+    base, base_s = _timed(lambda: TSNE(perplexity=30.0, metric="cosine", init="pca", random_state=0).fit_transform(X))
+    _log(f"tsne: scikit-learn {base_s:.1f} s")
+    return {
+        "tsne_ours_s": round(ours_s, 3),
+        "tsne_sklearn_s": round(base_s, 3),
+        "tsne_speedup": round(base_s / ours_s, 3),
+        "tsne_trustworthiness_ours": round(trustworthiness_score(X, ours, k=TRUST_K, metric="cosine"), 4),
+        "tsne_trustworthiness_sklearn": round(trustworthiness_score(X, base, k=TRUST_K, metric="cosine"), 4),
+        "tsne_n": len(X),
+    }
+
+
+# --------------------------------------------------------------------------- children
+
+
+def _child(code: str, workdir: Path, label: str) -> dict:
+    """Run `code` in a fresh interpreter with its own empty data folder; its last stdout line is JSON."""
+    data = workdir / f"{label}-data"
+    data.mkdir(exist_ok=True)
+    env = dict(os.environ, EE_DATA_DIR=str(data))
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
+    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise RuntimeError(f"{label} child failed (exit {proc.returncode}):\n{tail}")
+    return json.loads(lines[-1])
+
+
+_MAP_CHILD = """
+import json, resource, sys, time
+from core.bench.maps import clustered_vectors, synthetic_texts
+from core.maps.clusters import ClusterSpec
+from core.maps.knn import warm_up_nndescent
+from core.maps.pipeline import build_map
+from core.maps.projection import ProjectionParams, warm_up_umap
+t0 = time.perf_counter()
+warm_up_umap("cosine"); warm_up_nndescent("cosine")
+warm_s = time.perf_counter() - t0
+X, labels = clustered_vectors({n})
+texts = synthetic_texts(labels)
+log = lambda m: print("[bench] map100k: " + m, file=sys.stderr, flush=True)
+t0 = time.perf_counter()
+run = build_map(X, texts, ProjectionParams(), clusters=ClusterSpec(), use_cache=False, log=log)
+total = time.perf_counter() - t0
+peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+out = {{"map_100k_s": total, "map_100k_peak_mb": peak_mb, "map_100k_warmup_s": warm_s,
+       "map_100k_n": len(X), "map_100k_fit_rows": len(run.fitted.fit_rows),
+       "map_100k_clusters": run.clusters.n_clusters, "map_100k_noise_share": run.clusters.noise_share,
+       "map_100k_knn_preservation": run.faith.preservation_mean, "map_100k_trustworthiness": run.faith.trust_mean}}
+out |= {{f"map_100k_{{k}}_s": v for k, v in run.timings.items()}}
+print(json.dumps(out))
+"""
+
+
+def bench_map100k(workdir: Path) -> dict[str, float]:
+    """100,000 x 384 vectors to map + clusters + faithfulness, end to end, in a fresh process (after warm-up)."""
+    _log(f"map100k: child process, {MAP_N:,} x {DIM} clustered vectors")
+    result = _child(_MAP_CHILD.format(n=MAP_N), workdir, "map100k")
+    _log(f"map100k: {result['map_100k_s']:.1f} s, peak {result['map_100k_peak_mb']:.0f} MB")
+    return {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}
+
+
+# The child drives the UI, so its script lives in components/, outside core.
+_RERUN_CHILD = 'import runpy; runpy.run_module("components.bench.rerun", run_name="__main__")'
+
+
+def bench_rerun(workdir: Path) -> dict[str, float]:
+    """The Map page in AppTest (fresh process, empty caches): first run, then a rerun after a colour change."""
+    _log("rerun: AppTest child (cold run embeds the Lee sentences and fits UMAP)")
+    result = _child(_RERUN_CHILD, workdir, "rerun")
+    _log(f"rerun: cold {result['rerun_cold_s']:.1f} s, warm {result['rerun_warm_s']:.3f} s")
+    return {"rerun_cold_s": round(result["rerun_cold_s"], 3), "rerun_warm_s": round(result["rerun_warm_s"], 4),
+            "rerun_speedup": round(result["rerun_cold_s"] / result["rerun_warm_s"], 1)}

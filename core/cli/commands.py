@@ -1,0 +1,131 @@
+"""Command line: the same core functions the UI calls, for pipelines."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.cli.args import (
+    add_projection_arguments,
+    add_vector_input_arguments,
+    projection_params,
+)
+from core.cli.audits import add_audit_commands
+from core.cli.inputs import load_input, report_exclusions
+from core.cli.maps import add_map_command
+from core.cli.search import add_store_commands
+from core.data.builtins import BUILTINS
+from core.embedding.models import DEFAULT_MODEL, MODELS
+from core.errors import UserError
+from core.maps.projection import project
+
+
+def _progress(done: int, total: int) -> None:
+    print(f"\rencoding {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
+
+
+def _write_table(frame: pd.DataFrame, path: Path) -> None:
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        frame.to_csv(path, index=False)
+
+
+def cmd_embed(args: argparse.Namespace) -> int:
+    """Input file + column + model -> vectors .npy + metadata table."""
+    from core.embedding.encode import coverage_note, embed_dataset
+
+    dataset = load_input(args)
+    embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize)
+    out = Path(args.out)
+    np.save(out, embedded.vectors, allow_pickle=False)
+    meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(".metadata.csv")
+    _write_table(embedded.frame, meta)
+    report_exclusions(embedded)
+    note = coverage_note(args.model, dataset.texts)
+    if note:
+        print(note, file=sys.stderr)
+    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached} from cache, "
+          f"{result.n_encoded} encoded) -> {out}, metadata -> {meta}")
+    return 0
+
+
+def cmd_project(args: argparse.Namespace) -> int:
+    """Vectors (any supported input) -> coordinates CSV, with metadata columns alongside."""
+    from core.embedding.encode import attach_precomputed
+
+    dataset = attach_precomputed(load_input(args))
+    params = projection_params(args)
+    coords = project(dataset.vectors, params)
+    axes = pd.DataFrame(coords, columns=["x", "y", "z"][: args.dims])
+    metadata = dataset.frame.rename(columns={c: f"{c}_metadata" for c in axes.columns if c in dataset.frame})
+    _write_table(pd.concat([axes, metadata], axis=1), Path(args.out))
+    report_exclusions(dataset)
+    print(f"{len(coords)} points projected with {args.method} -> {args.out}")
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from core.bench.runner import run_bench
+
+    return run_bench(as_json=args.json, sections=args.only)
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    print("datasets (use as --input builtin:NAME):")
+    for key, item in BUILTINS.items():
+        print(f"  {key:16} {item.title}")
+    print("models (--model):")
+    for key, spec in MODELS.items():
+        print(f"  {key:16} {spec.title}")
+    print("  st:NAME|PATH     any sentence-transformers model available locally")
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m core", description="Embedding Explorer from the command line.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    sub.add_parser("list", help="list built-in datasets and models").set_defaults(func=cmd_list)
+
+    embed = sub.add_parser("embed", help="embed a text column: file in, .npy + metadata out")
+    embed.add_argument("input", help="a table/text file, or builtin:NAME")
+    embed.add_argument("--column", help="the text column (default: text/sentence/document/word or first text column)")
+    embed.add_argument("--model", default=DEFAULT_MODEL, help=f"model key (default {DEFAULT_MODEL}) or st:NAME|PATH")
+    embed.add_argument("--out", required=True, help="output .npy")
+    embed.add_argument("--metadata-out", help="metadata .csv or .parquet (default OUT.metadata.csv)")
+    embed.add_argument("--no-normalize", action="store_true", help="keep raw vector lengths")
+    embed.set_defaults(func=cmd_embed)
+
+    proj = sub.add_parser("project", help="project vectors: .npy/vectors file in, coordinates CSV out")
+    add_vector_input_arguments(proj)
+    add_projection_arguments(proj)
+    proj.add_argument("--out", required=True, help="output .csv or .parquet")
+    proj.set_defaults(func=cmd_project)
+
+    bench = sub.add_parser("bench", help="measure our paths against the plain libraries")
+    bench.add_argument("--json", action="store_true", help="print one JSON object")
+    bench.add_argument("--only", nargs="*", help="run only these sections")
+    bench.set_defaults(func=cmd_bench)
+    add_store_commands(sub)
+    add_map_command(sub)
+    add_audit_commands(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; failures print one line and return a non-zero status."""
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except UserError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001 - the CLI promises one line, never a traceback
+        print(f"error: unexpected {type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1

@@ -1,0 +1,87 @@
+"""`python -m core map`: vectors to a finished map, with clusters, exports and faithfulness."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from core.cli.args import (
+    add_projection_arguments,
+    add_vector_input_arguments,
+    projection_params,
+)
+from core.cli.inputs import load_input, report_exclusions
+from core.maps.clustering import METHODS as CLUSTER_METHODS
+from core.maps.clusters import SPACES, ClusterSpec
+from core.maps.labels import parse_stop_words
+
+
+def _log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _spec(args: argparse.Namespace) -> ClusterSpec | None:
+    if args.clusters == "none":
+        return None
+    return ClusterSpec(method=args.clusters, space=args.space, n_clusters=args.k, min_cluster_size=args.min_size,
+                       stop_words=parse_stop_words(args.stop_words or ""))
+
+
+def _write_outputs(args: argparse.Namespace, dataset, run) -> None:
+    from core.maps import export
+
+    frame = export.export_frame(dataset.frame, run.coords, clusters=run.clusters, faith=run.faith)
+    out = Path(args.out)
+    out.write_bytes(export.to_parquet_bytes(frame) if out.suffix.lower() == ".parquet" else export.to_csv_bytes(frame))
+    if args.projector:
+        meta = frame.drop(columns=[c for c in ("x", "y", "z") if c in frame.columns])
+        Path(args.projector).write_bytes(export.projector_zip(dataset.vectors, meta, dataset.text_column))
+    if args.html:
+        Path(args.html).write_text(export.standalone_html(_figure(dataset, run), title=dataset.name), encoding="utf-8")
+
+
+def _figure(dataset, run):
+    """The map coloured by cluster, with each cluster's label at its centre."""
+    from core.maps.clusters import label_positions
+    from core.maps.figure import build_scatter
+
+    if run.clusters is None:
+        return build_scatter(run.coords, dataset.frame, text_column=dataset.text_column, title=dataset.name)
+    frame = dataset.frame.assign(cluster=run.clusters.names)
+    return build_scatter(run.coords, frame, text_column=dataset.text_column, color="cluster", max_categories=60,
+                         labels=label_positions(run.coords, run.clusters), title=dataset.name)
+
+
+def cmd_map(args: argparse.Namespace) -> int:
+    """Vectors in; coordinates, clusters, faithfulness and metadata out (CSV or Parquet), plus HTML/projector files."""
+    from core.embedding.encode import attach_precomputed
+    from core.maps.pipeline import build_map
+
+    dataset = attach_precomputed(load_input(args))
+    params = projection_params(args)
+    run = build_map(dataset.vectors, dataset.texts, params, clusters=_spec(args), log=_log)
+    _write_outputs(args, dataset, run)
+    report_exclusions(dataset)
+    summary = f"{len(run.coords):,} points mapped with {args.method}"
+    if run.clusters is not None:
+        summary += f", {run.clusters.n_clusters} clusters"
+    if run.faith is not None:
+        summary += f", kNN preservation {run.faith.preservation_mean:.3f}, trustworthiness {run.faith.trust_mean:.3f}"
+    print(f"{summary} -> {args.out}")
+    return 0
+
+
+def add_map_command(sub) -> None:
+    """Register `map` on the CLI's subparsers."""
+    p = sub.add_parser("map", help="vectors in; map, clusters and faithfulness out (CSV/Parquet, HTML, projector zip)")
+    add_vector_input_arguments(p)
+    add_projection_arguments(p)
+    p.add_argument("--clusters", choices=(*CLUSTER_METHODS, "none"), default="hdbscan")
+    p.add_argument("--space", choices=SPACES, default="map", help="cluster the map (default) or the vectors")
+    p.add_argument("--k", type=int, help="number of clusters (KMeans/agglomerative; default: best silhouette)")
+    p.add_argument("--min-size", type=int, help="HDBSCAN min cluster size (default: about 1%% of the points)")
+    p.add_argument("--stop-words", help="extra stop words for the cluster labels, comma-separated")
+    p.add_argument("--out", required=True, help="output .csv or .parquet")
+    p.add_argument("--html", help="also write a standalone HTML map (opens offline)")
+    p.add_argument("--projector", help="also write a TensorFlow Projector zip (vectors.tsv + metadata.tsv)")
+    p.set_defaults(func=cmd_map)

@@ -1,0 +1,1 @@
+"""Data in: the dataset table, the built-in datasets and the file loaders."""

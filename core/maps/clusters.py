@@ -1,0 +1,144 @@
+"""Clusters of a map, end to end: pick the space, cluster, score, and label with keywords.
+
+Sensible defaults (DESIGN.md): HDBSCAN runs on the 2-3D map, never on raw 384-D vectors (in
+the vector space it runs on the first 10 principal components); KMeans and agglomerative can
+run on the vectors themselves (unit length for the cosine metric, so Euclidean = cosine order).
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from core.errors import DataError
+from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores
+from core.maps.knn import KnnGraph
+from core.maps.labels import cluster_keywords, cluster_names, cluster_table
+from core.vectors import unit_rows
+
+SPACES = ("map", "vectors")
+HDBSCAN_MAX_DIMS = 10
+HDBSCAN_MIN_SAMPLES = 5
+
+
+@dataclass(frozen=True)
+class ClusterSpec:
+    """Everything that determines the clusters; hashable, so it keys caches and URLs."""
+
+    method: str = "hdbscan"
+    space: str = "map"
+    n_clusters: int | None = None  # KMeans / agglomerative; None = suggested by silhouette
+    min_cluster_size: int | None = None  # HDBSCAN; None = about 1% of the fitted points
+    linkage: str = "ward"
+    stop_words: tuple[str, ...] = ()
+    random_state: int = 0
+
+
+@dataclass
+class ClusterResult:
+    """Labels per row, keywords and table per cluster, and quality scores."""
+
+    spec: ClusterSpec
+    labels: np.ndarray
+    names: np.ndarray  # display name per row, e.g. "2: rain, storm, flood" or "noise"
+    keywords: dict[int, list[str]]
+    table: pd.DataFrame
+    scores: dict[str, float | None]
+    n_fit: int
+    note: str = ""
+    silhouette_by_k: dict[int, float] = field(default_factory=dict)
+
+    @property
+    def n_clusters(self) -> int:
+        return len(set(self.labels.tolist()) - {NOISE})
+
+    @property
+    def noise_share(self) -> float:
+        return float((self.labels == NOISE).mean())
+
+
+def _unit(X: np.ndarray) -> np.ndarray:
+    return unit_rows(X).astype(np.float32)
+
+
+def clustering_space(vectors: np.ndarray, coords: np.ndarray, spec: ClusterSpec, *,
+                     metric: str = "cosine") -> tuple[np.ndarray, str]:
+    """The points to cluster, and a sentence saying what they are."""
+    if spec.space not in SPACES:
+        raise DataError(f"Unknown clustering space '{spec.space}'. Choose one of: {', '.join(SPACES)}.")
+    if spec.space == "map":
+        return np.asarray(coords, dtype=np.float32), f"on the {coords.shape[1]}D map"
+    X = _unit(vectors) if metric == "cosine" else np.asarray(vectors, dtype=np.float32)
+    if spec.method == "hdbscan" and X.shape[1] > HDBSCAN_MAX_DIMS:
+        from sklearn.decomposition import PCA
+        X = PCA(HDBSCAN_MAX_DIMS, random_state=0).fit_transform(X).astype(np.float32)
+        return X, (f"on the vectors' first {HDBSCAN_MAX_DIMS} principal components (density clustering "
+                   f"is not meaningful in {vectors.shape[1]} dimensions)")
+    return X, f"on the {X.shape[1]}-dimensional vectors"
+
+
+def graph_connectivity(graph: KnnGraph, k: int = 10):
+    """The shared neighbour graph as a sparse connectivity matrix (for agglomerative clustering)."""
+    from scipy.sparse import csr_matrix
+
+    neighbours = graph.neighbours(min(k, graph.k))
+    n, width = neighbours.shape
+    return csr_matrix((np.ones(n * width), (np.repeat(np.arange(n), width), neighbours.ravel())), shape=(n, n))
+
+
+def auto_min_cluster_size(n_fit: int) -> int:
+    """About 1% of the fitted points, between 5 and 500."""
+    return int(np.clip(n_fit // 100, 5, 500))
+
+
+def make_clusterer(spec: ClusterSpec, n_rows: int, max_fit: int = MAX_FIT) -> Clusterer:
+    """The estimator for a spec. HDBSCAN gets min_samples = 5: on a UMAP map (already smoothed) the
+    default (= min cluster size) merges the topics of a news corpus into two or three continents."""
+    size = spec.min_cluster_size or auto_min_cluster_size(min(n_rows, max_fit))
+    return Clusterer(method=spec.method, n_clusters=spec.n_clusters, min_cluster_size=size,
+                     min_samples=min(HDBSCAN_MIN_SAMPLES, size), linkage=spec.linkage, max_fit=max_fit,
+                     random_state=spec.random_state)
+
+
+def cluster_map(vectors: np.ndarray, coords: np.ndarray, texts: Sequence[str], spec: ClusterSpec, *,
+                metric: str = "cosine", graph: KnnGraph | None = None, max_fit: int = MAX_FIT) -> ClusterResult:
+    """Cluster the rows as `spec` says, score the clusters and name them by their keywords."""
+    # 1. the space, and the shared graph as connectivity when agglomerative runs on every vector
+    X, note = clustering_space(vectors, coords, spec, metric=metric)
+    connectivity = None
+    if spec.method == "agglomerative" and spec.space == "vectors" and graph is not None and len(X) <= max_fit:
+        connectivity = graph_connectivity(graph)
+    # 2. cluster (on a sample above max_fit rows) and score
+    clusterer = make_clusterer(spec, len(X), max_fit).fit(X, connectivity=connectivity)
+    labels = clusterer.labels_
+    scores = cluster_scores(X, labels, random_state=spec.random_state)
+    # 3. keywords by c-TF-IDF, and the table
+    keywords = cluster_keywords(texts, labels, custom_stop_words=spec.stop_words, X=X)
+    table = cluster_table(texts, labels, keywords, X)
+    return ClusterResult(spec, labels, cluster_names(labels, keywords), keywords, table, scores,
+                         len(clusterer.fit_rows_), note, dict(clusterer.silhouette_by_k_))
+
+
+def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:
+    """Where to write each cluster's label on the map: the median of its points (noise has none)."""
+    return {int(c): np.median(coords[labels == c], axis=0) for c in np.unique(labels) if c != NOISE}
+
+
+MAX_LABELS = 40
+LABEL_GAP = (0.16, 0.035)  # share of the map's width and height two labels need between their centres
+
+
+def label_positions(coords: np.ndarray, result: ClusterResult, *, max_labels: int = MAX_LABELS,
+                    gap: tuple[float, float] = LABEL_GAP) -> dict[str, np.ndarray]:
+    """Cluster names at their centres, largest first, leaving out any that would cover a larger one's."""
+    centres = cluster_centres(coords, result.labels)
+    names = dict(zip(result.table["cluster"], result.table["label"]))
+    span = np.ptp(coords, axis=0)[:2] + 1e-9
+    kept: dict[str, np.ndarray] = {}
+    for c in sorted(centres)[:max_labels]:  # cluster 0 is the largest
+        gaps = [np.abs(centres[c][:2] - p[:2]) / span for p in kept.values()]
+        if all(g[0] > gap[0] or g[1] > gap[1] for g in gaps):
+            kept[names[c]] = centres[c]
+    return kept

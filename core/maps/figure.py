@@ -1,0 +1,232 @@
+"""Pure Plotly builders for maps (no Streamlit): used by the pages, the HTML export and the CLI.
+
+`build_scatter(coords, frame, ...) -> go.Figure` draws a WebGL scatter whose points carry their
+row number as customdata; it can fold rare categories, grey out noise, draw cluster labels at
+their centres, highlight a linked selection, and draw only a seeded subset of a large map.
+"""
+from __future__ import annotations
+
+import html
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from core.maps.labels import NOISE_LABEL
+
+MAX_CATEGORIES = 20
+HOVER_CHARS = 240
+HOVER_CHARS_LARGE = 100  # shorter hover text above LARGE_MAP points: less to send to the browser
+LARGE_MAP = 20_000
+HOVER_WIDTH = 60
+OTHER = "(other)"
+MISSING = "(missing)"
+GREY = "#BBBBBB"
+GREY_LABELS = (OTHER, NOISE_LABEL, MISSING)
+MAX_RENDER = 50_000  # default cap on drawn points
+_SHADES = " ░▒▓█"
+PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D",
+           "#79706E", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
+           "#AEC7E8", "#FFBB78"]  # Vega's Tableau-10 then D3's category colours: 20 distinct hues
+
+
+def wrap(text: str, width: int = HOVER_WIDTH) -> list[str]:
+    """Words packed into lines of at most `width` characters (longer words are cut); fast for 100k labels."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        while len(word) > width:
+            if line:
+                lines.append(line)
+                line = ""
+            lines.append(word[:width])
+            word = word[width:]
+        if line and len(line) + 1 + len(word) > width:
+            lines.append(line)
+            line = word
+        else:
+            line = f"{line} {word}" if line else word
+    return lines + [line] if line else lines
+
+
+def hover_label(text: Any, *, limit: int = HOVER_CHARS) -> str:
+    """User text made safe for Plotly hover: truncated, HTML-escaped, wrapped."""
+    text = str(text)
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return "<br>".join(html.escape(line) for line in wrap(text)) or ""
+
+
+def image_as_text(image: np.ndarray) -> str:
+    """A small grayscale image drawn with block characters, for hover labels."""
+    top = float(image.max()) or 1.0
+    levels = np.clip((image / top * (len(_SHADES) - 1)).round().astype(int), 0, len(_SHADES) - 1)
+    return "<br>".join("".join(_SHADES[v] * 2 for v in row) for row in levels)
+
+
+def hover_texts(frame: pd.DataFrame, text_column: str, hover_columns: Sequence[str] = (),
+                images: np.ndarray | None = None, *, limit: int = HOVER_CHARS) -> list[str]:
+    """One hover label per row: the text, then `column: value` lines, then the image if any."""
+    labels = [f"<b>{hover_label(t, limit=limit)}</b>" for t in frame[text_column]]
+    for column in hover_columns:
+        values = frame[column].tolist()
+        labels = [f"{lab}<br>{html.escape(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
+    if images is not None:
+        labels = [f"{lab}<br>{image_as_text(img)}" for lab, img in zip(labels, images)]
+    return labels
+
+
+def is_continuous(values: pd.Series) -> bool:
+    """Numeric with many distinct values: drawn with a colour scale, not a legend."""
+    return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
+        and values.nunique() > MAX_CATEGORIES
+
+
+def category_labels(values: pd.Series, max_categories: int = MAX_CATEGORIES) -> pd.Series:
+    """Values as strings, with all but the most frequent categories folded into '(other)'."""
+    labels = values.astype(str).where(values.notna(), MISSING)
+    top = labels.value_counts().index[:max_categories]
+    return labels.where(labels.isin(top), OTHER)
+
+
+def render_rows(n_rows: int, *, visible: np.ndarray | None = None, max_points: int = MAX_RENDER,
+                keep: Sequence[int] = (), seed: int = 0) -> np.ndarray:
+    """The rows to draw: every visible row, or a seeded random subset of at most `max_points`.
+
+    The subset is stable (the same rows for every colour or filter), and rows in `keep` are always drawn.
+    """
+    mask = np.ones(n_rows, dtype=bool) if visible is None else np.asarray(visible, dtype=bool)
+    if mask.sum() <= max_points:
+        return np.flatnonzero(mask)
+    order = np.random.default_rng(seed).permutation(n_rows)
+    picked = np.zeros(n_rows, dtype=bool)
+    picked[order[mask[order]][:max_points]] = True
+    keep = np.asarray(keep, dtype=int)
+    picked[keep[mask[keep]] if len(keep) else keep] = True
+    return np.flatnonzero(picked)
+
+
+def _trace(coords: np.ndarray, rows: np.ndarray, hover: Mapping[int, str], name: str, marker: dict,
+           **extra) -> go.BaseTraceType:
+    common = dict(mode="markers", name=name, customdata=rows, hovertext=[hover[i] for i in rows],
+                  hoverinfo="text", marker=marker, **extra)
+    if coords.shape[1] == 3:
+        return go.Scatter3d(x=coords[rows, 0], y=coords[rows, 1], z=coords[rows, 2], **common)
+    return go.Scattergl(x=coords[rows, 0], y=coords[rows, 1], **common)
+
+
+def _marker_size(coords: np.ndarray, n_drawn: int) -> int:
+    return 3 if coords.shape[1] == 3 else max(2, min(8, int(900 / np.sqrt(max(n_drawn, 1)))))
+
+
+def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size: int, *, colorscale: str,
+                       color_range: tuple[float, float] | None) -> list[go.BaseTraceType]:
+    """A colour-scaled trace for rows with a value, and a grey one for rows without."""
+    finite = np.isfinite(values[rows])
+    low, high = color_range or (None, None)
+    marker = dict(size=size, opacity=0.8, color=values[rows[finite]], colorscale=colorscale, showscale=True,
+                  cmin=low, cmax=high, colorbar=dict(title=dict(text=html.escape(name))))
+    traces = [_trace(coords, rows[finite], hover, name, marker, showlegend=False)]
+    if (~finite).any():
+        traces.append(_trace(coords, rows[~finite], hover, "no value", dict(size=size, opacity=0.5, color=GREY)))
+    return traces
+
+
+def _category_traces(coords, rows, hover, labels: np.ndarray, size: int) -> list[go.BaseTraceType]:
+    """One trace per category, most frequent first, with fixed colours; (other) and noise in grey, last."""
+    counts = pd.Series(labels[rows]).value_counts(sort=True)
+    names = [c for c in counts.index if c not in GREY_LABELS] + [c for c in counts.index if c in GREY_LABELS]
+    traces, coloured = [], 0
+    for label in names:
+        members = rows[labels[rows] == label]
+        if label in GREY_LABELS:
+            color = GREY
+        else:
+            color, coloured = PALETTE[coloured % len(PALETTE)], coloured + 1
+        traces.append(_trace(coords, members, hover, html.escape(str(label)), dict(size=size, opacity=0.8, color=color)))
+    return traces
+
+
+def _highlight(fig: go.Figure, coords: np.ndarray, rows: np.ndarray, hover: Mapping[int, str], size: int) -> None:
+    """Fade every trace and draw the highlighted rows on top, outlined."""
+    fig.update_traces(marker_opacity=0.18, selector=dict(mode="markers"))
+    marker = dict(size=size + 3, color="rgba(0,0,0,0)", line=dict(color="#111111", width=1.5))
+    fig.add_trace(_trace(coords, rows, hover, f"selected ({len(rows):,})", marker))
+
+
+def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
+    """Write each label at its position (cluster centres), readable over the points."""
+    style = dict(showarrow=False, font=dict(size=12, color="#111111"), bgcolor="rgba(255,255,255,0.75)",
+                 bordercolor="rgba(0,0,0,0.25)", borderwidth=1, borderpad=2)
+    notes = [dict(text=html.escape(str(text)), x=float(p[0]), y=float(p[1]),
+                  **({"z": float(p[2])} if len(p) == 3 else {}), **style) for text, p in centres.items()]
+    if notes and "z" in notes[0]:
+        fig.update_layout(scene=dict(annotations=notes))
+    else:
+        for note in notes:
+            fig.add_annotation(**note)
+
+
+def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
+            axis_titles: tuple[str, str] | None, height: int, colour_scale: bool) -> None:
+    legend = dict(itemsizing="constant", title=dict(text=html.escape(legend_title)))
+    if colour_scale:  # the colour bar takes the right side: the legend (no value, selected) goes below
+        legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.02, x=0)
+    fig.update_layout(title=dict(text=html.escape(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+                      legend=legend,
+                      dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
+                      colorway=PALETTE, uirevision="map")
+    show = axis_titles is not None
+    fig.update_xaxes(showticklabels=show, title=html.escape(axis_titles[0]) if show else None, zeroline=show)
+    fig.update_yaxes(showticklabels=show, title=html.escape(axis_titles[1]) if show else None, zeroline=show)
+
+
+def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hover: Sequence[str] | None,
+                  hover_columns: Sequence[str], images: np.ndarray | None, *, large: bool) -> dict[int, str]:
+    """Hover labels of the drawn rows: taken from `hover` when given, else built (shorter on large maps)."""
+    if hover is not None:
+        return {int(i): hover[i] for i in drawn}
+    texts = hover_texts(frame.iloc[drawn], text_column, hover_columns, None if images is None else images[drawn],
+                        limit=HOVER_CHARS_LARGE if large else HOVER_CHARS)
+    return dict(zip(drawn.tolist(), texts))
+
+
+def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, color: str | None = None,
+                  hover_columns: Sequence[str] = (), images: np.ndarray | None = None,
+                  visible: np.ndarray | None = None, title: str = "", rows: np.ndarray | None = None,
+                  max_categories: int = MAX_CATEGORIES, labels: Mapping[str, np.ndarray] | None = None,
+                  highlight: Sequence[int] = (), axis_titles: tuple[str, str] | None = None,
+                  colorscale: str = "Viridis", color_range: tuple[float, float] | None = None,
+                  continuous: bool | None = None, hover: Sequence[str] | None = None,
+                  marker_scale: float = 1.0, height: int = 640) -> go.Figure:
+    """A WebGL scatter of `coords`; each point's customdata is its row number in `frame`.
+
+    `rows` picks the rows to draw (see `render_rows`); otherwise every row where `visible` is true.
+    `continuous` forces (or forbids) a colour scale for `color`; by default numbers with many values get one.
+    `hover` may hold every row's hover label, computed once (see `hover_texts`).
+    """
+    coords = np.asarray(coords, dtype=np.float32)
+    if rows is None:
+        rows = np.arange(len(frame)) if visible is None else np.flatnonzero(visible)
+    rows = np.asarray(rows, dtype=int)
+    highlight = np.asarray(highlight, dtype=int)
+    hover_of = _hover_by_row(frame, text_column, np.union1d(rows, highlight), hover, hover_columns, images,
+                             large=len(rows) > LARGE_MAP)
+    size = max(2, round(_marker_size(coords, len(rows)) * marker_scale))
+    scaled = color is not None and (continuous if continuous is not None else is_continuous(frame[color]))
+    if color is None:
+        traces = [_trace(coords, rows, hover_of, "points", dict(size=size, opacity=0.75))]
+    elif scaled:
+        traces = _continuous_traces(coords, rows, hover_of, frame[color].to_numpy(dtype=float), str(color), size,
+                                    colorscale=colorscale, color_range=color_range)
+    else:
+        traces = _category_traces(coords, rows, hover_of, category_labels(frame[color], max_categories).to_numpy(), size)
+    fig = go.Figure(traces)
+    if len(highlight):
+        _highlight(fig, coords, highlight, hover_of, size)
+    if labels:
+        add_labels(fig, labels)
+    _layout(fig, coords, title, str(color or ""), axis_titles, height, scaled)
+    return fig

@@ -1,0 +1,239 @@
+"""2D/3D projections (UMAP, t-SNE, PCA) behind scikit-learn's estimator contract, cached on disk.
+
+UMAP reads a precomputed k-nearest-neighbour graph (core.knn) and, above `MAX_FIT` rows, is
+fitted on a seeded sample with the other rows placed by `transform`. t-SNE runs on openTSNE
+(measured faster here than scikit-learn's TSNE; see `bench`), with scikit-learn as the fallback.
+"""
+from __future__ import annotations
+
+import os
+import warnings
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils.validation import check_is_fitted
+
+from core.errors import DataError
+from core.hashing import hash_array, hash_params
+from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
+from core.paths import data_dir
+
+METHODS = ("umap", "tsne", "pca")
+METRICS = ("cosine", "euclidean", "manhattan")
+MIN_ROWS = 5
+MAX_FIT = int(os.environ.get("EE_MAX_FIT", 20_000))  # UMAP rows fitted; the rest are placed with transform
+GRAPH_MIN_K = 16  # the shared neighbour graph holds at least this many neighbours (faithfulness uses 10)
+TRANSFORM_CHUNK = 50_000
+
+
+@dataclass(frozen=True)
+class ProjectionParams:
+    """Everything that determines a projection; hashed into the cache key."""
+
+    method: str = "umap"
+    n_components: int = 2
+    n_neighbors: int = 15
+    min_dist: float = 0.1
+    perplexity: float = 30.0
+    metric: str = "cosine"
+    random_state: int = 42
+
+
+class Projector(TransformerMixin, BaseEstimator):
+    """Reduce vectors to 2 or 3 dimensions; the result is in `embedding_`."""
+
+    def __init__(self, method: str = "umap", n_components: int = 2, n_neighbors: int = 15, min_dist: float = 0.1,
+                 perplexity: float = 30.0, metric: str = "cosine", random_state: int | None = 42) -> None:
+        self.method = method
+        self.n_components = n_components
+        self.n_neighbors = n_neighbors
+        self.min_dist = min_dist
+        self.perplexity = perplexity
+        self.metric = metric
+        self.random_state = random_state
+
+    def _validate(self, X: np.ndarray) -> np.ndarray:
+        X = np.asarray(X, dtype=np.float32)
+        if self.method not in METHODS:
+            raise DataError(f"Unknown projection '{self.method}'. Choose one of: {', '.join(METHODS)}.")
+        if self.n_components not in (2, 3):
+            raise DataError("Projections have 2 or 3 dimensions.")
+        if X.ndim != 2 or len(X) < MIN_ROWS:
+            raise DataError(f"A map needs at least {MIN_ROWS} vectors; this data has {len(X)}.")
+        if not np.isfinite(X).all():
+            raise DataError("Some vectors contain NaN or inf; exclude those rows first.")
+        return X
+
+    def _build(self, n_rows: int, knn: KnnGraph | None = None):
+        if self.method == "pca":
+            from sklearn.decomposition import PCA
+            return PCA(n_components=self.n_components, random_state=self.random_state)
+        perplexity = min(self.perplexity, (n_rows - 1) / 3)
+        if self.method == "tsne":
+            return _tsne(self.n_components, perplexity, self.metric, self.random_state)
+        import umap
+        n_neighbors = min(self.n_neighbors, n_rows - 1)
+        extra = {"precomputed_knn": knn.umap_knn(n_neighbors)} if knn is not None else {}
+        return umap.UMAP(n_components=self.n_components, n_neighbors=n_neighbors,
+                         min_dist=self.min_dist, metric=self.metric, random_state=self.random_state,
+                         n_jobs=1 if self.random_state is not None else -1, **extra)
+
+    def fit(self, X: np.ndarray, y=None, *, knn: KnnGraph | None = None) -> Projector:
+        """Fit on X; UMAP reuses `knn` (X's neighbour graph, at least n_neighbors wide) when given."""
+        X = self._validate(X)
+        if knn is not None and (len(knn.indices) != len(X) or knn.indices.shape[1] < min(self.n_neighbors, len(X) - 1)):
+            knn = None  # a graph for other rows or too narrow: let UMAP compute its own
+        self.reducer_ = self._build(len(X), knn if self.method == "umap" else None)
+        with warnings.catch_warnings():
+            warnings.filterwarnings("ignore", message=".*knn_search_index.*")
+            self.embedding_ = np.asarray(self.reducer_.fit_transform(X), dtype=np.float32)
+        return self
+
+    def fit_transform(self, X: np.ndarray, y=None, **fit_params) -> np.ndarray:
+        return self.fit(X).embedding_
+
+    def transform(self, X: np.ndarray) -> np.ndarray:
+        """Place new vectors on a fitted map (UMAP and PCA; t-SNE has no transform)."""
+        check_is_fitted(self, "reducer_")
+        if not hasattr(self.reducer_, "transform"):
+            raise DataError("t-SNE cannot place new points on an existing map; use UMAP or PCA.")
+        if self.method == "umap":
+            from core.maps.umap_fast import install
+            install()
+        return np.asarray(self.reducer_.transform(np.asarray(X, dtype=np.float32)), dtype=np.float32)
+
+
+class _OpenTSNE:
+    """openTSNE behind `fit_transform`; it has no `transform`, like scikit-learn's TSNE."""
+
+    def __init__(self, **params) -> None:
+        self.params = params
+
+    def fit_transform(self, X: np.ndarray) -> np.ndarray:
+        from openTSNE import TSNE
+
+        method = "bh" if self.params["n_components"] == 3 or len(X) < 10_000 else "fft"
+        return np.asarray(TSNE(negative_gradient_method=method, initialization="pca", n_jobs=1,
+                               verbose=False, **self.params).fit(X))
+
+
+def _tsne(n_components: int, perplexity: float, metric: str, random_state: int | None):
+    """openTSNE when it imports, else scikit-learn's TSNE."""
+    try:
+        import openTSNE  # noqa: F401
+    except ImportError:
+        from sklearn.manifold import TSNE
+        return TSNE(n_components=n_components, perplexity=perplexity, metric=metric, init="pca",
+                    random_state=random_state)
+    return _OpenTSNE(n_components=n_components, perplexity=perplexity, metric=metric, random_state=random_state)
+
+
+def graph_k(params: ProjectionParams) -> int:
+    """Width of the shared neighbour graph for these parameters."""
+    return max(params.n_neighbors, GRAPH_MIN_K)
+
+
+@dataclass
+class FittedMap:
+    """A map of every row, and the projector that placed them (fitted on `fit_rows`)."""
+
+    coords: np.ndarray
+    projector: Projector
+    fit_rows: np.ndarray
+
+    @property
+    def sampled(self) -> bool:
+        return len(self.fit_rows) < len(self.coords)
+
+
+def fit_sample(n_rows: int, max_fit: int, seed: int | None) -> np.ndarray:
+    """Sorted row numbers of a seeded random sample of at most `max_fit` rows."""
+    if n_rows <= max_fit:
+        return np.arange(n_rows)
+    return np.sort(np.random.default_rng(seed or 0).choice(n_rows, max_fit, replace=False))
+
+
+def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGraph | None = None,
+                   max_fit: int = MAX_FIT) -> FittedMap:
+    """Fit the projection; UMAP above `max_fit` rows is fitted on a sample and places the rest.
+
+    `knn` is the shared graph of all rows; UMAP reuses it when it fits on every row.
+    """
+    X = np.asarray(vectors, dtype=np.float32)
+    projector = Projector(**asdict(params))
+    rows = fit_sample(len(X), max_fit, params.random_state) if params.method == "umap" else np.arange(len(X))
+    if len(rows) == len(X):
+        if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
+            knn = knn_graph(X, graph_k(params), metric=params.metric)
+        projector.fit(X, knn=knn) if knn is not None else projector.fit(X)
+        return FittedMap(projector.embedding_, projector, rows)
+    # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
+    sample = np.ascontiguousarray(X[rows])
+    projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric))
+    # 2. place every other row with transform, in chunks (bounded memory)
+    coords = np.empty((len(X), params.n_components), dtype=np.float32)
+    coords[rows] = projector.embedding_
+    rest = np.setdiff1d(np.arange(len(X)), rows)
+    for start in range(0, len(rest), TRANSFORM_CHUNK):
+        chunk = rest[start:start + TRANSFORM_CHUNK]
+        coords[chunk] = projector.transform(X[chunk])
+    return FittedMap(coords, projector, rows)
+
+
+def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT) -> Path:
+    """Where the coordinates for these vectors and parameters are kept."""
+    folder = data_dir() / "projections"
+    folder.mkdir(parents=True, exist_ok=True)
+    key = asdict(params)
+    if params.method == "umap":  # UMAP's result also depends on the graph and the fit sample
+        key |= {"knn": f"shared-{GRAPH_MIN_K}", "max_fit": min(max_fit, len(vectors))}
+    return folder / f"{hash_array(vectors)}-{hash_params(key)}.npy"
+
+
+def _save(path: Path, coords: np.ndarray) -> None:
+    tmp = path.with_suffix(".tmp.npy")
+    np.save(tmp, coords, allow_pickle=False)
+    tmp.replace(path)  # atomic: a killed process never leaves half a file
+
+
+def save_projection(vectors: np.ndarray, params: ProjectionParams, coords: np.ndarray, *, max_fit: int = MAX_FIT) -> None:
+    """Keep coordinates computed elsewhere (e.g. by `fit_projection`) where `project` will find them."""
+    _save(projection_cache_path(vectors, params, max_fit=max_fit), coords)
+
+
+def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True,
+            knn: KnnGraph | None = None, max_fit: int = MAX_FIT) -> np.ndarray:
+    """Coordinates (N x n_components), from the disk cache when these exact inputs were seen before."""
+    path = projection_cache_path(vectors, params, max_fit=max_fit) if use_cache else None
+    if path is not None and path.exists():
+        return np.load(path, allow_pickle=False)
+    coords = fit_projection(vectors, params, knn=knn, max_fit=max_fit).coords
+    if path is not None:
+        _save(path, coords)
+    return coords
+
+
+def is_cached(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT) -> bool:
+    """Whether `project` would answer from disk."""
+    return projection_cache_path(vectors, params, max_fit=max_fit).exists()
+
+
+def warm_up_umap(metric: str = "cosine") -> None:
+    """Compile UMAP's numba kernels for `metric` once per process, on a tiny random fit."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(64, 8)).astype(np.float32)
+    Projector("umap", n_neighbors=5, metric=metric).fit(X, knn=build_knn_graph(X, 5, metric=metric))
+
+
+def trustworthiness_score(X: np.ndarray, Y: np.ndarray, *, k: int = 10, sample: int = 2000,
+                          metric: str = "cosine", random_state: int = 0) -> float:
+    """How well the map keeps neighbourhoods (1 = perfectly), on a random sample for large N."""
+    from sklearn.manifold import trustworthiness
+
+    if len(X) > sample:
+        idx = np.random.default_rng(random_state).choice(len(X), sample, replace=False)
+        X, Y = X[idx], Y[idx]
+    k = max(1, min(k, len(X) // 2 - 1))
+    return float(trustworthiness(X, Y, n_neighbors=k, metric=metric))

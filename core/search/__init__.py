@@ -1,0 +1,1 @@
+"""Search: the Chroma store, its records, exact search and query parsing."""

@@ -1,0 +1,70 @@
+"""Exact (brute-force) nearest neighbours in numpy: the oracle every index is checked against.
+
+Distances follow Chroma's (hnswlib's) definitions, so they can be compared number for number:
+cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from core.vectors import top_k, unit_rows
+
+METRICS = ("cosine", "l2", "ip")
+TIE_TOLERANCE = 1e-5
+
+
+class ExactIndex:
+    """Stored vectors prepared once (unit rows for cosine, squared norms for l2) for repeated exact search."""
+
+    def __init__(self, matrix: np.ndarray, metric: str) -> None:
+        if metric not in METRICS:
+            raise ValueError(f"Unknown metric '{metric}'. Available: {', '.join(METRICS)}.")
+        self.metric = metric
+        x = np.asarray(matrix, dtype=np.float32)
+        self.matrix = unit_rows(x) if metric == "cosine" else x
+        self.sq_norms = (x * x).sum(axis=1) if metric == "l2" else None
+
+    def __len__(self) -> int:
+        return len(self.matrix)
+
+    def distances(self, queries: np.ndarray) -> np.ndarray:
+        """Distances from each query (rows) to each stored vector (columns), Chroma's definitions."""
+        q = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        if self.metric == "cosine":
+            return 1.0 - unit_rows(q) @ self.matrix.T
+        if self.metric == "ip":
+            return 1.0 - q @ self.matrix.T
+        return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.matrix.T), 0.0)
+
+    def search(self, queries: np.ndarray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(row indices, distances) of the k nearest stored vectors per query, nearest first."""
+        return top_k(self.distances(queries), k)
+
+
+def pairwise_distances(queries: np.ndarray, matrix: np.ndarray, metric: str) -> np.ndarray:
+    """Distances from each query to each stored vector, Chroma's definitions."""
+    return ExactIndex(matrix, metric).distances(queries)
+
+
+def exact_search(matrix: np.ndarray, queries: np.ndarray, *, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
+    """(row indices, distances) of the k nearest stored vectors per query, nearest first."""
+    return ExactIndex(matrix, metric).search(queries, k=k)
+
+
+def recall_at_k(found_ids: Sequence[str], exact_ids: Sequence[str], *, found_distances: Sequence[float] = (),
+                exact_distances: Sequence[float] = ()) -> float:
+    """Share of the exact top-k that the index returned; with distances, exact ties count as hits.
+
+    A returned item that is not in the exact list but lies no farther than the exact k-th
+    neighbour (a tie) is as correct as the one it displaced.
+    """
+    if len(exact_ids) == 0:
+        return 1.0
+    exact = set(exact_ids)
+    hits = sum(i in exact for i in found_ids)
+    if len(found_distances) and len(exact_distances):
+        limit = float(exact_distances[-1]) + TIE_TOLERANCE * max(1.0, abs(float(exact_distances[-1])))
+        hits += sum(i not in exact and float(d) <= limit for i, d in zip(found_ids, found_distances))
+    return min(1.0, hits / len(exact_ids))
