@@ -48,17 +48,35 @@ class _Memo:
 
     def __init__(self, size: int) -> None:
         self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
+        self.making: dict[Hashable, threading.Lock] = {}  # one lock per key being computed
 
-    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+    def _cached(self, key: Hashable) -> tuple[bool, T | None]:
         with self.lock:
             if key in self.items:
                 self.items.move_to_end(key)
-                return self.items[key]
-        value = make()
+                return True, self.items[key]
+            return False, None
+
+    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
+        """The value for `key`; concurrent callers of a missing key wait for one computation."""
+        found, value = self._cached(key)
+        if found:
+            return value
         with self.lock:
-            self.items[key] = value
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
+            key_lock = self.making.setdefault(key, threading.Lock())
+        with key_lock:
+            found, value = self._cached(key)
+            if found:
+                return value
+            try:
+                value = make()
+                with self.lock:
+                    self.items[key] = value
+                    while len(self.items) > self.size:
+                        self.items.popitem(last=False)
+            finally:
+                with self.lock:
+                    self.making.pop(key, None)
         return value
 
     def __contains__(self, key: Hashable) -> bool:
@@ -168,15 +186,6 @@ def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
             return _fit_map(emb, params).coords
 
     return _memos()["projection"].get_or_make(key, compute)
-
-
-def trustworthiness(emb: Embedded, coords: np.ndarray, params: ProjectionParams) -> float:
-    """Trustworthiness of the current map (k=10, on a sample of at most 2,000 points)."""
-    from core.maps.projection import trustworthiness_score
-
-    key = ("trust", emb.vectors_hash, params)
-    return _memos()["projection"].get_or_make(
-        key, lambda: trustworthiness_score(emb.dataset.vectors, coords, metric=params.metric))
 
 
 def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | None:

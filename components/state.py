@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Any
 
 import streamlit as st
@@ -68,5 +68,3 @@ def set_active_choice(choice: DataChoice) -> None:
     st.session_state[ACTIVE] = choice
 
 
-def with_model(choice: DataChoice, model: str) -> DataChoice:
-    return replace(choice, model=model)

@@ -76,10 +76,6 @@ def neutralised_glove(n: int | None, pairs: tuple[tuple[str, str], ...], keep: t
     return neutralised_vocabulary(base.wv, direction(key, pairs), keep)  # type: ignore[attr-defined]
 
 
-def glove_source(n: int | None) -> WordSource:
-    return word_source((GLOVE_KEY, n, ()))
-
-
 def source_key(model_key: str, n: int | None, templates: Sequence[str]) -> SourceKey:
     """Only GloVe uses N and only sentence models use templates; the key keeps what matters."""
     if model_key == GLOVE_KEY:

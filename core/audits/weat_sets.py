@@ -40,9 +40,6 @@ class WeatTest:
     def sets(self) -> dict[str, WordSet]:
         return {role: getattr(self, role) for role in ROLES}
 
-    def all_words(self) -> list[str]:
-        return [w for s in self.sets().values() for w in s.words]
-
 
 def split_words(text: str) -> tuple[str, ...]:
     """Words separated by commas or new lines, trimmed, empty ones dropped, repeats kept once."""
