@@ -70,14 +70,19 @@ class _Memo:
                 return value
             try:
                 value = make()
-                with self.lock:
-                    self.items[key] = value
-                    while len(self.items) > self.size:
-                        self.items.popitem(last=False)
+                self.put(key, value)
             finally:
                 with self.lock:
                     self.making.pop(key, None)
         return value
+
+    def put(self, key: Hashable, value: T) -> None:
+        """Keep `value` for `key` (a computation may store a by-product for another key of this memo)."""
+        with self.lock:
+            self.items[key] = value
+            self.items.move_to_end(key)
+            while len(self.items) > self.size:
+                self.items.popitem(last=False)
 
     def __contains__(self, key: Hashable) -> bool:
         return key in self.items
@@ -169,7 +174,7 @@ def _fit_map(emb: Embedded, params: ProjectionParams) -> FittedMap:
     graph = knn(emb, params) if params.method == "umap" else None
     fitted = fit_projection(emb.dataset.vectors, params, knn=graph)
     save_projection(emb.dataset.vectors, params, fitted.coords)
-    _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params), lambda: fitted.projector)
+    _memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
     return fitted
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 
+from core.disk_cache import load_or_compute
 from core.errors import DataError
 from core.hashing import hash_array
 from core.paths import data_dir
@@ -151,16 +152,10 @@ def knn_graph(X: np.ndarray, k: int, *, metric: str = "cosine", use_cache: bool 
     X = np.ascontiguousarray(X, dtype=np.float32)
     k = max(1, min(k, len(X) - 1))
     path = knn_cache_path(X, k, metric) if use_cache else None
-    if path is not None and path.exists():
-        with np.load(path, allow_pickle=False) as saved:
-            return KnnGraph(saved["indices"], saved["distances"], metric, bool(saved["exact"]),
-                            NeighbourIndex(X, metric))
-    graph = build_knn_graph(X, k, metric=metric)
-    if path is not None:
-        tmp = path.with_suffix(".tmp.npz")
-        np.savez(tmp, indices=graph.indices, distances=graph.distances, exact=graph.exact)
-        tmp.replace(path)
-    return graph
+    return load_or_compute(
+        path, lambda: build_knn_graph(X, k, metric=metric),
+        to_arrays=lambda g: {"indices": g.indices, "distances": g.distances, "exact": np.asarray(g.exact)},
+        from_arrays=lambda a: KnnGraph(a["indices"], a["distances"], metric, bool(a["exact"]), NeighbourIndex(X, metric)))
 
 
 def warm_up_nndescent(metric: str = "cosine") -> None:

@@ -15,6 +15,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
+from core.disk_cache import load_or_compute, save_atomically
 from core.errors import DataError
 from core.hashing import hash_array, hash_params
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
@@ -192,27 +193,16 @@ def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_
     return folder / f"{hash_array(vectors)}-{hash_params(key)}.npy"
 
 
-def _save(path: Path, coords: np.ndarray) -> None:
-    tmp = path.with_suffix(".tmp.npy")
-    np.save(tmp, coords, allow_pickle=False)
-    tmp.replace(path)  # atomic: a killed process never leaves half a file
-
-
 def save_projection(vectors: np.ndarray, params: ProjectionParams, coords: np.ndarray, *, max_fit: int = MAX_FIT) -> None:
     """Keep coordinates computed elsewhere (e.g. by `fit_projection`) where `project` will find them."""
-    _save(projection_cache_path(vectors, params, max_fit=max_fit), coords)
+    save_atomically(projection_cache_path(vectors, params, max_fit=max_fit), coords)
 
 
 def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True,
             knn: KnnGraph | None = None, max_fit: int = MAX_FIT) -> np.ndarray:
     """Coordinates (N x n_components), from the disk cache when these exact inputs were seen before."""
     path = projection_cache_path(vectors, params, max_fit=max_fit) if use_cache else None
-    if path is not None and path.exists():
-        return np.load(path, allow_pickle=False)
-    coords = fit_projection(vectors, params, knn=knn, max_fit=max_fit).coords
-    if path is not None:
-        _save(path, coords)
-    return coords
+    return load_or_compute(path, lambda: fit_projection(vectors, params, knn=knn, max_fit=max_fit).coords)
 
 
 def is_cached(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT) -> bool:

@@ -44,3 +44,17 @@ def test_lru_evicts_oldest():
     for key in "abc":
         memo.get_or_make(key, lambda key=key: key)
     assert "a" not in memo and "b" in memo and "c" in memo
+
+
+def test_a_computation_may_store_its_own_key_without_deadlock():
+    memo = _Memo(2)
+
+    def make():
+        memo.put("k", "by-product")
+        return "result"
+
+    worker = threading.Thread(target=lambda: memo.get_or_make("k", make), daemon=True)
+    worker.start()
+    worker.join(10)
+    assert not worker.is_alive()
+    assert memo.get_or_make("k", lambda: "other") == "result"
