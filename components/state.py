@@ -42,6 +42,20 @@ def saved_index(key: str, options: Sequence[Any], default: int = 0) -> int:
     return list(options).index(value) if value in options else default
 
 
+def persist(key: str, default: Any, *, options: Sequence[Any] | None = None, live: bool = False) -> dict[str, Any]:
+    """Keyword arguments that make a widget keep its value across pages: `st.slider(..., **persist(KEY, 15))`.
+
+    The widget's state is seeded from its last value (else `default`, or the first option when
+    `default` is not one of `options`); `live` widgets, those in fragments, also save on change.
+    """
+    if key not in st.session_state:
+        value = saved(key, default)
+        if options is not None and value not in options:
+            value = default if default in options else next(iter(options), None)
+        st.session_state[key] = value
+    return {"key": key, "on_change": remember, "args": (key,)} if live else {"key": key}
+
+
 def save_widget_state() -> None:
     """Remember the current value of every persisted widget."""
     saved = st.session_state.setdefault(SAVED, {})
