@@ -17,14 +17,12 @@ from core.embedding.encode import attach_precomputed, coverage_note, embed_datas
 from core.embedding.models import Embedder, create_embedder, model_title
 from core.hashing import hash_array
 from core.maps.projection import (
-    FittedMap,
     ProjectionParams,
     Projector,
-    fit_projection,
     graph_k,
     is_cached,
-    project,
-    save_projection,
+    neighbour_graph,
+    project_map,
     warm_up_umap,
 )
 
@@ -156,7 +154,7 @@ def embedded(choice: DataChoice) -> Embedded:
 
 def knn(emb: Embedded, params: ProjectionParams):
     """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
-    from core.maps.knn import EXACT_LIMIT, knn_graph
+    from core.maps.knn import EXACT_LIMIT
 
     k = graph_k(params)
 
@@ -164,33 +162,32 @@ def knn(emb: Embedded, params: ProjectionParams):
         note = " The first time in a server process also compiles NN-descent (about 40 s)." \
             if len(emb.dataset) > EXACT_LIMIT else ""
         with st.spinner(f"Finding the {k} nearest neighbours of each of {len(emb.dataset):,} points…{note}"):
-            return knn_graph(emb.dataset.vectors, k, metric=params.metric)
+            return neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
 
     return _memos()["graph"].get_or_make(("knn", emb.vectors_hash, params.metric, k), compute)
 
 
-def _fit_map(emb: Embedded, params: ProjectionParams) -> FittedMap:
-    """Fit the map (reusing the shared graph), remember its projector, and keep its coordinates on disk."""
-    graph = knn(emb, params) if params.method == "umap" else None
-    fitted = fit_projection(emb.dataset.vectors, params, knn=graph)
-    save_projection(emb.dataset.vectors, params, fitted.coords)
-    _memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
+def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True):
+    """core's projection step behind a spinner when it has to fit; a fitted projector is remembered."""
+    def fit():
+        return project_map(emb.dataset.vectors, params, graph=lambda: knn(emb, params),
+                           vectors_hash=emb.vectors_hash, use_cache=use_cache)
+
+    if use_cache and is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash):
+        fitted = fit()
+    else:
+        note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
+            if params.method == "umap" else ""
+        with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
+            fitted = fit()
+    if fitted.projector is not None:
+        _memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
     return fitted
 
 
 def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
     """Map coordinates, from memory or disk when seen before, else computed behind a spinner."""
-    key = (emb.vectors_hash, params)
-
-    def compute() -> np.ndarray:
-        if is_cached(emb.dataset.vectors, params):
-            return project(emb.dataset.vectors, params)
-        note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
-            if params.method == "umap" else ""
-        with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
-            return _fit_map(emb, params).coords
-
-    return _memos()["projection"].get_or_make(key, compute)
+    return _memos()["projection"].get_or_make((emb.vectors_hash, params), lambda: _project(emb, params).coords)
 
 
 def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | None:
@@ -200,12 +197,8 @@ def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | Non
     """
     if params.method == "tsne":
         return None
-
-    def fit() -> Projector:
-        with st.spinner(f"Preparing {params.method.upper()} to place new points on the map…"):
-            return _fit_map(emb, params).projector
-
-    return _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params), fit)
+    return _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params),
+                                          lambda: _project(emb, params, use_cache=False).projector)
 
 
 def place_on_map(emb: Embedded, params: ProjectionParams, vectors: np.ndarray) -> np.ndarray | None:

@@ -3,12 +3,13 @@ import streamlit as st
 
 from components import seam
 from components.maps.cluster_panel import cluster_form, cluster_table
-from components.maps.controls import METHOD_LABELS, projection_form
+from components.maps.controls import projection_form
 from components.maps.faith_panel import faith_panel
 from components.maps.map_panel import NONE, map_panel
 from components.maps.view_link import apply_link, show_notice, sync_link
 from core.errors import UserError
 from core.maps.projection import MAX_FIT
+from core.maps.settings import METHOD_LABELS
 
 choice = apply_link()
 st.title("Map")

@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import seam
-from components.maps.controls import METHOD_LABELS, projection_form
+from components.maps.controls import projection_form
 from components.search import seam as store_seam
 from components.search.panels import (
     index_panel,
@@ -12,6 +12,7 @@ from components.search.panels import (
 )
 from components.state import active_choice
 from core.errors import UserError
+from core.maps.settings import METHOD_LABELS
 
 choice = active_choice()
 st.title("Search")

@@ -13,24 +13,24 @@ from components.maps.compare_panel import (
     overlap_table,
     side_by_side,
 )
-from components.maps.controls import METHOD_LABELS, saved_params
-from components.state import PRECOMPUTED, DataChoice, saved, saved_index
+from components.maps.controls import saved_params, setting_widget
+from components.state import PRECOMPUTED, DataChoice, saved_index
 from core.embedding.models import MODELS, model_title
 from core.errors import UserError
 from core.hashing import hash_array
 from core.maps.compare import DEFAULT_K, map_overlap, model_overlap
-from core.maps.projection import ProjectionParams
+from core.maps.settings import METHOD_LABELS, SETTINGS, ProjectionParams
 
 
 def _side_form(side: str, default_method: str) -> ProjectionParams:
-    """Method and its main parameter for one side (2D, the Map page's metric and seed)."""
-    methods = list(METHOD_LABELS)
-    method = st.selectbox(f"{side.title()} map", methods, format_func=METHOD_LABELS.get, key=f"ee_w_cmp_{side}_method",
-                          index=saved_index(f"ee_w_cmp_{side}_method", methods, methods.index(default_method)))
-    neighbours = st.slider("UMAP neighbours", 2, 200, saved(f"ee_w_cmp_{side}_nn", 15), key=f"ee_w_cmp_{side}_nn")
-    perplexity = st.slider("t-SNE perplexity", 2.0, 100.0, saved(f"ee_w_cmp_{side}_perp", 30.0), 1.0,
-                           key=f"ee_w_cmp_{side}_perp")
-    return saved_params(method=method, n_components=2, n_neighbors=int(neighbours), perplexity=float(perplexity))
+    """The per-map settings for one side (2D; the other settings follow the Map page)."""
+    values = {}
+    for setting in (s for s in SETTINGS if s.per_map):
+        is_method = setting.name == "method"
+        values[setting.name] = setting_widget(setting, key=f"ee_w_cmp_{side}_{setting.key}",
+                                              label=f"{side.title()} map" if is_method else None,
+                                              default=default_method if is_method else None)
+    return saved_params(n_components=2, **{k: v for k, v in values.items() if v is not None})
 
 
 def compare_projections(emb: seam.Embedded) -> None:

@@ -1,8 +1,6 @@
 """The view in the address bar: read once when a session opens a link, written whenever the view changes."""
 from __future__ import annotations
 
-from dataclasses import asdict
-
 import streamlit as st
 
 from components.state import (
@@ -15,14 +13,11 @@ from components.state import (
 )
 from core.embedding.models import CUSTOM_PREFIX, MODELS
 from core.maps.clusters import ClusterSpec
-from core.maps.projection import ProjectionParams
+from core.maps.settings import SETTINGS, ProjectionParams
 from core.maps.view_state import ViewState, decode_view, encode_view, view_fields
 
 LOADED = "ee_url_loaded"
 NOTICE = "ee_url_notice"
-PROJECTION_WIDGETS = {"method": "ee_w_method", "n_components": "ee_w_dims", "n_neighbors": "ee_w_neighbors",
-                      "min_dist": "ee_w_min_dist", "perplexity": "ee_w_perplexity", "metric": "ee_w_metric",
-                      "random_state": "ee_w_seed"}
 
 
 def _model_widgets(model: str) -> dict[str, object]:
@@ -42,7 +37,7 @@ def cluster_widgets(spec: ClusterSpec | None) -> dict[str, object]:
 
 
 def _widget_values(view: ViewState) -> dict[str, object]:
-    values = {PROJECTION_WIDGETS[name]: value for name, value in asdict(view.projection).items()}
+    values = {s.widget_key: getattr(view.projection, s.name) for s in SETTINGS}
     values |= _model_widgets(view.model) | cluster_widgets(view.clusters)
     if view.source == "builtin":
         values |= {"ee_w_source": "builtin", "ee_w_builtin": view.dataset, "ee_w_glove_size": view.size}

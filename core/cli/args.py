@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from core.maps.projection import METHODS, METRICS, ProjectionParams
+from core.maps.settings import SETTINGS, ProjectionParams, Setting
 
 
 def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
@@ -15,19 +15,24 @@ def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
-    """The projection's method, dimensions, parameters, metric and seed."""
-    defaults = ProjectionParams()
-    parser.add_argument("--method", choices=METHODS, default=defaults.method)
-    parser.add_argument("--dims", type=int, choices=(2, 3), default=defaults.n_components)
-    parser.add_argument("--neighbors", type=int, default=defaults.n_neighbors, help="UMAP n_neighbors")
-    parser.add_argument("--min-dist", type=float, default=defaults.min_dist, help="UMAP min_dist")
-    parser.add_argument("--perplexity", type=float, default=defaults.perplexity, help="t-SNE perplexity")
-    parser.add_argument("--metric", choices=METRICS, default=defaults.metric)
-    parser.add_argument("--seed", type=int, default=defaults.random_state)
+    """One option per projection setting (core.maps.settings), with its default and range."""
+    for setting in SETTINGS:
+        parser.add_argument(setting.flag, dest=setting.key, type=_parser(setting), default=setting.default,
+                            metavar=setting.key.upper() if not setting.choices else None,
+                            choices=setting.choices or None, help=setting.describe())
+
+
+def _parser(setting: Setting):
+    """argparse type for a setting: its bounds are checked, the message names the range."""
+    def parse(text: str):
+        try:
+            return setting.parse(text)
+        except ValueError as err:
+            raise argparse.ArgumentTypeError(str(err)) from None
+    parse.__name__ = setting.key  # argparse names the type in its "invalid value" message
+    return parse
 
 
 def projection_params(args: argparse.Namespace) -> ProjectionParams:
     """The ProjectionParams named by `add_projection_arguments`' options."""
-    return ProjectionParams(method=args.method, n_components=args.dims, n_neighbors=args.neighbors,
-                            min_dist=args.min_dist, perplexity=args.perplexity, metric=args.metric,
-                            random_state=args.seed)
+    return ProjectionParams(**{s.name: getattr(args, s.key) for s in SETTINGS})

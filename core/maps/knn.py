@@ -141,17 +141,24 @@ def build_knn_graph(X: np.ndarray, k: int, *, metric: str = "cosine", random_sta
     return KnnGraph(indices, dists, metric, False, NeighbourIndex(X, metric, nndescent=nnd, random_state=random_state))
 
 
-def knn_cache_path(X: np.ndarray, k: int, metric: str) -> Path:
+def knn_cache_path(X: np.ndarray, k: int, metric: str, *, vectors_hash: str | None = None) -> Path:
+    """Where the graph of X (float32, whose content hash may be known) is kept."""
     folder = data_dir() / "knn"
     folder.mkdir(parents=True, exist_ok=True)
-    return folder / f"{hash_array(X)}-{metric}-{k}-{GRAPH_VERSION}.npz"
+    return folder / f"{vectors_hash or hash_array(X)}-{metric}-{k}-{GRAPH_VERSION}.npz"
 
 
-def knn_graph(X: np.ndarray, k: int, *, metric: str = "cosine", use_cache: bool = True) -> KnnGraph:
-    """`build_knn_graph`, kept on disk by content hash so a restart does not recompute it."""
-    X = np.ascontiguousarray(X, dtype=np.float32)
+def knn_graph(vectors: np.ndarray, k: int, *, metric: str = "cosine", use_cache: bool = True,
+              vectors_hash: str | None = None) -> KnnGraph:
+    """`build_knn_graph`, kept on disk by content hash so a restart does not recompute it.
+
+    `vectors_hash`, the content hash of `vectors` when the caller knows it, saves hashing them again.
+    """
+    X = np.ascontiguousarray(vectors, dtype=np.float32)
+    if X is not vectors:
+        vectors_hash = None  # the known hash is of other bytes
     k = max(1, min(k, len(X) - 1))
-    path = knn_cache_path(X, k, metric) if use_cache else None
+    path = knn_cache_path(X, k, metric, vectors_hash=vectors_hash) if use_cache else None
     return load_or_compute(
         path, lambda: build_knn_graph(X, k, metric=metric),
         to_arrays=lambda g: {"indices": g.indices, "distances": g.distances, "exact": np.asarray(g.exact)},

@@ -1,8 +1,9 @@
-"""Vectors to a finished map in one call (used by the CLI and the bench; the UI caches each step).
+"""Vectors to a finished map: the steps, and `build_map` that runs them all (CLI and bench).
 
-1. one k-nearest-neighbour graph of the vectors, 2. the projection (UMAP on a sample above
-MAX_FIT rows, the rest placed with `transform`), 3. clusters with keyword labels,
-4. faithfulness per point. Every step is timed.
+1. one k-nearest-neighbour graph of the vectors (`neighbour_graph`), 2. the projection, from disk
+when seen before (`project_map`: UMAP on a sample above MAX_FIT rows, the rest placed with
+`transform`), 3. clusters with keyword labels (`cluster_map`), 4. faithfulness per point
+(`faithfulness`). The UI's seam calls the same four steps and only memoises them.
 """
 from __future__ import annotations
 
@@ -12,15 +13,16 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from core.hashing import hash_array
 from core.maps.clusters import ClusterResult, ClusterSpec, cluster_map
 from core.maps.faithfulness import Faithfulness, faithfulness
-from core.maps.knn import KnnGraph, knn_graph
+from core.maps.knn import KnnGraph
 from core.maps.projection import (
     MAX_FIT,
     FittedMap,
     ProjectionParams,
-    fit_projection,
-    graph_k,
+    neighbour_graph,
+    project_map,
 )
 
 Log = Callable[[str], None]
@@ -55,12 +57,15 @@ def build_map(vectors: np.ndarray, texts: Sequence[str], params: ProjectionParam
               max_fit: int = MAX_FIT, use_cache: bool = True, log: Log | None = None) -> MapRun:
     """Graph, projection, clusters and faithfulness for `vectors` (rows aligned with `texts`)."""
     X = np.ascontiguousarray(vectors, dtype=np.float32)
+    vectors_hash = hash_array(X) if use_cache else None
     timings: dict[str, float] = {}
     # 1. the shared neighbour graph
     graph = _timed(timings, "knn_graph", log,
-                   lambda: knn_graph(X, graph_k(params), metric=params.metric, use_cache=use_cache))
-    # 2. the projection, reusing the graph when it fits on every row
-    fitted = _timed(timings, "projection", log, lambda: fit_projection(X, params, knn=graph, max_fit=max_fit))
+                   lambda: neighbour_graph(X, params, vectors_hash=vectors_hash, use_cache=use_cache))
+    # 2. the projection (from disk when seen before), reusing the graph when it fits on every row
+    fitted = _timed(timings, "projection", log,
+                    lambda: project_map(X, params, graph=lambda: graph, vectors_hash=vectors_hash,
+                                        use_cache=use_cache, max_fit=max_fit))
     # 3. clusters with keyword labels
     result = None if clusters is None else _timed(
         timings, "clusters", log,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import warnings
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -15,45 +16,30 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from core.disk_cache import load_or_compute, save_atomically
+from core.disk_cache import load_or_compute
 from core.errors import DataError
 from core.hashing import hash_array, hash_params
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
+from core.maps.settings import METHODS, ProjectionParams, reducer_args, settings_signature
 from core.paths import data_dir
 
-METHODS = ("umap", "tsne", "pca")
-METRICS = ("cosine", "euclidean", "manhattan")
 MIN_ROWS = 5
 MAX_FIT = int(os.environ.get("EE_MAX_FIT", 20_000))  # UMAP rows fitted; the rest are placed with transform
 GRAPH_MIN_K = 16  # the shared neighbour graph holds at least this many neighbours (faithfulness uses 10)
 TRANSFORM_CHUNK = 50_000
-
-
-@dataclass(frozen=True)
-class ProjectionParams:
-    """Everything that determines a projection; hashed into the cache key."""
-
-    method: str = "umap"
-    n_components: int = 2
-    n_neighbors: int = 15
-    min_dist: float = 0.1
-    perplexity: float = 30.0
-    metric: str = "cosine"
-    random_state: int = 42
+_SIGNATURE = settings_signature()
 
 
 class Projector(TransformerMixin, BaseEstimator):
     """Reduce vectors to 2 or 3 dimensions; the result is in `embedding_`."""
 
-    def __init__(self, method: str = "umap", n_components: int = 2, n_neighbors: int = 15, min_dist: float = 0.1,
-                 perplexity: float = 30.0, metric: str = "cosine", random_state: int | None = 42) -> None:
-        self.method = method
-        self.n_components = n_components
-        self.n_neighbors = n_neighbors
-        self.min_dist = min_dist
-        self.perplexity = perplexity
-        self.metric = metric
-        self.random_state = random_state
+    def __init__(self, *args, **kwargs) -> None:
+        bound = _SIGNATURE.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        for name, value in list(bound.arguments.items())[1:]:
+            setattr(self, name, value)
+
+    __init__.__signature__ = _SIGNATURE  # one parameter per setting, read by scikit-learn's get_params
 
     def _validate(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
@@ -77,9 +63,9 @@ class Projector(TransformerMixin, BaseEstimator):
         import umap
         n_neighbors = min(self.n_neighbors, n_rows - 1)
         extra = {"precomputed_knn": knn.umap_knn(n_neighbors)} if knn is not None else {}
-        return umap.UMAP(n_components=self.n_components, n_neighbors=n_neighbors,
-                         min_dist=self.min_dist, metric=self.metric, random_state=self.random_state,
-                         n_jobs=1 if self.random_state is not None else -1, **extra)
+        return umap.UMAP(n_components=self.n_components, n_neighbors=n_neighbors, metric=self.metric,
+                         random_state=self.random_state, n_jobs=1 if self.random_state is not None else -1,
+                         **reducer_args(self, "umap"), **extra)
 
     def fit(self, X: np.ndarray, y=None, *, knn: KnnGraph | None = None) -> Projector:
         """Fit on X; UMAP reuses `knn` (X's neighbour graph, at least n_neighbors wide) when given."""
@@ -136,12 +122,18 @@ def graph_k(params: ProjectionParams) -> int:
     return max(params.n_neighbors, GRAPH_MIN_K)
 
 
+def neighbour_graph(vectors: np.ndarray, params: ProjectionParams, *, vectors_hash: str | None = None,
+                    use_cache: bool = True) -> KnnGraph:
+    """The shared neighbour graph these parameters read (UMAP, clusters, faithfulness, neighbour panels)."""
+    return knn_graph(vectors, graph_k(params), metric=params.metric, use_cache=use_cache, vectors_hash=vectors_hash)
+
+
 @dataclass
 class FittedMap:
-    """A map of every row, and the projector that placed them (fitted on `fit_rows`)."""
+    """A map of every row, and the projector that placed them (fitted on `fit_rows`; None when read from disk)."""
 
     coords: np.ndarray
-    projector: Projector
+    projector: Projector | None
     fit_rows: np.ndarray
 
     @property
@@ -156,6 +148,11 @@ def fit_sample(n_rows: int, max_fit: int, seed: int | None) -> np.ndarray:
     return np.sort(np.random.default_rng(seed or 0).choice(n_rows, max_fit, replace=False))
 
 
+def _fit_rows(n_rows: int, params: ProjectionParams, max_fit: int) -> np.ndarray:
+    """The rows a projection is fitted on: a sample for UMAP above `max_fit`, else every row."""
+    return fit_sample(n_rows, max_fit, params.random_state) if params.method == "umap" else np.arange(n_rows)
+
+
 def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGraph | None = None,
                    max_fit: int = MAX_FIT) -> FittedMap:
     """Fit the projection; UMAP above `max_fit` rows is fitted on a sample and places the rest.
@@ -164,10 +161,10 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     """
     X = np.asarray(vectors, dtype=np.float32)
     projector = Projector(**asdict(params))
-    rows = fit_sample(len(X), max_fit, params.random_state) if params.method == "umap" else np.arange(len(X))
+    rows = _fit_rows(len(X), params, max_fit)
     if len(rows) == len(X):
         if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
-            knn = knn_graph(X, graph_k(params), metric=params.metric)
+            knn = neighbour_graph(X, params)
         projector.fit(X, knn=knn) if knn is not None else projector.fit(X)
         return FittedMap(projector.embedding_, projector, rows)
     # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
@@ -183,31 +180,42 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     return FittedMap(coords, projector, rows)
 
 
-def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT) -> Path:
-    """Where the coordinates for these vectors and parameters are kept."""
+def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT,
+                          vectors_hash: str | None = None) -> Path:
+    """Where the coordinates for these vectors (whose content hash may be known) and parameters are kept."""
     folder = data_dir() / "projections"
     folder.mkdir(parents=True, exist_ok=True)
     key = asdict(params)
     if params.method == "umap":  # UMAP's result also depends on the graph and the fit sample
         key |= {"knn": f"shared-{GRAPH_MIN_K}", "max_fit": min(max_fit, len(vectors))}
-    return folder / f"{hash_array(vectors)}-{hash_params(key)}.npy"
+    return folder / f"{vectors_hash or hash_array(vectors)}-{hash_params(key)}.npy"
 
 
-def save_projection(vectors: np.ndarray, params: ProjectionParams, coords: np.ndarray, *, max_fit: int = MAX_FIT) -> None:
-    """Keep coordinates computed elsewhere (e.g. by `fit_projection`) where `project` will find them."""
-    save_atomically(projection_cache_path(vectors, params, max_fit=max_fit), coords)
+def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callable[[], KnnGraph] | None = None,
+                vectors_hash: str | None = None, use_cache: bool = True, max_fit: int = MAX_FIT) -> FittedMap:
+    """The map of `vectors`: from disk when these exact inputs were seen before, else fitted and kept on disk.
+
+    UMAP fitted on every row reuses `graph()`, the shared neighbour graph.
+    """
+    path = projection_cache_path(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash) if use_cache else None
+
+    def fit() -> FittedMap:
+        shared = graph() if graph is not None and params.method == "umap" else None
+        return fit_projection(vectors, params, knn=shared, max_fit=max_fit)
+
+    return load_or_compute(path, fit, to_arrays=lambda fitted: fitted.coords,
+                           from_arrays=lambda coords: FittedMap(coords, None, _fit_rows(len(coords), params, max_fit)))
 
 
-def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True,
-            knn: KnnGraph | None = None, max_fit: int = MAX_FIT) -> np.ndarray:
+def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True, max_fit: int = MAX_FIT) -> np.ndarray:
     """Coordinates (N x n_components), from the disk cache when these exact inputs were seen before."""
-    path = projection_cache_path(vectors, params, max_fit=max_fit) if use_cache else None
-    return load_or_compute(path, lambda: fit_projection(vectors, params, knn=knn, max_fit=max_fit).coords)
+    return project_map(vectors, params, use_cache=use_cache, max_fit=max_fit).coords
 
 
-def is_cached(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT) -> bool:
-    """Whether `project` would answer from disk."""
-    return projection_cache_path(vectors, params, max_fit=max_fit).exists()
+def is_cached(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT,
+              vectors_hash: str | None = None) -> bool:
+    """Whether `project_map` would answer from disk."""
+    return projection_cache_path(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash).exists()
 
 
 def warm_up_umap(metric: str = "cosine") -> None:

@@ -15,13 +15,11 @@ from core.embedding.models import DEFAULT_MODEL
 from core.maps.clustering import LINKAGES
 from core.maps.clustering import METHODS as CLUSTER_METHODS
 from core.maps.clusters import SPACES, ClusterSpec
-from core.maps.projection import METHODS, METRICS, ProjectionParams
+from core.maps.settings import BY_KEY, SETTINGS, ProjectionParams, params_from
 
 UPLOAD_PREFIX = "upload:"
 NO_CLUSTERS = "none"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{8,64}$")
-_PROJECTION_KEYS = {"method": "method", "dims": "n_components", "neighbors": "n_neighbors", "min_dist": "min_dist",
-                    "perplexity": "perplexity", "metric": "metric", "seed": "random_state"}
 
 
 @dataclass(frozen=True)
@@ -47,7 +45,7 @@ def encode_view(view: ViewState) -> dict[str, str]:
     out = {"data": data, "model": view.model}
     if view.source == "builtin" and view.dataset == "glove-words":
         out["n"] = str(view.size)
-    out |= {key: _fmt(getattr(view.projection, attr)) for key, attr in _PROJECTION_KEYS.items()}
+    out |= {s.key: _fmt(getattr(view.projection, s.name)) for s in SETTINGS}
     if view.color:
         out["color"] = view.color
     return out | _encode_clusters(view.clusters)
@@ -90,11 +88,6 @@ def _choice(options) -> Callable[[str], str]:
     return parse
 
 
-_PROJECTION_PARSERS: dict[str, Callable[[str], Any]] = {
-    "method": _choice(METHODS), "dims": _number(int, 2, 3), "neighbors": _number(int, 2, 200),
-    "min_dist": _number(float, 0.0, 0.99), "perplexity": _number(float, 2.0, 100.0), "metric": _choice(METRICS),
-    "seed": _number(int, 0, 2**31 - 1),
-}
 _CLUSTER_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "space": ("space", _choice(SPACES)), "linkage": ("linkage", _choice(LINKAGES)),
     "k": ("n_clusters", _number(int, 2, 100)), "min_size": ("min_cluster_size", _number(int, 2, 100_000)),
@@ -146,17 +139,11 @@ def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
     """The view a link describes, and the names of parameters that were ignored as invalid."""
     reader = _Reader(params)
     view = _decode_data(reader, ViewState())
-    values = {_PROJECTION_KEYS[key]: reader.get(key, parse) for key, parse in _PROJECTION_PARSERS.items()}
-    projection = ProjectionParams(**{k: v for k, v in values.items() if v is not None})
+    projection = params_from({s.name: reader.get(s.key, s.parse) for s in SETTINGS})
     color = reader.get("color", lambda s: s if 0 < len(s) <= 200 else int("x"))
     return replace(view, projection=projection, color=color, clusters=_decode_clusters(reader)), reader.dropped
 
 
 def view_fields() -> list[str]:
     """Every query parameter name this module may write."""
-    return ["data", "n", "model", *_PROJECTION_KEYS, "color", "clusters", *_CLUSTER_PARSERS]
-
-
-def projection_keys() -> dict[str, str]:
-    """Query parameter name -> ProjectionParams field."""
-    return dict(_PROJECTION_KEYS)
+    return ["data", "n", "model", *BY_KEY, "color", "clusters", *_CLUSTER_PARSERS]

@@ -70,3 +70,19 @@ def test_cli_map_bad_input_is_one_line(tmp_path, capsys):
     assert main(["map", str(tmp_path / "missing.npy"), "--out", str(tmp_path / "x.csv")]) != 0
     err = capsys.readouterr().err
     assert err.startswith("error:") and "Traceback" not in err
+
+
+def test_build_map_reads_and_writes_the_projection_cache_the_ui_uses(tmp_path, monkeypatch):
+    from core.hashing import hash_array
+    from core.maps.projection import is_cached, project, projection_cache_path
+
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
+    X, texts = blobs()
+    params = ProjectionParams(method="pca")
+    first = build_map(X, texts, params, clusters=None, with_faithfulness=False)
+    assert first.fitted.projector is not None and is_cached(X, params)
+    again = build_map(X, texts, params, clusters=None, with_faithfulness=False)
+    assert again.fitted.projector is None  # read from disk, not refitted
+    np.testing.assert_array_equal(again.coords, first.coords)
+    np.testing.assert_array_equal(project(X, params), first.coords)
+    assert projection_cache_path(X, params, vectors_hash=hash_array(X)) == projection_cache_path(X, params)

@@ -9,7 +9,6 @@ from sklearn.manifold import trustworthiness
 from threadpoolctl import threadpool_limits
 
 from core.errors import DataError
-from core.maps import projection as proj
 from core.maps.projection import (
     ProjectionParams,
     Projector,
@@ -329,4 +328,6 @@ def test_project_params_match_projector(blobs, data_dir):
 
 
 def test_methods_and_metrics_constants():
-    assert proj.METHODS == ("umap", "tsne", "pca") and "cosine" in proj.METRICS
+    from core.maps import settings
+
+    assert settings.METHODS == ("umap", "tsne", "pca") and "cosine" in settings.METRICS

@@ -7,11 +7,11 @@ import pytest
 
 from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams
+from core.maps.settings import SETTINGS
 from core.maps.view_state import (
     ViewState,
     decode_view,
     encode_view,
-    projection_keys,
     view_fields,
 )
 
@@ -68,4 +68,5 @@ def test_no_parameters_is_the_default_view():
 
 
 def test_every_projection_parameter_has_a_url_key():
-    assert set(projection_keys().values()) == {f.name for f in fields(ProjectionParams)}
+    keys = set(view_fields())
+    assert {s.name for s in SETTINGS if s.key in keys} == {f.name for f in fields(ProjectionParams)}

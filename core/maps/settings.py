@@ -1,0 +1,104 @@
+"""The projection settings, each defined once.
+
+Every setting has one row in `SETTINGS`: its name, default, bounds or choices, label and the
+projections that read it. `ProjectionParams`, `Projector`'s parameters, the CLI options, the
+link parameters and the Map and Compare forms are all derived from that row, so a new setting
+is one new row.
+"""
+from __future__ import annotations
+
+import inspect
+from dataclasses import dataclass, field, make_dataclass
+from typing import Any
+
+METHODS = ("umap", "tsne", "pca")
+METHOD_LABELS = {"umap": "UMAP", "tsne": "t-SNE", "pca": "PCA"}
+METRICS = ("cosine", "euclidean", "manhattan")
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One projection setting and everything the CLI, the link and the widgets need to know of it."""
+
+    name: str  # ProjectionParams field and Projector parameter
+    key: str  # public name: link parameter, CLI option (--key) and widget key (ee_w_key)
+    label: str
+    default: Any
+    choices: tuple = ()
+    choice_labels: tuple[str, ...] = ()  # how each choice is shown (default: as it is written)
+    bounds: tuple[float, float] | None = None
+    step: float | None = None
+    widget: str = "slider"  # "segmented", "select", "number" or "slider"
+    methods: tuple[str, ...] = METHODS  # the projections this setting changes
+    reducer_arg: bool = False  # passed unchanged, under its name, to the reducer of each of `methods`
+    per_map: bool = False  # set for each side of the Compare page (the others follow the Map page)
+    help: str = ""
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.key.replace("_", "-")
+
+    @property
+    def widget_key(self) -> str:
+        return f"ee_w_{self.key}"
+
+    def choice_label(self, value: Any) -> str:
+        """How a choice is shown in a widget."""
+        return dict(zip(self.choices, self.choice_labels)).get(value, str(value))
+
+    def cast(self, value: Any) -> Any:
+        """`value` as this setting's type (int, float or str)."""
+        return type(self.default)(value)
+
+    def parse(self, text: str) -> Any:
+        """The value `text` names; ValueError when it is not a choice or lies outside the bounds."""
+        value = self.cast(text)
+        if self.choices and value not in self.choices:
+            raise ValueError(f"{text!r} is not one of {', '.join(map(str, self.choices))}")
+        if self.bounds and not self.bounds[0] <= value <= self.bounds[1]:
+            raise ValueError(f"{text!r} is outside {self.bounds[0]}..{self.bounds[1]}")
+        return value
+
+    def describe(self) -> str:
+        """CLI help: what it is, and its range."""
+        span = f"{self.bounds[0]}..{self.bounds[1]}" if self.bounds else ", ".join(map(str, self.choices))
+        return f"{self.help or self.label} ({span}; default {self.default})"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("method", "method", "Method", "umap", choices=METHODS, choice_labels=tuple(METHOD_LABELS.values()),
+            widget="segmented", per_map=True, help="projection method"),
+    Setting("n_components", "dims", "Dimensions", 2, choices=(2, 3), widget="segmented", help="map dimensions"),
+    Setting("n_neighbors", "neighbors", "UMAP neighbours", 15, bounds=(2, 200), methods=("umap",), per_map=True,
+            help="UMAP n_neighbors"),
+    Setting("min_dist", "min_dist", "UMAP min_dist", 0.1, bounds=(0.0, 0.99), step=0.01, methods=("umap",),
+            reducer_arg=True, help="UMAP min_dist"),
+    Setting("perplexity", "perplexity", "t-SNE perplexity", 30.0, bounds=(2.0, 100.0), step=1.0, methods=("tsne",),
+            per_map=True, help="t-SNE perplexity"),
+    Setting("metric", "metric", "Metric", "cosine", choices=METRICS, widget="select",
+            help="distance between vectors"),
+    Setting("random_state", "seed", "Seed", 42, bounds=(0, 2**31 - 1), widget="number", help="random seed"),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
+
+ProjectionParams = make_dataclass(
+    "ProjectionParams", [(s.name, type(s.default), field(default=s.default)) for s in SETTINGS], frozen=True,
+    namespace={"__doc__": "Everything that determines a projection (one field per setting); hashed into the cache key."})
+ProjectionParams.__module__ = __name__
+
+
+def settings_signature() -> inspect.Signature:
+    """`self` plus one parameter per setting with its default: the signature of `Projector.__init__`."""
+    params = [inspect.Parameter(s.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=s.default) for s in SETTINGS]
+    return inspect.Signature([inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD), *params])
+
+
+def reducer_args(params: Any, method: str) -> dict[str, Any]:
+    """The settings passed unchanged to `method`'s reducer, read from `params` (ProjectionParams or Projector)."""
+    return {s.name: getattr(params, s.name) for s in SETTINGS if s.reducer_arg and method in s.methods}
+
+
+def params_from(values: dict[str, Any]) -> Any:
+    """ProjectionParams from setting values keyed by name; missing or None values take the default."""
+    return ProjectionParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS if values.get(s.name) is not None})
