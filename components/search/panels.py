@@ -16,6 +16,7 @@ from components.search.seam import IndexTarget
 from components.state import PRECOMPUTED, DataChoice, remember, saved, saved_index
 from core.errors import UserError
 from core.maps.projection import ProjectionParams
+from core.search.collection_info import CollectionInfo
 from core.search.exact import recall_at_k
 from core.search.queries import (
     contains,
@@ -24,7 +25,7 @@ from core.search.queries import (
     read_vector,
     values_filter,
 )
-from core.search.store import CollectionInfo, VectorStore
+from core.search.store import VectorStore
 
 METRIC_LABELS = {"cosine": "Cosine", "l2": "Euclidean (squared L2)", "ip": "Inner product"}
 MODES = {"text": "Text", "point": "A point", "vector": "A vector file"}

@@ -10,15 +10,11 @@ import streamlit as st
 from components import seam
 from components.state import PRECOMPUTED, DataChoice
 from core.embedding.models import MODELS, Embedder, create_embedder, model_id_for
+from core.search.client import default_path, open_client, server_address
+from core.search.collection_info import CollectionInfo
+from core.search.exact import Snapshot
 from core.search.records import collection_name, frame_metadata, row_ids
-from core.search.store import (
-    CollectionInfo,
-    Snapshot,
-    VectorStore,
-    default_path,
-    open_client,
-    server_address,
-)
+from core.search.store import VectorStore
 
 
 @dataclass(frozen=True)

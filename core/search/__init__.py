@@ -1,1 +1,1 @@
-"""Search: the Chroma store, its records, exact search and query parsing."""
+"""Search: the Chroma store (client, collection metadata, ingest, reading, results), its records, exact search and query parsing."""

@@ -6,9 +6,12 @@ cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
+from core.search.results import hit_records, result_frame
 from core.vectors import top_k, unit_rows
 
 METRICS = ("cosine", "l2", "ip")
@@ -26,9 +29,6 @@ class ExactIndex:
         self.matrix = unit_rows(x) if metric == "cosine" else x
         self.sq_norms = (x * x).sum(axis=1) if metric == "l2" else None
 
-    def __len__(self) -> int:
-        return len(self.matrix)
-
     def distances(self, queries: np.ndarray) -> np.ndarray:
         """Distances from each query (rows) to each stored vector (columns), Chroma's definitions."""
         q = np.atleast_2d(np.asarray(queries, dtype=np.float32))
@@ -41,6 +41,32 @@ class ExactIndex:
     def search(self, queries: np.ndarray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(row indices, distances) of the k nearest stored vectors per query, nearest first."""
         return top_k(self.distances(queries), k)
+
+
+@dataclass
+class Snapshot:
+    """A collection's rows read into memory, with an exact index over its vectors."""
+
+    ids: list[str]
+    texts: list[str]
+    metadatas: list[dict]
+    index: ExactIndex | None
+
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None) -> pd.DataFrame:
+        """Exact top-k (among the `allowed` rows, if given), as the same table `VectorStore.query` returns."""
+        queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
+        if self.index is None or k <= 0 or (allowed is not None and not allowed.any()):
+            return result_frame([])
+        dist = self.index.distances(queries)
+        if allowed is not None:
+            dist[:, ~allowed] = np.inf
+        k = min(int(k), len(self.ids) if allowed is None else int(allowed.sum()))
+        idx, top = top_k(dist, k)
+        records = []
+        for qi, (rows, row_dist) in enumerate(zip(idx, top)):
+            records += hit_records(qi, queries[qi], [self.ids[r] for r in rows], row_dist, self.index.matrix[rows],
+                                   [self.texts[r] for r in rows], [self.metadatas[r] for r in rows])
+        return result_frame(records)
 
 
 def pairwise_distances(queries: np.ndarray, matrix: np.ndarray, metric: str) -> np.ndarray:
