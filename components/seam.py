@@ -11,10 +11,10 @@ import numpy as np
 import streamlit as st
 
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
-from core.data.builtins import BUILTINS, load_builtin
+from core.data.builtins import builtin
 from core.data.table import Dataset
 from core.embedding.encode import attach_precomputed, coverage_note, embed_dataset
-from core.embedding.models import Embedder, create_embedder, model_title
+from core.embedding.models import Embedder, create_embedder, is_corpus_fitted, model_title
 from core.hashing import hash_array
 from core.maps.projection import (
     ProjectionParams,
@@ -109,7 +109,8 @@ def embedder(model_key: str) -> Embedder:
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=8)
 def builtin_dataset(key: str, size: int) -> Dataset:
-    return load_builtin(key, n=size) if key == "glove-words" else load_builtin(key)
+    """A built-in dataset; `size` counts only for sized ones."""
+    return builtin(key).load(size)
 
 
 def raw_dataset(choice: DataChoice) -> Dataset:
@@ -123,8 +124,7 @@ def dataset_title(choice: DataChoice) -> str:
     if choice.source == "upload":
         uploads = st.session_state.get(UPLOADS, {})
         return uploads[choice.dataset].name if choice.dataset in uploads else "uploaded data"
-    title = BUILTINS[choice.dataset].title
-    return f"{title} ({choice.size:,})" if choice.dataset == "glove-words" else title
+    return builtin(choice.dataset).title_at(choice.size)
 
 
 def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
@@ -137,7 +137,7 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     def tick(done: int, total: int) -> None:
         bar.progress(done / total, text=f"Embedding with {label}: {done:,} of {total:,} new texts")
 
-    get = None if choice.model == "tfidf-lsa" else (lambda: embedder(choice.model))
+    get = None if is_corpus_fitted(choice.model) else (lambda: embedder(choice.model))
     try:
         ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick)
     finally:

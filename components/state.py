@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from core.data.builtins import DEFAULT_DATASET
+from core.data.builtins import DEFAULT_DATASET, DEFAULT_SIZE
 from core.embedding.models import DEFAULT_MODEL
 
 PERSIST_PREFIX = "ee_w_"  # widget keys with this prefix keep their value across pages
@@ -23,7 +23,7 @@ class DataChoice:
 
     source: str = "builtin"  # "builtin" or "upload"
     dataset: str = DEFAULT_DATASET  # built-in key, or the upload's content hash
-    size: int = 5000  # how many GloVe words (glove-words only)
+    size: int = DEFAULT_SIZE  # the row count (sized built-in datasets only)
     model: str = DEFAULT_MODEL  # registry key, "st:<name>", or PRECOMPUTED
 
 

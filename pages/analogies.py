@@ -5,14 +5,14 @@ from components.audits import seam as audit_seam
 from components.audits.analogy_panels import benchmark_panel, solve_panel
 from components.audits.controls import SENTENCE_WORDS_PER_S, model_picker, vocab_size
 from components.audits.report import report_button
-from core.audits.word_vectors import GLOVE_KEY
+from core.embedding.models import is_word_vocabulary
 from core.errors import UserError
 
 st.title("Analogies")
 c1, c2 = st.columns(2)
 with c1:
     model = model_picker("analogy")
-glove = model == GLOVE_KEY
+glove = is_word_vocabulary(model)
 with c2:
     n = vocab_size("analogy" if glove else "analogy_sentence", 30_000 if glove else 5_000,
                    help="Only these words can be answers. GloVe's tokens are in frequency order.")

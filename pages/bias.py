@@ -6,7 +6,7 @@ from components.audits.controls import model_picker, templates_editor, vocab_siz
 from components.audits.direction_panels import axes_panel, debias_panel, direction_panel
 from components.audits.report import report_button
 from components.audits.weat_panel import weat_panel
-from core.audits.word_vectors import GLOVE_KEY
+from core.embedding.models import is_word_vocabulary
 from core.errors import UserError
 
 st.title("Bias (WEAT)")
@@ -15,7 +15,7 @@ with c1:
     model = model_picker("bias")
 try:
     with c2:
-        if model == GLOVE_KEY:
+        if is_word_vocabulary(model):
             n, templates = vocab_size("bias", 400_000, help="Words outside the N most frequent count as missing."), ()
         else:
             n, templates = None, templates_editor("bias")
@@ -25,7 +25,7 @@ try:
 except UserError as err:
     st.error(str(err))
     st.stop()
-if model != GLOVE_KEY:
+if not is_word_vocabulary(model):
     st.caption("Sentence model, SEAT style (May et al. 2019): each word is put in every template and each sentence "
                "is one element of its WEAT set. Directions, projections and axes use each word's mean over its "
                "templates.")

@@ -13,7 +13,7 @@ from components.state import (
     saved_index,
     set_active_choice,
 )
-from core.data.builtins import BUILTINS
+from core.data.builtins import BUILTINS, DEFAULT_SIZE
 from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
 from core.errors import UserError
 
@@ -37,11 +37,10 @@ if source == "builtin":
     key = st.selectbox("Dataset", list(BUILTINS), format_func=lambda k: BUILTINS[k].title, key="ee_w_builtin",
                        index=saved_index("ee_w_builtin", list(BUILTINS)),
                        on_change=_reset_model)
-    size = 5000
-    if key == "glove-words":
-        size = int(st.number_input("How many of the most frequent words", 100, 400_000,
-                                   saved("ee_w_glove_size", 5000), step=1000,
-                                   key="ee_w_glove_size"))
+    size, sized = DEFAULT_SIZE, BUILTINS[key].sized
+    if sized is not None:
+        size = int(st.number_input(sized.label, sized.low, sized.high, saved("ee_w_glove_size", sized.default),
+                                   step=sized.step, key="ee_w_glove_size"))
     try:
         raw = seam.builtin_dataset(key, size)
     except UserError as err:

@@ -27,7 +27,7 @@ from core.audits.bias_direction import (
 from core.audits.report import ReportSection
 from core.audits.weat_audit import WeatSettings, before_after
 from core.audits.weat_sets import select_tests, split_words
-from core.audits.word_vectors import GLOVE_KEY
+from core.embedding.models import is_word_vocabulary
 from core.errors import UserError
 
 OCCUPATIONS = ("homemaker, nurse, receptionist, librarian, socialite, hairdresser, nanny, bookkeeper, stylist, "
@@ -115,7 +115,7 @@ def debias_panel(key: SourceKey, pairs: tuple[tuple[str, str], ...] | None, sour
     tests = st.multiselect("WEAT tests", [f"weat{i}" for i in range(1, 11)], key="ee_w_debias_tests",
                            default=saved("ee_w_debias_tests", ["weat6", "weat7", "weat8"]))
     questions = st.text_area("Analogies (a : b :: c), one per line", saved("ee_w_debias_analogies", DEBIAS_ANALOGIES),
-                             key="ee_w_debias_analogies", height=120, disabled=model_key != GLOVE_KEY)
+                             key="ee_w_debias_analogies", height=120, disabled=not is_word_vocabulary(model_key))
     if pairs is None:
         st.info("Fix the definitional pairs on the Bias direction tab first.")
         return
@@ -132,7 +132,7 @@ def debias_panel(key: SourceKey, pairs: tuple[tuple[str, str], ...] | None, sour
 def _debias(key: SourceKey, pairs, keep: tuple[str, ...], tests: list[str], questions: str, model_key: str):
     after = audit_seam.neutralised_source(key, pairs, keep)
     weat = before_after(select_tests(tests), audit_seam.word_source(key), after, WeatSettings()) if tests else None
-    analogies = _analogies_before_after(key, pairs, keep, questions) if model_key == GLOVE_KEY else None
+    analogies = _analogies_before_after(key, pairs, keep, questions) if is_word_vocabulary(model_key) else None
     return weat, analogies, audit_seam.direction(key, pairs).label
 
 

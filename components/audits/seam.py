@@ -20,12 +20,13 @@ from core.audits.weat_audit import WeatResult, WeatSettings, run_weats
 from core.audits.weat_sets import WeatTest
 from core.audits.word_sources import NeutralisedSource, WordSource, make_source
 from core.audits.word_vectors import GLOVE_KEY, WordVectors, vocabulary
+from core.embedding.models import is_word_vocabulary
 
 SourceKey = tuple[str, int | None, tuple[str, ...]]  # (model, vocabulary size, templates)
 
 
 def _get_embedder(model_key: str):
-    return None if model_key == GLOVE_KEY else (lambda: seam.embedder(model_key))
+    return None if is_word_vocabulary(model_key) else (lambda: seam.embedder(model_key))
 
 
 @st.cache_resource(show_spinner=False, max_entries=6)
@@ -78,6 +79,6 @@ def neutralised_glove(n: int | None, pairs: tuple[tuple[str, str], ...], keep: t
 
 def source_key(model_key: str, n: int | None, templates: Sequence[str]) -> SourceKey:
     """Only GloVe uses N and only sentence models use templates; the key keeps what matters."""
-    if model_key == GLOVE_KEY:
+    if is_word_vocabulary(model_key):
         return (model_key, n, ())
     return (model_key, None, tuple(templates))

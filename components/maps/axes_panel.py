@@ -8,22 +8,18 @@ from components import seam
 from components.maps.map_panel import SELECTION
 from components.maps.plots import build_scatter, show_scatter
 from components.state import DataChoice, remember, saved, saved_index
+from core.data.builtins import BUILTINS, NO_AXES
 from core.errors import UserError
 from core.maps.axes import SELECTION as SELECTION_POLE
 from core.maps.axes import Pole, axis_title, custom_axes, resolve_pole
 
 NONE = "(none)"
-DEFAULT_POLES = {  # x: A vs B, y: C vs D
-    "lee-sentences": ("sport", "politics", "money", "weather"),
-    "lee-documents": ("sport", "politics", "money", "weather"),
-    "glove-words": ("man", "woman", "good", "bad"),
-    "digits": ("/digit 0 /", "/digit 1 /", "/digit 3 /", "/digit 4 /"),
-}
 NAMES = ("x: pole A", "x: pole B (optional)", "y: pole C", "y: pole D (optional)")
 
 
 def _pole_inputs(dataset_key: str) -> list[str]:
-    defaults = DEFAULT_POLES.get(dataset_key, ("", "", "", ""))
+    spec = BUILTINS.get(dataset_key)
+    defaults = spec.example_axes if spec is not None else NO_AXES
     with st.form("ee_axes_form", border=False):
         columns = st.columns(4)
         specs = [col.text_input(name, saved(f"ee_w_axes_{i}", default), key=f"ee_w_axes_{i}")

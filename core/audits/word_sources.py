@@ -123,11 +123,12 @@ def make_source(model_key: str, *, restrict_vocab: int | None = None, templates:
                 get_embedder: Callable | None = None,
                 progress: Callable[[int, int], None] | None = None) -> WordSource:
     """GloVe (restricted to its `restrict_vocab` most frequent words) or a sentence model with templates."""
-    from core.audits.word_vectors import GLOVE_KEY, glove_word_vectors
+    from core.audits.word_vectors import glove_word_vectors
+    from core.embedding.models import is_corpus_fitted, is_word_vocabulary, model_title
 
-    if model_key == GLOVE_KEY:
+    if is_word_vocabulary(model_key):
         return VocabularySource(glove_word_vectors(restrict_vocab))
-    if model_key == "tfidf-lsa":
-        raise UserError("TF-IDF + SVD is fitted on one corpus and has no fixed word space to audit; "
+    if is_corpus_fitted(model_key):
+        raise UserError(f"{model_title(model_key)} is fitted on one corpus and has no fixed word space to audit; "
                         "choose GloVe or a sentence model.")
     return TemplateSource(model_key, templates, get_embedder=get_embedder, progress=progress)

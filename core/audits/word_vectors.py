@@ -9,7 +9,7 @@ import numpy as np
 from core.embedding.glove import GLOVE_SIZE
 from core.errors import UserError
 
-GLOVE_KEY = "glove-6b-50d"
+GLOVE_KEY = "glove-6b-50d"  # GloVe's registry key, the audits' default model
 
 
 class WordVectors:
@@ -111,6 +111,8 @@ def embedded_word_vectors(model_key: str, restrict_vocab: int, *, get_embedder: 
 
 def vocabulary(model_key: str, restrict_vocab: int | None, **kwargs) -> WordVectors:
     """The analogy vocabulary of a model: GloVe rows, or GloVe's words embedded by the model."""
-    if model_key == GLOVE_KEY:
+    from core.embedding.models import is_word_vocabulary
+
+    if is_word_vocabulary(model_key):
         return glove_word_vectors(restrict_vocab)
     return embedded_word_vectors(model_key, check_restrict_vocab(restrict_vocab), **kwargs)

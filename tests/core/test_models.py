@@ -15,7 +15,10 @@ from core.embedding.models import (
     MODELS,
     GloveEmbedder,
     LsaEmbedder,
+    ModelSpec,
     create_embedder,
+    is_corpus_fitted,
+    is_word_vocabulary,
     lsa_model_id,
     model_id_for,
     model_title,
@@ -92,6 +95,40 @@ def test_model_id_for_matches_embedders(glove):
     assert model_id_for("tfidf-lsa", corpus=CORPUS) != model_id_for("tfidf-lsa", corpus=CORPUS[:3])
     assert model_id_for("minilm") == MINILM_ID
     assert model_id_for("st:my/model ") == "st:my/model"
+
+
+def test_registry_flags(glove):
+    assert {k for k, m in MODELS.items() if m.word_vocabulary} == {"glove-6b-50d"}
+    assert {k for k, m in MODELS.items() if m.model_id is None} == {k for k, m in MODELS.items() if m.needs_corpus}
+    assert MODELS["glove-6b-50d"].model_id == glove.model_id == "glove-6b-50d"
+    assert MODELS["minilm"].model_id == "all-MiniLM-L6-v2" == MINILM_ID
+    for key, spec in MODELS.items():
+        assert model_id_for(key, corpus=CORPUS) == spec.cache_id(CORPUS)
+        assert is_word_vocabulary(key) == spec.word_vocabulary and is_corpus_fitted(key) == spec.needs_corpus
+    for key in ("st:my/model", "word2vec-huge"):
+        assert not is_word_vocabulary(key) and not is_corpus_fitted(key)
+
+
+def test_model_spec_needs_one_kind_of_cache_id():
+    with pytest.raises(ValueError):
+        ModelSpec("fitted", "t", "d", LsaEmbedder, needs_corpus=True, model_id="fixed")
+    with pytest.raises(ValueError):
+        ModelSpec("fixed", "t", "d", GloveEmbedder)
+
+
+def test_coverage_note_only_for_word_vocabularies():
+    from core.embedding.encode import coverage_note
+
+    assert coverage_note("glove-6b-50d", CORPUS) is not None
+    for key in ("minilm", "tfidf-lsa", "st:my/model"):
+        assert coverage_note(key, CORPUS) is None
+
+
+def test_corpus_fitted_models_have_no_word_space_to_audit():
+    from core.audits.word_sources import make_source
+
+    with pytest.raises(UserError, match="TF-IDF \\+ SVD .* no fixed word space"):
+        make_source("tfidf-lsa")
 
 
 def test_model_title():

@@ -5,6 +5,7 @@ from dataclasses import fields
 
 import pytest
 
+from core.data.builtins import BUILTINS, DEFAULT_SIZE
 from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams
 from core.maps.settings import SETTINGS
@@ -70,3 +71,25 @@ def test_no_parameters_is_the_default_view():
 def test_every_projection_parameter_has_a_url_key():
     keys = set(view_fields())
     assert {s.name for s in SETTINGS if s.key in keys} == {f.name for f in fields(ProjectionParams)}
+
+
+SIZED = [k for k, b in BUILTINS.items() if b.sized]
+
+
+@pytest.mark.parametrize("key", SIZED)
+def test_sized_bounds_are_what_the_url_accepts(key):
+    sized = BUILTINS[key].sized
+    for n in (sized.low, sized.default, sized.high):
+        assert decode_view({"data": key, "n": str(n)}) == (ViewState(dataset=key, size=n), [])
+    for n in (sized.low - 1, sized.high + 1):
+        view, dropped = decode_view({"data": key, "n": str(n)})
+        assert dropped == ["n"] and view.size == sized.default
+    assert decode_view({"data": key})[0].size == sized.default
+
+
+def test_only_sized_datasets_carry_a_size():
+    assert SIZED
+    for key, spec in BUILTINS.items():
+        assert ("n" in encode_view(ViewState(dataset=key))) == (spec.sized is not None)
+    assert "n" not in encode_view(ViewState(source="upload", dataset="0123456789abcdef", size=20))
+    assert decode_view({"data": "digits", "n": "20"}) == (ViewState(dataset="digits", size=DEFAULT_SIZE), [])
