@@ -34,7 +34,7 @@ def test_projector_parameters_are_the_settings():
     twin = clone(Projector(**NON_DEFAULT))
     assert twin.get_params() == NON_DEFAULT
     with pytest.raises(TypeError):
-        Projector(spread=2.0)
+        Projector(not_a_setting=2.0)
 
 
 def test_cli_options_cover_every_setting_with_defaults_and_bounds():
@@ -74,5 +74,6 @@ def test_params_from_casts_and_fills_defaults():
 
 def test_reducer_args_are_the_pass_through_settings_of_that_method():
     params = ProjectionParams(min_dist=0.3)
-    assert reducer_args(params, "umap") == {"min_dist": 0.3}
+    assert reducer_args(params, "umap")["min_dist"] == 0.3
+    assert "n_neighbors" not in reducer_args(params, "umap")  # clamped to the data by Projector itself
     assert reducer_args(params, "pca") == {}
