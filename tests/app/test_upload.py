@@ -53,7 +53,8 @@ def test_uploaded_csv_reaches_the_map():
 def test_binary_upload_gets_a_clear_error_and_no_crash():
     at = _upload(_data_page(), "broken.csv", bytes(range(256)) * 8)
     assert not at.exception
-    assert at.error and "UTF-8" in at.error[0].value
+    assert at.error and "broken.csv is not text or a table file" in at.error[0].value
+    assert "Re-save" not in at.error[0].value
 
 
 def test_empty_upload_is_refused():
@@ -76,3 +77,10 @@ def test_chosen_data_survives_page_switches():
     assert any("Handwritten digits" in c.value for c in at.caption)
     at.switch_page("pages/map.py").run()
     assert "1,797 points" in at.caption[0].value
+
+
+def test_nested_json_upload_is_refused_at_upload():
+    payload = b'{"meta": {"source": "api", "year": 2024}, "items": [1, 2, 3]}'
+    at = _upload(_data_page(), "nested.json", payload)
+    assert not at.exception
+    assert at.error and 'nested.json is a nested JSON object: "meta" holds an object' in at.error[0].value

@@ -73,8 +73,9 @@ def test_decode_cyrillic_cp1251_is_not_forced_to_cp1252():
 
 def test_decode_binary_garbage_refused():
     garbage = bytes(np.random.default_rng(0).integers(0, 256, 4096, dtype=np.uint8))
-    with pytest.raises(DataError, match="not text in a known encoding.*UTF-8"):
+    with pytest.raises(DataError, match="blob.csv is not text or a table file: it looks like binary data") as err:
         decode_text(garbage, "blob.csv")
+    assert "UTF-8" not in str(err.value)  # re-saving would not help: it is not a text file
 
 
 def test_decode_utf16_without_bom_is_refused_as_binary():
@@ -588,3 +589,26 @@ def test_load_path_word_vectors_and_plain_text(tmp_path):
 def test_load_path_missing_file(tmp_path):
     with pytest.raises(DataError, match="File not found"):
         load_path(tmp_path / "nope.csv")
+
+
+@pytest.mark.parametrize(("head", "kind"), [(b"PK\x03\x04", "Excel"), (b"%PDF-1.7", "PDF"), (b"\x89PNG\r\n", "PNG")])
+def test_binary_files_are_named_by_kind(head, kind):
+    with pytest.raises(DataError, match=f"book.csv is not text or a table file: it looks like .*{kind}"):
+        decode_text(head + bytes(range(256)) * 4, "book.csv")
+
+
+def test_nested_json_object_is_refused_with_the_key_named():
+    payload = {"meta": {"source": "api", "year": 2024}, "count": 2}
+    with pytest.raises(DataError, match='nested.json is a nested JSON object: "meta" holds an object'):
+        read_table(json.dumps(payload).encode(), "nested.json")
+    wrapped = {"data": {"text": ["a", "b"], "label": ["x", "y"]}}
+    with pytest.raises(DataError, match='save "data" on its own'):
+        read_table(json.dumps(wrapped).encode(), "wrapped.json")
+
+
+def test_json_records_with_nested_objects_become_dotted_columns():
+    records = [{"text": "a", "meta": {"year": 2020}, "vec": [1, 2]}, {"text": "b", "meta": {"year": 2021}, "vec": [3, 4]}]
+    for name, data in (("r.json", json.dumps(records)), ("r.jsonl", "\n".join(map(json.dumps, records)))):
+        frame = read_table(data.encode(), name)
+        assert list(frame.columns) == ["text", "vec", "meta.year"] and frame["meta.year"].tolist() == [2020, 2021]
+        assert frame["vec"].tolist() == [[1, 2], [3, 4]]

@@ -148,22 +148,41 @@ def _read_json(data: bytes, filename: str) -> pd.DataFrame:
     return _json_payload_to_frame(payload, filename)
 
 
+_JSON_SHAPES = ('Expected an array of objects ([{"text": ...}, ...]) '
+                'or an object of equal-length columns ({"text": [...], ...}).')
+
+
 def _json_payload_to_frame(payload: object, filename: str) -> pd.DataFrame:
     """Turn parsed JSON (list of records, list of strings, or dict of columns) into a frame."""
-    shape_help = (
-        'Expected an array of objects ([{"text": ...}, ...]) '
-        'or an object of equal-length columns ({"text": [...], ...}).'
-    )
     if isinstance(payload, list) and all(isinstance(item, dict) for item in payload):
-        return pd.DataFrame.from_records(payload)
+        return records_to_frame(payload)
     if isinstance(payload, list) and all(isinstance(item, str) for item in payload):
         return pd.DataFrame({"text": payload})
     if isinstance(payload, dict):
-        try:
-            return pd.DataFrame(payload).reset_index(drop=True)
-        except ValueError as err:
-            raise DataError(f"{filename} could not be read as a table ({err}). {shape_help}") from None
-    raise DataError(f"{filename} does not hold a table. {shape_help}")
+        return _columns_to_frame(payload, filename)
+    raise DataError(f"{filename} does not hold a table. {_JSON_SHAPES}")
+
+
+def _columns_to_frame(payload: dict, filename: str) -> pd.DataFrame:
+    """An object of columns as a frame; a nested object (not a column of values) is refused by name."""
+    nested = [key for key, value in payload.items() if not isinstance(value, list)]
+    if nested:
+        key = nested[0]
+        rows = payload[key]
+        where = f'"{key}" holds {_json_kind(rows)}, not a column of values'
+        if isinstance(rows, dict) and any(isinstance(v, list) for v in rows.values()):
+            where += f'; if the rows are inside it, save "{key}" on its own'
+        raise DataError(f"{filename} is a nested JSON object: {where}. {_JSON_SHAPES}")
+    try:
+        return pd.DataFrame(payload).reset_index(drop=True)
+    except ValueError as err:
+        raise DataError(f"{filename} could not be read as a table ({err}). {_JSON_SHAPES}") from None
+
+
+def _json_kind(value: object) -> str:
+    """'an object', 'a number', ... for a parsed JSON value."""
+    kinds = {dict: "an object", str: "a string", bool: "true/false", int: "a number", float: "a number"}
+    return "null" if value is None else kinds.get(type(value), "a value")
 
 
 def _read_jsonl(data: bytes, filename: str) -> pd.DataFrame:
@@ -188,6 +207,13 @@ def _read_jsonl(data: bytes, filename: str) -> pd.DataFrame:
         records.append(record)
         if len(records) > MAX_ROWS:
             raise _too_many_rows(filename)
+    return records_to_frame(records)
+
+
+def records_to_frame(records: list[dict]) -> pd.DataFrame:
+    """JSON records as a frame; nested objects become dotted columns ("meta.year"), lists stay cells."""
+    if any(isinstance(value, dict) for record in records for value in record.values()):
+        return pd.json_normalize(records)
     return pd.DataFrame.from_records(records)
 
 

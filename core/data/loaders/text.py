@@ -28,13 +28,13 @@ def decode_text(data: bytes, filename: str) -> tuple[str, str]:
         if data.startswith(bom):
             return _decode_strict(data, encoding, filename), encoding
     if b"\x00" in data:
-        raise _not_text(filename)
+        raise _binary(data, filename)
     try:
         text, encoding = data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         text, encoding = _detect_encoding(data, filename)
     if _looks_binary(text):
-        raise _not_text(filename)
+        raise _binary(data, filename)
     return text, encoding
 
 
@@ -70,3 +70,16 @@ def _looks_binary(text: str) -> bool:
 
 def _not_text(filename: str) -> DataError:
     return DataError(f"{filename} is not text in a known encoding. {_SAVE_AS_UTF8}")
+
+
+_KINDS = ((b"PK\x03\x04", "a zip archive or an Excel/Office file (.xlsx)"), (b"%PDF", "a PDF document"),
+          (b"\x89PNG", "a PNG image"), (b"\xff\xd8\xff", "a JPEG image"), (b"\x1f\x8b", "a gzip archive"),
+          (b"\xd0\xcf\x11\xe0", "an old Excel/Office file (.xls)"), (b"\x93NUMPY", "a NumPy array"))
+
+
+def _binary(data: bytes, filename: str) -> DataError:
+    """The error for binary data, naming what the file seems to be."""
+    kind = next((name for magic, name in _KINDS if data.startswith(magic)), "binary data")
+    hint = "Upload it with a .npy name. " if kind == "a NumPy array" else ""
+    return DataError(f"{filename} is not text or a table file: it looks like {kind}. {hint}Upload a CSV, TSV, "
+                     "JSON, JSON Lines, Parquet or plain-text file (save a spreadsheet as CSV), or vectors as .npy.")
