@@ -40,6 +40,7 @@ class Dataset:
     `frame` holds one row per item; `text_column` names the column that is
     embedded and shown on hover. `vectors`, when present, has one row per frame
     row. `images` optionally holds small grayscale images (N x h x w) to show.
+    A vectors-only file gets `generated_labels`: its texts are row names, not text to embed.
     """
 
     name: str
@@ -50,6 +51,7 @@ class Dataset:
     excluded: Exclusions = field(default_factory=Exclusions)
     description: str = ""
     source_rows: np.ndarray | None = None
+    generated_labels: bool = False  # the text column holds made-up labels ("row 3"), nothing worth embedding
 
     def __post_init__(self) -> None:
         if self.text_column not in self.frame.columns:
@@ -72,7 +74,7 @@ class Dataset:
                        vectors=None if vecs is None else vecs[keep],
                        images=None if self.images is None else self.images[keep],
                        excluded=excluded, description=self.description,
-                       source_rows=np.asarray(self.source_rows)[keep])
+                       source_rows=np.asarray(self.source_rows)[keep], generated_labels=self.generated_labels)
 
     def __len__(self) -> int:
         return len(self.frame)

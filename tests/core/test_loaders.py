@@ -612,3 +612,15 @@ def test_json_records_with_nested_objects_become_dotted_columns():
         frame = read_table(data.encode(), name)
         assert list(frame.columns) == ["text", "vec", "meta.year"] and frame["meta.year"].tolist() == [2020, 2021]
         assert frame["vec"].tolist() == [[1, 2], [3, 4]]
+
+
+def test_vectors_only_files_are_flagged_as_having_no_text_to_embed():
+    buf = io.BytesIO()
+    np.save(buf, np.eye(6, dtype=np.float32))
+    bare = load_npy(buf.getvalue(), name="v.npy")
+    assert bare.generated_labels and bare.texts[:2] == ["row 0", "row 1"]
+    assert bare.subset(np.arange(6) > 0, reason="test").generated_labels
+    with_text = load_npy(buf.getvalue(), name="v.npy", metadata=pd.DataFrame({"title": list("abcdef")}))
+    assert not with_text.generated_labels
+    assert load_projector_tsv(b"1\t0\n0\t1\n", name="p").generated_labels
+    assert not load_projector_tsv(b"1\t0\n0\t1\n", b"a\nb\n", name="p").generated_labels

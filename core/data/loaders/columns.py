@@ -22,20 +22,23 @@ def _is_missing(value: object) -> bool:
     return isinstance(value, float) and np.isnan(value)
 
 
-def _with_label_column(frame: pd.DataFrame, label_column: str | None, name: str) -> tuple[pd.DataFrame, str]:
-    """Pick the text column: `label_column`, else the first string column, else generated 'row N' labels."""
+def _with_label_column(frame: pd.DataFrame, label_column: str | None, name: str) -> tuple[pd.DataFrame, str, bool]:
+    """Pick the text column: `label_column`, else the first string column, else generated 'row N' labels.
+
+    The flag says whether the labels were generated.
+    """
     if label_column is not None:
         _require_columns(frame, [label_column], f"the metadata for {name}")
         frame = frame.copy()
         frame[label_column] = frame[label_column].map(_label_text).astype(object)
-        return frame, label_column
+        return frame, label_column, False
     found = _first_string_column(frame)
     if found is not None:
-        return frame, found
+        return frame, found, False
     column = _free_name(frame, "label")
     frame = frame.copy()
     frame.insert(0, column, [f"row {i}" for i in range(len(frame))])
-    return frame, column
+    return frame, column, True
 
 
 def _label_text(value: object) -> str:

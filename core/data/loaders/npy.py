@@ -24,7 +24,7 @@ def load_npy(
             "They must match row for row."
         )
     frame = pd.DataFrame(index=range(len(vectors))) if metadata is None else metadata.reset_index(drop=True)
-    frame, text_column = _with_label_column(frame, label_column, name)
+    frame, text_column, generated = _with_label_column(frame, label_column, name)
     excluded = Exclusions()
     keep = exclude_nonfinite(vectors, excluded, list(range(len(vectors))))
     if not keep.any():
@@ -32,7 +32,8 @@ def load_npy(
             f"All {len(vectors)} vectors in {name} contain NaN or inf values. Check how the file was made."
         )
     return Dataset(
-        name=name, frame=frame[keep], text_column=text_column, vectors=vectors[keep], excluded=excluded
+        name=name, frame=frame[keep], text_column=text_column, vectors=vectors[keep], excluded=excluded,
+        generated_labels=generated,
     )
 
 

@@ -33,9 +33,9 @@ def load_projector_tsv(vectors: bytes, metadata: bytes | None = None, *, name: s
                 "They must match line for line (a metadata file with several columns "
                 "also has one header line)."
             )
-    text_column = frame.columns[0] if len(frame.columns) else None
+    text_column, generated = (frame.columns[0] if len(frame.columns) else None), False
     if text_column is None:
-        frame, text_column = _with_label_column(frame, None, name)
+        frame, text_column, generated = _with_label_column(frame, None, name)
     else:
         frame[text_column] = frame[text_column].map(_label_text).astype(object)
     excluded = Exclusions()
@@ -46,7 +46,8 @@ def load_projector_tsv(vectors: bytes, metadata: bytes | None = None, *, name: s
             f"{name}: no line of the vectors file is a usable vector. {excluded.summary()} "
             "Each line must be numbers separated by tabs."
         )
-    return Dataset(name=name, frame=frame[keep], text_column=text_column, vectors=matrix, excluded=excluded)
+    return Dataset(name=name, frame=frame[keep], text_column=text_column, vectors=matrix, excluded=excluded,
+                   generated_labels=generated)
 
 
 def _nonblank_tail(lines: list[str]) -> list[str]:
