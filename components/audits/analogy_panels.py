@@ -1,12 +1,13 @@
 """The two panels of the Analogies page: solve one analogy, and run a benchmark."""
 from __future__ import annotations
 
+import pandas as pd
 import streamlit as st
 
 from components.audits import seam as audit_seam
-from components.audits.controls import csv_download
 from components.audits.plots import build_analogy_arrows
 from components.audits.report import record
+from components.downloads import csv_download
 from components.state import saved, saved_index
 from core.audits.analogy import METHOD_TITLES, METHODS, AnalogyAnswers, answers_table
 from core.audits.analogy_benchmark import (
@@ -47,12 +48,23 @@ def _answer_tables(answers: AnalogyAnswers, allow_inputs: bool) -> None:
     differs = any(answers.differs(m) for m in METHODS)
     if not differs:
         st.dataframe(answers_table(answers, exclude_inputs=not allow_inputs), hide_index=True, key="ee_analogy_table")
-        return
-    left, right = st.columns(2)
-    left.markdown("**Input words excluded** (gensim)")
-    left.dataframe(answers_table(answers, exclude_inputs=True), hide_index=True, key="ee_analogy_table_excl")
-    right.markdown("**Input words allowed**")
-    right.dataframe(answers_table(answers, exclude_inputs=False), hide_index=True, key="ee_analogy_table_incl")
+    else:
+        left, right = st.columns(2)
+        left.markdown("**Input words excluded** (gensim)")
+        left.dataframe(answers_table(answers, exclude_inputs=True), hide_index=True, key="ee_analogy_table_excl")
+        right.markdown("**Input words allowed**")
+        right.dataframe(answers_table(answers, exclude_inputs=False), hide_index=True, key="ee_analogy_table_incl")
+    csv_download(both_answers(answers), "analogy-answers.csv", key="ee_analogy_csv")
+
+
+def both_answers(answers: AnalogyAnswers) -> pd.DataFrame:
+    """The answers with the input words excluded, then allowed, in one table."""
+    parts = []
+    for exclude, label in ((True, "excluded"), (False, "allowed")):
+        part = answers_table(answers, exclude_inputs=exclude)
+        part.insert(0, "input words", label)
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
 
 
 def solve_panel(model_key: str, n: int) -> None:

@@ -1,7 +1,6 @@
-"""Shared widgets of the audit pages: model, vocabulary size, templates, word lists, CSV downloads."""
+"""Shared widgets of the audit pages: model, vocabulary size, templates, word lists."""
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
 from components.state import saved, saved_index
@@ -47,8 +46,3 @@ def templates_editor(page: str) -> tuple[str, ...]:
 def words_area(label: str, key: str, default: str, *, height: int = 100, help: str | None = None) -> tuple[str, ...]:
     """A word list typed with commas or one per line."""
     return split_words(st.text_area(label, saved(key, default), key=key, height=height, help=help))
-
-
-def csv_download(frame: pd.DataFrame, file_name: str, *, key: str, label: str = "Download CSV") -> None:
-    st.download_button(label, frame.to_csv(index=False).encode("utf-8"), file_name=file_name, mime="text/csv",
-                       key=key, icon=":material/download:", on_click="ignore")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from components.audits import seam as audit_seam
-from components.audits.controls import csv_download, words_area
+from components.audits.controls import words_area
 from components.audits.plots import (
     build_before_after,
     build_explained_variance,
@@ -14,6 +14,7 @@ from components.audits.plots import (
 )
 from components.audits.report import record
 from components.audits.seam import SourceKey
+from components.downloads import csv_download
 from components.state import saved
 from core.audits.analogy import parse_analogy, solve
 from core.audits.bias_direction import (
@@ -151,6 +152,7 @@ def _show_debias(weat, analogies, direction_label: str, source_label: str) -> No
     tables, figures = [], []
     if weat is not None and len(weat):
         st.dataframe(weat, hide_index=True, key="ee_debias_weat_table")
+        csv_download(weat, "weat-before-after.csv", key="ee_debias_weat_csv")
         fig = build_before_after(weat)
         st.plotly_chart(fig, key="ee_debias_plot", config={"displaylogo": False})
         tables.append(("WEAT before and after", weat))
@@ -158,6 +160,7 @@ def _show_debias(weat, analogies, direction_label: str, source_label: str) -> No
     if analogies is not None:
         st.markdown("**Analogy answers (3CosAdd, input words excluded)**")
         st.dataframe(analogies, hide_index=True, key="ee_debias_analogy_table")
+        csv_download(analogies, "analogies-before-after.csv", key="ee_debias_analogy_csv")
         tables.append(("Analogy answers before and after", analogies))
     else:
         st.caption("Analogy answers before and after need a word vocabulary; choose GloVe to see them.")

@@ -84,7 +84,7 @@ def build_semantic_axes(frame: pd.DataFrame, *, x_poles: tuple[str, str], y_pole
 
 def build_weat_effects(table: pd.DataFrame, *, title: str = "") -> go.Figure:
     """WEAT effect size d per test; solid when p < 0.05, pale otherwise; the paper's d as diamonds."""
-    labels = [f"{t}: {html.escape(str(x))} vs {html.escape(str(y))}"
+    labels = [f"{html.escape(str(t))}: {html.escape(str(x))} vs {html.escape(str(y))}"
               for t, x, y in zip(table["test"], table["X"], table["Y"])]
     significant = table["p"] < SIGNIFICANCE
     colours = [(POSITIVE if d > 0 else NEGATIVE) if sig else MUTED for d, sig in zip(table["d"], significant)]

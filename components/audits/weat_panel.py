@@ -4,10 +4,10 @@ from __future__ import annotations
 import streamlit as st
 
 from components.audits import seam as audit_seam
-from components.audits.controls import csv_download
 from components.audits.plots import build_weat_effects
 from components.audits.report import record
 from components.audits.seam import SourceKey
+from components.downloads import csv_download
 from components.state import saved
 from core.audits.report import ReportSection
 from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from components.downloads import csv_download
 from components.state import saved, saved_index
 from core.maps.clustering import LINKAGES
 from core.maps.clusters import SPACES, ClusterResult, ClusterSpec
@@ -70,3 +71,4 @@ def cluster_table(result: ClusterResult) -> None:
               "examples": st.column_config.TextColumn(width="large")}
     st.dataframe(result.table.drop(columns=["label"]), column_config=config, hide_index=True, width="stretch",
                  key="ee_cluster_table")
+    csv_download(result.table, "clusters.csv", key="ee_cluster_csv")

@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from components import seam
+from components.downloads import csv_download
 from components.maps.images import png_data_uri
 from components.maps.plots import (
     MAX_RENDER,
@@ -103,8 +104,8 @@ def _selection_table(dataset: Dataset, rows: list[int]) -> None:
         table.insert(0, "image", [png_data_uri(dataset.images[r]) for r in rows])
         config["image"] = st.column_config.ImageColumn("image", width="small")
     st.dataframe(table, column_config=config, width="stretch", hide_index=True, key="ee_selection_table")
-    st.download_button("Download selection as CSV", table.drop(columns=["image"], errors="ignore").to_csv(index=False),
-                       file_name="selection.csv", mime="text/csv", key="ee_download_selection", on_click="ignore")
+    csv_download(table.drop(columns=["image"], errors="ignore"), "selection.csv", key="ee_download_selection",
+                 label="Download selection as CSV")
 
 
 def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams, row: int) -> pd.DataFrame:

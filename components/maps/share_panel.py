@@ -9,6 +9,7 @@ import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
 
+from components.downloads import csv_download
 from components.seam import Embedded
 from core.maps import export
 from core.maps.clusters import ClusterResult
@@ -33,8 +34,8 @@ def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: 
         st.caption("The address bar holds this view (data, model, projection, colour, clusters): copy the link "
                    "to reopen it. Uploaded data lives only in your session, so share a file for those.")
         c1, c2, c3, c4 = st.columns(4)
-        c1.download_button("Table (CSV)", lambda: export.to_csv_bytes(table()), file_name=f"{name}-map.csv",
-                           mime="text/csv", key="ee_dl_csv", on_click="ignore")
+        with c1:
+            csv_download(table, f"{name}-map.csv", key="ee_dl_csv", label="Table (CSV)")
         c2.download_button("Table (Parquet)", lambda: export.to_parquet_bytes(table()),
                            file_name=f"{name}-map.parquet", mime="application/octet-stream", key="ee_dl_parquet",
                            on_click="ignore")
@@ -44,4 +45,6 @@ def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: 
                            mime="application/zip", key="ee_dl_projector", on_click="ignore")
         st.caption("The table has the coordinates, clusters, per-point faithfulness and every data column. The HTML "
                    "map is the view as drawn (plotly.js inlined, opens without internet). The Projector zip holds "
-                   "vectors.tsv and metadata.tsv for projector.tensorflow.org.")
+                   "vectors.tsv and metadata.tsv for projector.tensorflow.org. The CSV guards text cells that "
+                   "a spreadsheet would run as formulas (a leading '); Parquet and the Projector files keep every "
+                   "value exact.")

@@ -9,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from components import seam
+from components.downloads import csv_download
 from components.maps.plots import is_continuous, selected_rows, show_scatter
 from components.search import seam as store_seam
 from components.search.plots import build_search_map
@@ -248,6 +249,7 @@ def results_table(ans: Answer, emb: seam.Embedded) -> None:
                  column_config={"text": st.column_config.TextColumn(width="large"),
                                 "distance": st.column_config.NumberColumn(format="%.4f"),
                                 "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")})
+    csv_download(table, "search-results.csv", key="ee_search_csv")
 
 
 def exactness(ans: Answer, info: CollectionInfo, k: int) -> None:

@@ -1,4 +1,4 @@
-"""Command-line arguments shared by the commands that read vectors and project them."""
+"""Command-line arguments shared by several commands: vector inputs, projections and CSV output."""
 from __future__ import annotations
 
 import argparse
@@ -36,3 +36,12 @@ def _parser(setting: Setting):
 def projection_params(args: argparse.Namespace) -> ProjectionParams:
     """The ProjectionParams named by `add_projection_arguments`' options."""
     return ProjectionParams(**{s.name: getattr(args, s.key) for s in SETTINGS})
+
+
+CSV_RAW_HELP = ("write CSV values exactly; by default text cells starting with = + - @, a tab or a carriage "
+                "return get a leading ' so a spreadsheet cannot run them as formulas")
+
+
+def add_csv_raw_argument(parser: argparse.ArgumentParser) -> None:
+    """`--csv-raw`: turn off the formula guard on the command's CSV output."""
+    parser.add_argument("--csv-raw", action="store_true", help=CSV_RAW_HELP)

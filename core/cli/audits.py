@@ -13,6 +13,8 @@ from core.audits.analogy import METHODS
 from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED
 from core.audits.word_sources import DEFAULT_TEMPLATES
 from core.audits.word_vectors import GLOVE_KEY
+from core.cli.args import add_csv_raw_argument
+from core.cli.outputs import print_csv
 
 ANALOGY_VOCAB = 30_000
 
@@ -64,7 +66,7 @@ def cmd_weat(args: argparse.Namespace) -> int:
         print(json.dumps(doc, indent=2, ensure_ascii=False))
     else:
         print(f"# {doc['word_source']}. {doc['conventions']}", file=sys.stderr)
-        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+        print_csv(table, raw=args.csv_raw, float_format="%.6g")
     return 0
 
 
@@ -90,7 +92,7 @@ def cmd_analogies(args: argparse.Namespace) -> int:
         print(json.dumps({"benchmark": name, "vocabulary": wv.label, "restrict_vocab": len(wv),
                           "conventions": conventions, "sections": table.to_dict(orient="records")}, indent=2))
     elif args.format == "csv":
-        table.to_csv(sys.stdout, index=False, float_format="%.6g")
+        print_csv(table, raw=args.csv_raw, float_format="%.6g")
     else:
         print(f"{name} · {wv.label}\n")
         print(_percent_table(table).to_string(index=False))
@@ -120,6 +122,7 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     weat.add_argument("--exact-limit", type=int, default=EXACT_LIMIT, help="exact p when partitions <= this")
     weat.add_argument("--seed", type=int, default=SEED)
     weat.add_argument("--format", choices=("csv", "json"), default="csv")
+    add_csv_raw_argument(weat)
     weat.set_defaults(func=cmd_weat)
 
     ana = sub.add_parser("analogies", help="analogy benchmark (3CosAdd/3CosMul), or one analogy with --query")
@@ -131,4 +134,5 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     ana.add_argument("--query", help="solve one analogy instead, e.g. 'man : king :: woman'")
     ana.add_argument("--top", type=int, default=10, help="answers shown with --query")
     ana.add_argument("--format", choices=("text", "csv", "json"), default="text")
+    add_csv_raw_argument(ana)
     ana.set_defaults(func=cmd_analogies)

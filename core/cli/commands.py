@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from core.cli.args import (
+    add_csv_raw_argument,
     add_projection_arguments,
     add_vector_input_arguments,
     projection_params,
@@ -16,6 +17,7 @@ from core.cli.args import (
 from core.cli.audits import add_audit_commands
 from core.cli.inputs import load_input, report_exclusions
 from core.cli.maps import add_map_command
+from core.cli.outputs import write_table
 from core.cli.search import add_store_commands
 from core.data.builtins import BUILTINS
 from core.embedding.models import DEFAULT_MODEL, MODELS
@@ -27,13 +29,6 @@ def _progress(done: int, total: int) -> None:
     print(f"\rencoding {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def _write_table(frame: pd.DataFrame, path: Path) -> None:
-    if path.suffix.lower() == ".parquet":
-        frame.to_parquet(path, index=False)
-    else:
-        frame.to_csv(path, index=False)
-
-
 def cmd_embed(args: argparse.Namespace) -> int:
     """Input file + column + model -> vectors .npy + metadata table."""
     from core.embedding.encode import coverage_note, embed_dataset
@@ -43,7 +38,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     out = Path(args.out)
     np.save(out, embedded.vectors, allow_pickle=False)
     meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(".metadata.csv")
-    _write_table(embedded.frame, meta)
+    write_table(embedded.frame, meta, raw=args.csv_raw)
     report_exclusions(embedded)
     note = coverage_note(args.model, dataset.texts)
     if note:
@@ -62,7 +57,7 @@ def cmd_project(args: argparse.Namespace) -> int:
     coords = project(dataset.vectors, params)
     axes = pd.DataFrame(coords, columns=["x", "y", "z"][: args.dims])
     metadata = dataset.frame.rename(columns={c: f"{c}_metadata" for c in axes.columns if c in dataset.frame})
-    _write_table(pd.concat([axes, metadata], axis=1), Path(args.out))
+    write_table(pd.concat([axes, metadata], axis=1), Path(args.out), raw=args.csv_raw)
     report_exclusions(dataset)
     print(f"{len(coords)} points projected with {args.method} -> {args.out}")
     return 0
@@ -97,12 +92,14 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--out", required=True, help="output .npy")
     embed.add_argument("--metadata-out", help="metadata .csv or .parquet (default OUT.metadata.csv)")
     embed.add_argument("--no-normalize", action="store_true", help="keep raw vector lengths")
+    add_csv_raw_argument(embed)
     embed.set_defaults(func=cmd_embed)
 
     proj = sub.add_parser("project", help="project vectors: .npy/vectors file in, coordinates CSV out")
     add_vector_input_arguments(proj)
     add_projection_arguments(proj)
     proj.add_argument("--out", required=True, help="output .csv or .parquet")
+    add_csv_raw_argument(proj)
     proj.set_defaults(func=cmd_project)
 
     bench = sub.add_parser("bench", help="measure our paths against the plain libraries")

@@ -6,11 +6,13 @@ import sys
 from pathlib import Path
 
 from core.cli.args import (
+    add_csv_raw_argument,
     add_projection_arguments,
     add_vector_input_arguments,
     projection_params,
 )
 from core.cli.inputs import load_input, report_exclusions
+from core.data.csv_safety import to_csv_bytes
 from core.maps.clustering import METHODS as CLUSTER_METHODS
 from core.maps.clusters import SPACES, ClusterSpec
 from core.maps.labels import parse_stop_words
@@ -32,7 +34,8 @@ def _write_outputs(args: argparse.Namespace, dataset, run) -> None:
 
     frame = export.export_frame(dataset.frame, run.coords, clusters=run.clusters, faith=run.faith)
     out = Path(args.out)
-    out.write_bytes(export.to_parquet_bytes(frame) if out.suffix.lower() == ".parquet" else export.to_csv_bytes(frame))
+    out.write_bytes(export.to_parquet_bytes(frame) if out.suffix.lower() == ".parquet"
+                    else to_csv_bytes(frame, raw=args.csv_raw))
     if args.projector:
         meta = frame.drop(columns=[c for c in ("x", "y", "z") if c in frame.columns])
         Path(args.projector).write_bytes(export.projector_zip(dataset.vectors, meta, dataset.text_column))
@@ -82,6 +85,7 @@ def add_map_command(sub) -> None:
     p.add_argument("--min-size", type=int, help="HDBSCAN min cluster size (default: about 1%% of the points)")
     p.add_argument("--stop-words", help="extra stop words for the cluster labels, comma-separated")
     p.add_argument("--out", required=True, help="output .csv or .parquet")
+    add_csv_raw_argument(p)
     p.add_argument("--html", help="also write a standalone HTML map (opens offline)")
     p.add_argument("--projector", help="also write a TensorFlow Projector zip (vectors.tsv + metadata.tsv)")
     p.set_defaults(func=cmd_map)

@@ -1,5 +1,6 @@
-"""Exports of a map: coordinates + clusters + metadata (CSV, Parquet), a standalone HTML file,
-and TensorFlow Embedding Projector files (vectors.tsv + metadata.tsv, zipped)."""
+"""Exports of a map: coordinates + clusters + metadata (Parquet), a standalone HTML file, and
+TensorFlow Embedding Projector files (vectors.tsv + metadata.tsv, zipped). These keep values exact;
+the CSV table goes through core.data.csv_safety, which guards text cells for spreadsheets."""
 from __future__ import annotations
 
 import io
@@ -42,10 +43,6 @@ def _plain(frame: pd.DataFrame) -> pd.DataFrame:
         if frame[column].dtype == object:
             frame[column] = frame[column].map(lambda v: v if v is None or isinstance(v, str) else str(v))
     return frame
-
-
-def to_csv_bytes(frame: pd.DataFrame) -> bytes:
-    return frame.to_csv(index=False).encode("utf-8")
 
 
 def to_parquet_bytes(frame: pd.DataFrame) -> bytes:

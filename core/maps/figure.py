@@ -128,7 +128,7 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
     low, high = color_range or (None, None)
     marker = dict(size=size, opacity=0.8, color=values[rows[finite]], colorscale=colorscale, showscale=True,
                   cmin=low, cmax=high, colorbar=dict(title=dict(text=html.escape(name))))
-    traces = [_trace(coords, rows[finite], hover, name, marker, showlegend=False)]
+    traces = [_trace(coords, rows[finite], hover, html.escape(name), marker, showlegend=False)]
     if (~finite).any():
         traces.append(_trace(coords, rows[~finite], hover, "no value", dict(size=size, opacity=0.5, color=GREY)))
     return traces

@@ -76,3 +76,26 @@ def test_explained_variance_and_before_after():
     table = pd.DataFrame({"test": ["weat6"], "d before": [1.7], "d after": [1.0]})
     before, after = _data(build_before_after(table))
     assert _values(before, "y") == [1.7] and _values(after, "y") == [1.0]
+
+
+def test_hostile_words_stay_inert_in_every_audit_figure_and_the_report():
+    import json
+
+    from core.audits.report import ReportSection, build_report
+
+    evil = ["<img src=x onerror=alert(1)>", "<script>alert(1)</script>", '<a href="javascript:alert(1)">x</a>']
+    words = pd.DataFrame({"word": evil, "x": [0.1, -0.2, 0.3], "y": [0.3, 0.0, -0.1], "projection": [0.2, -0.1, 0.4],
+                          "role": ["a", "b", "c"]})
+    weat = pd.DataFrame({"test": evil, "X": evil, "Y": evil[::-1], "d": [1.0, -0.5, 0.2], "p": [0.01, 0.5, 0.2],
+                         "permutations": [100, 100, 100], "paper_d": [None, None, None], "d before": [1.0, 0.5, 0.2],
+                         "d after": [0.1, 0.2, 0.0]})
+    figures = [build_analogy_arrows(words, a=evil[0], b=evil[1], c=evil[2], answer=evil[0]),
+               build_projection_bars(words, positive_pole=evil[0], negative_pole=evil[1]),
+               build_semantic_axes(words, x_poles=(evil[0], evil[1]), y_poles=(evil[2], evil[0])),
+               build_weat_effects(weat), build_before_after(weat)]
+    for fig in figures:
+        spec = json.dumps(fig.to_dict())
+        assert not [e for e in evil if json.dumps(e)[1:-1] in spec], fig.layout.title.text
+        assert "&lt;img src=x onerror=alert(1)&gt;" in spec
+    page = build_report([ReportSection("audit", tables=[("words", words)], figures=[("f", f) for f in figures])])
+    assert "<img src=x" not in page.replace("\\u003c", "<") and "<script>alert" not in page.replace("\\u003c", "<")

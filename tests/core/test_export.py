@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from core.data.csv_safety import to_csv_bytes
 from core.data.loaders import load_projector_tsv
 from core.maps.clusters import ClusterSpec, cluster_map
 from core.maps.export import (
@@ -16,7 +17,6 @@ from core.maps.export import (
     projector_tsv,
     projector_zip,
     standalone_html,
-    to_csv_bytes,
     to_parquet_bytes,
 )
 from core.maps.faithfulness import faithfulness

@@ -1,0 +1,23 @@
+"""What the commands write: tables to a file or to stdout, CSV guarded against formulas unless --csv-raw."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from core.data.csv_safety import to_csv, write_csv
+
+
+def write_table(frame: pd.DataFrame, path: Path, *, raw: bool = False) -> None:
+    """Parquet for a .parquet path (values exact), else CSV."""
+    if path.suffix.lower() == ".parquet":
+        frame.to_parquet(path, index=False)
+    else:
+        write_csv(frame, path, raw=raw)
+
+
+def print_csv(frame: pd.DataFrame, *, raw: bool = False, **options) -> None:
+    """The table as CSV on stdout; `options` go to pandas' to_csv (e.g. float_format)."""
+    sys.stdout.write(to_csv(frame, raw=raw, **options))
+    sys.stdout.flush()
