@@ -15,6 +15,7 @@ import pandas as pd
 from core.errors import DataError
 from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores
 from core.maps.knn import KnnGraph
+from core.maps.label_layout import LabelSpot, place_labels, short_label
 from core.maps.labels import cluster_keywords, cluster_names, cluster_table
 from core.vectors import unit_rows
 
@@ -127,18 +128,22 @@ def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, np.ndar
 
 
 MAX_LABELS = 40
-LABEL_GAP = (0.16, 0.035)  # share of the map's width and height two labels need between their centres
+ROOM_QUANTILES = (0.1, 0.9)  # a label may move up or down within this band of its cluster's heights
 
 
-def label_positions(coords: np.ndarray, result: ClusterResult, *, max_labels: int = MAX_LABELS,
-                    gap: tuple[float, float] = LABEL_GAP) -> dict[str, np.ndarray]:
-    """Cluster names at their centres, largest first, leaving out any that would cover a larger one's."""
+def label_spots(coords: np.ndarray, result: ClusterResult, max_labels: int = MAX_LABELS) -> list[LabelSpot]:
+    """Each cluster's (shortened) name at its centre, largest cluster first, with the band it may move in."""
     centres = cluster_centres(coords, result.labels)
     names = dict(zip(result.table["cluster"], result.table["label"]))
-    span = np.ptp(coords, axis=0)[:2] + 1e-9
-    kept: dict[str, np.ndarray] = {}
+    spots = []
     for c in sorted(centres)[:max_labels]:  # cluster 0 is the largest
-        gaps = [np.abs(centres[c][:2] - p[:2]) / span for p in kept.values()]
-        if all(g[0] > gap[0] or g[1] > gap[1] for g in gaps):
-            kept[names[c]] = centres[c]
-    return kept
+        low, high = np.quantile(coords[result.labels == c, 1], ROOM_QUANTILES)
+        spots.append(LabelSpot(short_label(str(names[c])), centres[c], (float(low), float(high))))
+    return spots
+
+
+def label_positions(coords: np.ndarray, result: ClusterResult, *, max_labels: int = MAX_LABELS) -> dict[str, np.ndarray]:
+    """Cluster names near their centres, largest first; a label whose box would cover a larger cluster's is
+    moved up or down within its own cluster, or left out."""
+    span = np.ptp(coords, axis=0)[:2] + 1e-9
+    return place_labels(label_spots(coords, result, max_labels), span)

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from core.maps.label_layout import labels_extent, short_label
 from core.maps.labels import NOISE_LABEL
 
 MAX_CATEGORIES = 20
@@ -26,6 +27,7 @@ MISSING = "(missing)"
 GREY = "#BBBBBB"
 GREY_LABELS = (OTHER, NOISE_LABEL, MISSING)
 MAX_RENDER = 50_000  # default cap on drawn points
+LABEL_PAD = 0.03  # share of the axis range left beyond the outermost label box
 _SHADES = " ░▒▓█"
 PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D",
            "#79706E", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
@@ -157,16 +159,31 @@ def _highlight(fig: go.Figure, coords: np.ndarray, rows: np.ndarray, hover: Mapp
 
 
 def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
-    """Write each label at its position (cluster centres), readable over the points."""
+    """Write each label at its position (cluster centres), readable over the points; long ones cut at a word."""
     style = dict(showarrow=False, font=dict(size=12, color="#111111"), bgcolor="rgba(255,255,255,0.75)",
                  bordercolor="rgba(0,0,0,0.25)", borderwidth=1, borderpad=2)
-    notes = [dict(text=html.escape(str(text)), x=float(p[0]), y=float(p[1]),
+    notes = [dict(text=html.escape(short_label(str(text))), x=float(p[0]), y=float(p[1]),
                   **({"z": float(p[2])} if len(p) == 3 else {}), **style) for text, p in centres.items()]
     if notes and "z" in notes[0]:
         fig.update_layout(scene=dict(annotations=notes))
     else:
         for note in notes:
             fig.add_annotation(**note)
+
+
+def _fit_labels(fig: go.Figure, coords: np.ndarray, labels: Mapping[str, np.ndarray]) -> None:
+    """Widen a 2D map's axes where a label's box would reach past the points, so no label is clipped."""
+    finite = coords[np.isfinite(coords).all(axis=1)]
+    if coords.shape[1] != 2 or not len(finite):
+        return
+    low, high = finite.min(axis=0), finite.max(axis=0)
+    span = np.maximum(high - low, 1e-9)
+    label_low, label_high = labels_extent({short_label(str(t)): p for t, p in labels.items()}, span)
+    if (label_low < low).any() or (label_high > high).any():
+        low, high = np.minimum(low, label_low), np.maximum(high, label_high)
+        pad = (high - low) * LABEL_PAD
+        fig.update_xaxes(range=[float(low[0] - pad[0]), float(high[0] + pad[0])])
+        fig.update_yaxes(range=[float(low[1] - pad[1]), float(high[1] + pad[1])])
 
 
 def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
@@ -228,5 +245,6 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
         _highlight(fig, coords, highlight, hover_of, size)
     if labels:
         add_labels(fig, labels)
+        _fit_labels(fig, coords[rows], labels)
     _layout(fig, coords, title, str(color or ""), axis_titles, height, scaled)
     return fig

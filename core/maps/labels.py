@@ -3,12 +3,16 @@
 All texts of a cluster are one document. A term's weight in cluster c is its frequency in c
 (normalised by the cluster's word count) times log(1 + A / f), where A is the average number of
 words per cluster and f the term's frequency over all clusters: frequent in this cluster, rare
-in the others.
+in the others. A label weight is that times the share of the term's (size-normalised) frequency
+that falls in the cluster, so a word common in every cluster ("python" in package summaries)
+sinks below the words only one cluster uses. Stop words cover contractions, reporting verbs
+("said", "according") and honorifics ("mr") as well as scikit-learn's English list.
 """
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -16,10 +20,37 @@ import pandas as pd
 from core.maps.clustering import NOISE
 
 TOKEN_PATTERN = r"(?u)\b[^\W_][\w'-]*[^\W_]\b|\b\d\b"  # words of 2+ characters, and single digits
+TOKEN_RE = re.compile(TOKEN_PATTERN)
+APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 TOP_N = 5
 MAX_TEXTS_PER_CLUSTER = 2_000
 NOISE_LABEL = "noise"
 MIN_COUNT = 2
+CONTRACTIONS = frozenset({
+    "don't", "doesn't", "didn't", "isn't", "aren't", "wasn't", "weren't", "hasn't", "haven't", "hadn't", "won't",
+    "wouldn't", "can't", "cannot", "couldn't", "shouldn't", "mustn't", "mightn't", "needn't", "shan't", "ain't",
+    "i'm", "i've", "i'll", "i'd", "you're", "you've", "you'll", "you'd", "he'll", "he'd", "she'll", "she'd", "it'll",
+    "it'd", "we're", "we've", "we'll", "we'd", "they're", "they've", "they'll", "they'd", "that'll", "that'd",
+    "there'll", "there'd", "who're", "who've", "who'll", "who'd", "what're", "could've", "would've", "should've",
+    "might've", "must've", "it's", "he's", "she's", "that's", "there's", "here's", "what's", "who's", "where's",
+    "how's", "let's", "y'all", "o'clock", "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "hasnt",
+    "havent", "couldnt", "wouldnt", "shouldnt", "im", "ive", "youre", "theyre"
+})
+REPORTING_VERBS = frozenset({
+    "said", "says", "say", "saying", "told", "tell", "tells", "according", "reported", "added", "adds", "stated",
+    "stating", "claimed"
+})
+HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir"})
+
+
+def normalise(word: str) -> str:
+    """Lower case, with curly apostrophes made straight."""
+    return word.lower().translate(APOSTROPHES)
+
+
+def tokenize(text: str) -> list[str]:
+    """Words of a text (lower case, straight apostrophes), a possessive 's dropped: "Australia's" -> "australia"."""
+    return [t.removesuffix("'s") for t in TOKEN_RE.findall(normalise(text))]
 
 
 def parse_stop_words(text: str) -> tuple[str, ...]:
@@ -28,10 +59,16 @@ def parse_stop_words(text: str) -> tuple[str, ...]:
 
 
 def stop_words(custom: Iterable[str] = ()) -> list[str]:
-    """scikit-learn's English stop words plus the custom ones."""
+    """scikit-learn's English stop words, contractions, reporting verbs, honorifics, and the custom ones."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    return sorted(ENGLISH_STOP_WORDS | {w.lower() for w in custom})
+    words = ENGLISH_STOP_WORDS | CONTRACTIONS | REPORTING_VERBS | HONORIFICS | {normalise(w) for w in custom}
+    return sorted(words | {w.removesuffix("'s") for w in words})
+
+
+def _analyzer(stop: frozenset[str], text: str) -> list[str]:
+    """The terms of a text that are not stop words."""
+    return [t for t in tokenize(text) if t not in stop]
 
 
 def _cluster_documents(texts: Sequence[str], labels: np.ndarray, seed: int = 0) -> tuple[list[int], list[str]]:
@@ -51,7 +88,7 @@ def ctfidf(docs: Sequence[str], *, custom_stop_words: Iterable[str] = ()) -> tup
     """(weights: clusters x terms, terms, each term's count over all clusters) for one document per cluster."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    vectorizer = CountVectorizer(stop_words=stop_words(custom_stop_words), token_pattern=TOKEN_PATTERN)
+    vectorizer = CountVectorizer(analyzer=partial(_analyzer, frozenset(stop_words(custom_stop_words))))
     try:
         counts = vectorizer.fit_transform(docs).toarray().astype(np.float64)
     except ValueError:  # no term left after stop words
@@ -60,6 +97,21 @@ def ctfidf(docs: Sequence[str], *, custom_stop_words: Iterable[str] = ()) -> tup
     average_words = counts.sum() / len(docs)
     idf = np.log(1 + average_words / np.maximum(counts.sum(axis=0), 1))
     return tf * idf, vectorizer.get_feature_names_out(), counts.sum(axis=0)
+
+
+def cluster_share(weights: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Each term's share of its size-normalised frequency that falls in each cluster, summed over `rows`:
+    1 for a word of one cluster, 1/k for a word spread evenly over k clusters."""
+    total = weights[rows].sum(axis=0, keepdims=True)
+    return np.divide(weights, total, out=np.zeros_like(weights), where=total > 0)
+
+
+def keyword_weights(weights: np.ndarray, totals: np.ndarray, ids: Sequence[int]) -> np.ndarray:
+    """c-TF-IDF weights times each term's cluster share (noise left out); words seen once get 0."""
+    weights = weights * cluster_share(weights, np.flatnonzero(np.asarray(ids) != NOISE))
+    if (totals >= MIN_COUNT).any():
+        weights = weights * (totals >= MIN_COUNT)  # a word seen once (an id, a typo) names no cluster
+    return weights
 
 
 def cluster_keywords(texts: Sequence[str], labels: np.ndarray, *, top_n: int = TOP_N,
@@ -72,8 +124,7 @@ def cluster_keywords(texts: Sequence[str], labels: np.ndarray, *, top_n: int = T
     labels = np.asarray(labels)
     ids, docs = _cluster_documents(texts, labels)
     weights, terms, totals = ctfidf(docs, custom_stop_words=custom_stop_words)
-    if (totals >= MIN_COUNT).any():
-        weights = weights * (totals >= MIN_COUNT)  # a word seen once (an id, a typo) names no cluster
+    weights = keyword_weights(weights, totals, ids)
     keywords: dict[int, list[str]] = {}
     for row, cid in enumerate(ids):
         if cid == NOISE:

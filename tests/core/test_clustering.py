@@ -172,3 +172,44 @@ def test_label_positions_skip_labels_that_would_overlap():
     kept = label_positions(coords, result)
     assert list(kept) == ["0: a", "2: c", "3: d"]  # 1 sits on top of 0, the larger cluster
     np.testing.assert_allclose(kept["2: c"], [10.1, 10])
+
+
+def _result_for(labels: np.ndarray, names: list[str]):
+    from core.maps.clusters import ClusterResult
+
+    table = pd.DataFrame({"cluster": range(len(names)), "label": names})
+    return ClusterResult(ClusterSpec(), labels, labels.astype(str), {}, table, {}, len(labels))
+
+
+def test_labels_of_close_clusters_are_moved_apart_not_stacked():
+    from core.maps.clusters import label_positions
+    from core.maps.label_layout import label_box, label_size, overlaps
+
+    rng = np.random.default_rng(0)
+    centres = np.array([[5.0, 5.0], [5.3, 5.1], [4.8, 4.9], [5.1, 4.8], [0.0, 0.0], [10.0, 10.0]])
+    labels = np.repeat(np.arange(6), 50)
+    coords = centres[labels] + rng.normal(scale=[0.3, 1.0], size=(300, 2))
+    names = [f"{c}: asylum, seekers, detention" for c in range(6)]
+    placed = label_positions(coords, _result_for(labels, names))
+    span = np.ptp(coords, axis=0)
+    boxes = [label_box(p, label_size(t, span)) for t, p in placed.items()]
+    assert len(placed) >= 5  # the close ones moved up or down, not dropped
+    assert not any(overlaps(b, boxes[:i]) for i, b in enumerate(boxes))
+    for text, p in placed.items():  # each label stays on its own cluster's band of heights
+        ys = coords[labels == int(text.split(":")[0]), 1]
+        assert np.quantile(ys, 0.1) - 1e-9 <= p[1] <= np.quantile(ys, 0.9) + 1e-9
+
+
+def test_long_labels_are_cut_at_a_whole_word():
+    from core.maps.clusters import label_positions
+    from core.maps.label_layout import ELLIPSIS, short_label
+
+    name = "8: asylum, seekers, virus, detention, boats, minister, immigration"
+    cut = short_label(name, limit=24)
+    assert cut == "8: asylum, seekers…" and len(cut) <= 24
+    words = lambda text: {w.strip(",") for w in text.removesuffix(ELLIPSIS).split()}
+    assert words(cut) <= words(name)
+    assert short_label("3: goal, match") == "3: goal, match"
+    assert short_label("x" * 50, limit=10) == "x" * 9 + ELLIPSIS  # one endless word: cut where it must be
+    placed = label_positions(np.array([[0.0, 0], [1, 1]]), _result_for(np.array([0, 0]), [name * 2]))
+    assert all(t.endswith(ELLIPSIS) and words(t) <= words(name * 2) for t in placed)

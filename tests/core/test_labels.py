@@ -13,7 +13,10 @@ from core.maps.labels import (
     cluster_names,
     cluster_table,
     ctfidf,
+    keyword_weights,
     parse_stop_words,
+    stop_words,
+    tokenize,
 )
 from tests.core.topics_corpus import VOCABULARY, corpus, tfidf_vectors
 
@@ -100,3 +103,63 @@ def test_table_has_sizes_shares_keywords_and_central_examples():
 def test_parse_stop_words():
     assert parse_stop_words(" Said, mr\n, year  said ") == ("said", "mr", "year")
     assert parse_stop_words("") == ()
+
+
+def package_summaries() -> tuple[list[str], np.ndarray]:
+    """Six clusters of package summaries: 'python' in every text, each cluster with ten words of its own."""
+    topics = ["web http server routing requests cookies sessions templates middleware urls",
+              "dataframe csv tables columns rows joins parquet excel pivot schema",
+              "plot charts figures axes colours legends histograms scatter maps widgets",
+              "neural training tensors gpu layers gradients models inference datasets optimisers",
+              "testing fixtures assertions mocks coverage runners parametrize snapshots property plugins",
+              "async sockets events loop coroutines queues streams timers callbacks protocols"]
+    rng = np.random.default_rng(0)
+    texts, labels = [], []
+    for cid, words in enumerate(topics):
+        for _ in range(40):
+            picked = rng.choice(words.split(), 2, replace=False)
+            texts.append(f"Python tools for {picked[0]} and {picked[1]} in Python")
+            labels.append(cid)
+    return texts, np.array(labels)
+
+
+def test_a_word_frequent_in_every_cluster_never_labels_one():
+    texts, labels = package_summaries()
+    keywords = cluster_keywords(texts, labels, top_n=4)
+    assert len(keywords) == 6
+    assert all(not {"python", "tools"} & set(words) for words in keywords.values()), keywords
+
+
+def test_a_shared_word_weighs_less_than_a_distinctive_one():
+    weights, terms, totals = ctfidf(["python " * 8 + "web web", "python " * 8 + "csv csv"])
+    assert weights[0, list(terms).index("python")] > weights[0, list(terms).index("web")]  # plain c-TF-IDF
+    shared = keyword_weights(weights, totals, [0, 1])
+    assert shared[0, list(terms).index("web")] > shared[0, list(terms).index("python")]
+
+
+def test_contractions_reporting_verbs_and_honorifics_are_stop_words():
+    texts = ["Mr Smith said it's late and don’t wait, he says.", "Mrs Jones told us that’s fine according to Dr Brown.",
+             "The storm hit the coast, officials said.", "The storm's rain flooded the coast, it’s reported."]
+    keywords = cluster_keywords(texts, np.array([0, 0, 1, 1]), top_n=10)
+    banned = {"said", "says", "told", "according", "reported", "mr", "mrs", "dr", "it's", "don't", "that's", "don",
+              "it", "s", "t"}
+    assert not banned & set(sum(keywords.values(), [])), keywords
+    assert keywords[1][:2] == ["coast", "storm"]  # "storm's" counts as "storm"
+    assert tokenize("It’s Australia’s “best” don't") == ["it", "australia", "best", "don't"]
+
+
+def test_curly_custom_stop_words_work_like_straight_ones():
+    assert "don't" in stop_words(["Don’t"]) and "year" in stop_words(["YEAR"])
+
+
+def test_lee_news_labels_have_no_reporting_verbs_or_contractions():
+    from sklearn.cluster import KMeans
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    from core.data.builtins import lee_sentences
+
+    texts = lee_sentences().frame["text"].tolist()
+    vectors = TfidfVectorizer(stop_words="english", sublinear_tf=True, min_df=2).fit_transform(texts)
+    labels = KMeans(8, random_state=0, n_init=1).fit_predict(vectors)
+    words = set(sum(cluster_keywords(texts, labels, top_n=5).values(), []))
+    assert not {"said", "says", "say", "mr", "don't", "it's", "told", "according"} & words, words

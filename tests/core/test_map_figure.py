@@ -109,3 +109,17 @@ def test_hover_label_escapes_truncates_and_wraps():
     assert "<script>" not in label and "&lt;script&gt;" in label and label.count("<br>") == 0
     assert hover_label("x" * 300).endswith("…")
     assert wrap("aaa bbb ccc", 7) == ["aaa bbb", "ccc"] and wrap("", 5) == []
+
+
+def test_axes_widen_so_labels_at_the_edge_are_not_clipped(data):
+    from core.maps.label_layout import labels_extent
+
+    coords, frame = data
+    text = "0: asylum, seekers, virus"
+    corner = coords.max(axis=0)
+    fig = build_scatter(coords, frame, text_column="text", labels={text: corner}).to_dict()
+    low, high = labels_extent({text: corner}, np.ptp(coords, axis=0))
+    assert fig["layout"]["xaxis"]["range"][1] > high[0] and fig["layout"]["yaxis"]["range"][1] > high[1]
+    assert fig["layout"]["xaxis"]["range"][0] <= coords[:, 0].min()
+    inside = build_scatter(coords, frame, text_column="text", labels={"0: a": coords.mean(axis=0)}).to_dict()
+    assert "range" not in inside["layout"]["xaxis"]  # labels inside the points leave the axes to Plotly
