@@ -28,11 +28,7 @@ class DataChoice:
 
 
 def saved(key: str, default: Any) -> Any:
-    """The value a persisted widget starts from: its last value, else `default`.
-
-    Streamlit drops a widget's state while its page is hidden; passing this as the
-    widget's default brings the value back, in the browser too.
-    """
+    """The last value of a persisted widget, else `default` (for reading it where the widget is not shown)."""
     return st.session_state.get(SAVED, {}).get(key, default)
 
 
@@ -45,15 +41,24 @@ def saved_index(key: str, options: Sequence[Any], default: int = 0) -> int:
 def persist(key: str, default: Any, *, options: Sequence[Any] | None = None, live: bool = False) -> dict[str, Any]:
     """Keyword arguments that make a widget keep its value across pages: `st.slider(..., **persist(KEY, 15))`.
 
-    The widget's state is seeded from its last value (else `default`, or the first option when
-    `default` is not one of `options`); `live` widgets, those in fragments, also save on change.
+    The widget's state is seeded from its last value (else `default`); with `options`, a value the
+    widget cannot show gives way to `default` (or the first option), and a list keeps only its
+    items among them. `live` widgets, those in fragments, also save on change.
     """
     if key not in st.session_state:
-        value = saved(key, default)
-        if options is not None and value not in options:
-            value = default if default in options else next(iter(options), None)
-        st.session_state[key] = value
+        st.session_state[key] = _showable(saved(key, default), default, options)
     return {"key": key, "on_change": remember, "args": (key,)} if live else {"key": key}
+
+
+def _showable(value: Any, default: Any, options: Sequence[Any] | None) -> Any:
+    """`value` as far as a widget with these options can show it."""
+    if options is None:
+        return value
+    if isinstance(value, list):
+        return [v for v in value if v in options]
+    if value in options:
+        return value
+    return default if default in options else next(iter(options), None)
 
 
 def save_widget_state() -> None:

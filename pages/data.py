@@ -9,8 +9,7 @@ from components.state import (
     DataChoice,
     active_choice,
     forget,
-    saved,
-    saved_index,
+    persist,
     set_active_choice,
 )
 from core.data.builtins import BUILTINS, DEFAULT_SIZE
@@ -30,17 +29,17 @@ def _reset_model() -> None:
     forget("ee_w_model")
 
 
-source = st.radio("Source", ["builtin", "upload"], horizontal=True, key="ee_w_source",
-                  index=saved_index("ee_w_source", ["builtin", "upload"]),
-                  format_func={"builtin": "Built-in dataset", "upload": "Upload a file"}.get)
+source = st.radio("Source", ["builtin", "upload"], horizontal=True,
+                  format_func={"builtin": "Built-in dataset", "upload": "Upload a file"}.get,
+                  **persist("ee_w_source", "builtin", options=["builtin", "upload"]))
 if source == "builtin":
-    key = st.selectbox("Dataset", list(BUILTINS), format_func=lambda k: BUILTINS[k].title, key="ee_w_builtin",
-                       index=saved_index("ee_w_builtin", list(BUILTINS)),
-                       on_change=_reset_model)
+    datasets = list(BUILTINS)
+    key = st.selectbox("Dataset", datasets, format_func=lambda k: BUILTINS[k].title, on_change=_reset_model,
+                       **persist("ee_w_builtin", datasets[0], options=datasets))
     size, sized = DEFAULT_SIZE, BUILTINS[key].sized
     if sized is not None:
-        size = int(st.number_input(sized.label, sized.low, sized.high, saved("ee_w_glove_size", sized.default),
-                                   step=sized.step, key="ee_w_glove_size"))
+        size = int(st.number_input(sized.label, sized.low, sized.high, step=sized.step,
+                                   **persist("ee_w_glove_size", sized.default)))
     try:
         raw = seam.builtin_dataset(key, size)
     except UserError as err:
@@ -69,10 +68,9 @@ with st.expander(f"Preview ({len(raw):,} rows)"):
     st.dataframe(raw.frame.head(200), hide_index=True, key="ee_data_preview")
 
 models = ([PRECOMPUTED] if raw.vectors is not None else []) + list(MODELS) + [CUSTOM]
-model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, key="ee_w_model",
-                     index=saved_index("ee_w_model", models))
+model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, **persist("ee_w_model", models[0], options=models))
 if model == CUSTOM:
-    name = st.text_input("Model name or local folder", saved("ee_w_custom_model", ""), key="ee_w_custom_model",
+    name = st.text_input("Model name or local folder", **persist("ee_w_custom_model", ""),
                          placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")
     model = f"{CUSTOM_PREFIX}{name.strip()}"
 if model in MODELS:

@@ -2,27 +2,19 @@
 import streamlit as st
 
 from components import seam
+from components.data.page_header import embedded_or_stop
 from components.maps.cluster_panel import cluster_form, cluster_table
 from components.maps.controls import projection_form
 from components.maps.faith_panel import faith_panel
 from components.maps.map_panel import NONE, map_panel
-from components.maps.view_link import apply_link, show_notice, sync_link
+from components.maps.view_link import apply_link, sync_link, take_notice
 from core.errors import UserError
 from core.maps.projection import MAX_FIT
 from core.maps.settings import METHOD_LABELS
 
 choice = apply_link()
-st.title("Map")
-show_notice()
-try:
-    emb = seam.embedded(choice)
-except UserError as err:
-    st.error(str(err))
-    st.page_link("pages/data.py", label="Choose other data or another model", icon=":material/database:")
-    st.stop()
-
-st.caption(f"{seam.dataset_title(choice)} · {emb.model_label} · {len(emb.dataset):,} points · "
-           f"{emb.dataset.vectors.shape[1]} dimensions")
+emb = embedded_or_stop("Map", choice, notice=take_notice(),
+                       extra=lambda emb: f"{emb.dataset.vectors.shape[1]} dimensions")
 if emb.note:
     st.caption(emb.note)
 if len(emb.dataset.excluded):

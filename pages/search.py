@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import seam
+from components.data.page_header import embedded_or_stop
 from components.maps.controls import projection_form
 from components.search import seam as store_seam
 from components.search.panels import (
@@ -15,16 +16,8 @@ from core.errors import UserError
 from core.maps.settings import METHOD_LABELS
 
 choice = active_choice()
-st.title("Search")
-try:
-    emb = seam.embedded(choice)
-    store = store_seam.vector_store()
-except UserError as err:
-    st.error(str(err))
-    st.page_link("pages/data.py", label="Choose other data or another model", icon=":material/database:")
-    st.stop()
-
-st.caption(f"{seam.dataset_title(choice)} · {emb.model_label} · {len(emb.dataset):,} points · {store.location}")
+emb = embedded_or_stop("Search", choice, extra=lambda _: store_seam.vector_store().location)
+store = store_seam.vector_store()  # the client opened for the caption: one per process
 metric = metric_picker()
 target = store_seam.index_target(choice, emb, metric)
 info = index_panel(store, target, emb)

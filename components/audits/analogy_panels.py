@@ -8,7 +8,7 @@ from components.audits import seam as audit_seam
 from components.audits.plots import build_analogy_arrows
 from components.audits.report import record
 from components.downloads import csv_download
-from components.state import saved, saved_index
+from components.state import persist
 from core.audits.analogy import METHOD_TITLES, METHODS, AnalogyAnswers, answers_table
 from core.audits.analogy_benchmark import (
     CONVENTIONS,
@@ -29,9 +29,9 @@ NISSIM_NOTE = ("Excluding the input words (gensim's default) can hide that the n
 
 def _question_inputs() -> str:
     c1, c2, c3 = st.columns(3)
-    a = c1.text_input("a", saved("ee_w_analogy_a", "man"), key="ee_w_analogy_a")
-    b = c2.text_input("is to b", saved("ee_w_analogy_b", "king"), key="ee_w_analogy_b")
-    c = c3.text_input("as c is to ?", saved("ee_w_analogy_c", "woman"), key="ee_w_analogy_c")
+    a = c1.text_input("a", **persist("ee_w_analogy_a", "man"))
+    b = c2.text_input("is to b", **persist("ee_w_analogy_b", "king"))
+    c = c3.text_input("as c is to ?", **persist("ee_w_analogy_c", "woman"))
     return f"{a.strip()} : {b.strip()} :: {c.strip()}"
 
 
@@ -71,10 +71,10 @@ def solve_panel(model_key: str, n: int) -> None:
     """Inputs a : b :: c, top-k by 3CosAdd and 3CosMul, the arrows on a 2D PCA."""
     question = _question_inputs()
     c1, c2, c3 = st.columns([1, 1, 2])
-    k = c1.slider("Answers shown", 3, 30, saved("ee_w_analogy_k", 10), key="ee_w_analogy_k")
-    n_neighbours = c2.slider("Neighbours drawn", 0, 10, saved("ee_w_analogy_nb", 5), key="ee_w_analogy_nb")
-    allow = c3.toggle("Allow the input words among the answers", saved("ee_w_analogy_allow", False),
-                      key="ee_w_analogy_allow", help=NISSIM_NOTE)
+    k = c1.slider("Answers shown", 3, 30, **persist("ee_w_analogy_k", 10))
+    n_neighbours = c2.slider("Neighbours drawn", 0, 10, **persist("ee_w_analogy_nb", 5))
+    allow = c3.toggle("Allow the input words among the answers", help=NISSIM_NOTE,
+                      **persist("ee_w_analogy_allow", False))
     try:
         wv = audit_seam.analogy_vocabulary(model_key, n)
         answers = audit_seam.analogy_answers(model_key, n, question, k)
@@ -110,9 +110,9 @@ def _record_analogy(wv: WordVectors, answers: AnalogyAnswers, allow: bool, fig) 
 
 def _benchmark_source() -> tuple[str, str] | None:
     """(name, text) of the Google set or an uploaded questions-words file."""
-    choice = st.radio("Questions", [GOOGLE, "upload"], horizontal=True, key="ee_w_bench_source",
-                      index=saved_index("ee_w_bench_source", [GOOGLE, "upload"]),
-                      format_func={GOOGLE: "Google analogy set (19,544 questions)", "upload": "Upload a file"}.get)
+    choice = st.radio("Questions", [GOOGLE, "upload"], horizontal=True,
+                      format_func={GOOGLE: "Google analogy set (19,544 questions)", "upload": "Upload a file"}.get,
+                      **persist("ee_w_bench_source", GOOGLE, options=[GOOGLE, "upload"]))
     if choice == GOOGLE:
         return read_benchmark_text(GOOGLE)
     upload = st.file_uploader("Analogy file (': section' lines, then 'a b c d' per line)", type=["txt"],
@@ -130,8 +130,8 @@ def benchmark_panel(model_key: str, n: int) -> None:
     except UserError as err:
         st.error(str(err))
         return
-    methods = st.multiselect("Methods", METHODS, default=saved("ee_w_bench_methods", ["3cosadd"]),
-                             format_func=METHOD_TITLES.get, key="ee_w_bench_methods")
+    methods = st.multiselect("Methods", METHODS, format_func=METHOD_TITLES.get,
+                             **persist("ee_w_bench_methods", ["3cosadd"]))
     if source is None or not methods:
         return
     name, text = source

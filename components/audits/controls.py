@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from components.state import saved, saved_index
+from components.state import persist
 from core.audits.weat_sets import split_words
 from core.audits.word_sources import DEFAULT_TEMPLATES, PLACEHOLDER, check_templates
 from core.audits.word_vectors import GLOVE_KEY
@@ -19,30 +19,27 @@ SENTENCE_WORDS_PER_S = 300  # MiniLM on 2 CPU cores, one-word texts (measured ~3
 def model_picker(page: str) -> str:
     """GloVe (default), MiniLM or another local sentence-transformers model."""
     options = list(MODEL_LABELS)
-    key = f"ee_w_{page}_model"
-    choice = st.selectbox("Model", options, format_func=MODEL_LABELS.get, key=key, index=saved_index(key, options))
+    choice = st.selectbox("Model", options, format_func=MODEL_LABELS.get,
+                          **persist(f"ee_w_{page}_model", options[0], options=options))
     if choice != CUSTOM:
         return choice
-    name_key = f"ee_w_{page}_custom_model"
-    name = st.text_input("Model name or local folder", saved(name_key, ""), key=name_key,
+    name = st.text_input("Model name or local folder", **persist(f"ee_w_{page}_custom_model", ""),
                          placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")
     return f"{CUSTOM_PREFIX}{name.strip()}"
 
 
 def vocab_size(page: str, default: int, *, label: str = "Vocabulary: the N most frequent words",
                help: str | None = None) -> int:
-    key = f"ee_w_{page}_vocab"
-    return int(st.number_input(label, 100, GLOVE_SIZE, saved(key, default), step=5_000, key=key, help=help))
+    return int(st.number_input(label, 100, GLOVE_SIZE, step=5_000, help=help, **persist(f"ee_w_{page}_vocab", default)))
 
 
 def templates_editor(page: str) -> tuple[str, ...]:
     """SEAT templates, one per line, shown and editable."""
-    key = f"ee_w_{page}_templates"
-    text = st.text_area(f"Templates (one per line; {PLACEHOLDER} is replaced by each word)",
-                        saved(key, "\n".join(DEFAULT_TEMPLATES)), key=key, height=110)
+    text = st.text_area(f"Templates (one per line; {PLACEHOLDER} is replaced by each word)", height=110,
+                        **persist(f"ee_w_{page}_templates", "\n".join(DEFAULT_TEMPLATES)))
     return check_templates(text.splitlines())
 
 
 def words_area(label: str, key: str, default: str, *, height: int = 100, help: str | None = None) -> tuple[str, ...]:
     """A word list typed with commas or one per line."""
-    return split_words(st.text_area(label, saved(key, default), key=key, height=height, help=help))
+    return split_words(st.text_area(label, height=height, help=help, **persist(key, default)))

@@ -15,7 +15,7 @@ from components.audits.plots import (
 from components.audits.report import record
 from components.audits.seam import SourceKey
 from components.downloads import csv_download
-from components.state import saved
+from components.state import persist
 from core.audits.analogy import parse_analogy, solve
 from core.audits.bias_direction import (
     BiasDirection,
@@ -45,8 +45,8 @@ DEBIAS_RESULT = "ee_debias_result"
 
 
 def _pairs() -> tuple[tuple[str, str], ...]:
-    text = st.text_area("Definitional pairs (one per line; the first word's side is positive)",
-                        saved("ee_w_bias_pairs", PAIRS_TEXT), key="ee_w_bias_pairs", height=150)
+    text = st.text_area("Definitional pairs (one per line; the first word's side is positive)", height=150,
+                        **persist("ee_w_bias_pairs", PAIRS_TEXT))
     return tuple(parse_pairs(text))
 
 
@@ -74,8 +74,7 @@ def direction_panel(key: SourceKey, source_label: str) -> tuple[tuple[str, str],
     var_fig = build_explained_variance(direction.explained_variance_ratio)
     right.plotly_chart(var_fig, key="ee_bias_variance_plot", config={"displaylogo": False})
     words = words_area("Words to project (also the neutral words for the direct bias)", "ee_w_bias_words", OCCUPATIONS)
-    c = st.number_input("Strictness c of DirectBias_c", 0.0, 5.0, float(saved("ee_w_bias_c", 1.0)), 0.5,
-                        key="ee_w_bias_c")
+    c = st.number_input("Strictness c of DirectBias_c", 0.0, 5.0, step=0.5, **persist("ee_w_bias_c", 1.0))
     try:
         frame, missing = projections(audit_seam.word_source(key), words, direction)
         bias, _, _ = direct_bias(audit_seam.word_source(key), words, direction, c=c)
@@ -113,10 +112,10 @@ def debias_panel(key: SourceKey, pairs: tuple[tuple[str, str], ...] | None, sour
                "loses its component along the bias direction and is rescaled to unit length. This is a preview on "
                "a copy; the stored vectors are never changed.")
     keep = words_area("Gender-specific words left as they are", "ee_w_debias_keep", GENDER_SPECIFIC, height=90)
-    tests = st.multiselect("WEAT tests", [f"weat{i}" for i in range(1, 11)], key="ee_w_debias_tests",
-                           default=saved("ee_w_debias_tests", ["weat6", "weat7", "weat8"]))
-    questions = st.text_area("Analogies (a : b :: c), one per line", saved("ee_w_debias_analogies", DEBIAS_ANALOGIES),
-                             key="ee_w_debias_analogies", height=120, disabled=not is_word_vocabulary(model_key))
+    tests = st.multiselect("WEAT tests", [f"weat{i}" for i in range(1, 11)],
+                           **persist("ee_w_debias_tests", ["weat6", "weat7", "weat8"]))
+    questions = st.text_area("Analogies (a : b :: c), one per line", height=120, disabled=not is_word_vocabulary(model_key),
+                             **persist("ee_w_debias_analogies", DEBIAS_ANALOGIES))
     if pairs is None:
         st.info("Fix the definitional pairs on the Bias direction tab first.")
         return
@@ -172,10 +171,10 @@ def _show_debias(weat, analogies, direction_label: str, source_label: str) -> No
 def axes_panel(key: SourceKey, source_label: str) -> None:
     """Words placed by their cosine with two axes, each between two poles (a pole may be several words)."""
     c1, c2, c3, c4 = st.columns(4)
-    x_neg = c1.text_input("x axis from", saved("ee_w_axes_xn", "man"), key="ee_w_axes_xn")
-    x_pos = c2.text_input("x axis to", saved("ee_w_axes_xp", "woman"), key="ee_w_axes_xp")
-    y_neg = c3.text_input("y axis from", saved("ee_w_axes_yn", "poor"), key="ee_w_axes_yn")
-    y_pos = c4.text_input("y axis to", saved("ee_w_axes_yp", "rich"), key="ee_w_axes_yp")
+    x_neg = c1.text_input("x axis from", **persist("ee_w_axes_xn", "man"))
+    x_pos = c2.text_input("x axis to", **persist("ee_w_axes_xp", "woman"))
+    y_neg = c3.text_input("y axis from", **persist("ee_w_axes_yn", "poor"))
+    y_pos = c4.text_input("y axis to", **persist("ee_w_axes_yp", "rich"))
     words = words_area("Words to place", "ee_w_axes_words", OCCUPATIONS)
     try:
         axes = semantic_axes(audit_seam.word_source(key), words, (split_words(x_neg), split_words(x_pos)),

@@ -8,7 +8,7 @@ from components.audits.plots import build_weat_effects
 from components.audits.report import record
 from components.audits.seam import SourceKey
 from components.downloads import csv_download
-from components.state import saved
+from components.state import persist
 from core.audits.report import ReportSection
 from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED
 from core.audits.weat_audit import (
@@ -40,26 +40,24 @@ TYPED_DEFAULTS = {"X": ("Career words", "executive, management, professional, sa
 
 def _builtin_choice() -> list[WeatTest]:
     tests = {t.id: t for t in caliskan_tests()}
-    chosen = st.multiselect("Tests from Caliskan et al. (2017)", list(tests), key="ee_w_weat_tests",
-                            default=saved("ee_w_weat_tests", list(tests)),
-                            format_func=lambda k: f"WEAT {tests[k].id[4:]}: {tests[k].title}")
+    chosen = st.multiselect("Tests from Caliskan et al. (2017)", list(tests),
+                            format_func=lambda k: f"WEAT {tests[k].id[4:]}: {tests[k].title}",
+                            **persist("ee_w_weat_tests", list(tests)))
     return [tests[k] for k in chosen]
 
 
 def _typed_test() -> WeatTest | None:
-    if not st.checkbox("Add a test typed here", saved("ee_w_weat_typed_on", False), key="ee_w_weat_typed_on"):
+    if not st.checkbox("Add a test typed here", **persist("ee_w_weat_typed_on", False)):
         return None
-    title = st.text_input("Title", saved("ee_w_weat_typed_title", "Career vs family: male vs female terms"),
-                          key="ee_w_weat_typed_title")
+    title = st.text_input("Title", **persist("ee_w_weat_typed_title", "Career vs family: male vs female terms"))
     names, words = {}, {}
     for row in (("X", "Y"), ("A", "B")):
         for col, role in zip(st.columns(2), row):
             name_default, words_default = TYPED_DEFAULTS[role]
-            names[role] = col.text_input(f"Name of {ROLE_TITLES[role]}", saved(f"ee_w_weat_{role}_name", name_default),
-                                         key=f"ee_w_weat_{role}_name")
-            words_key = f"ee_w_weat_{role}_words"
-            words[role] = col.text_area(f"Words of {ROLE_TITLES[role]}", saved(words_key, words_default),
-                                        key=words_key, height=80)
+            names[role] = col.text_input(f"Name of {ROLE_TITLES[role]}",
+                                         **persist(f"ee_w_weat_{role}_name", name_default))
+            words[role] = col.text_area(f"Words of {ROLE_TITLES[role]}", height=80,
+                                        **persist(f"ee_w_weat_{role}_words", words_default))
     return typed_test(title, names, words)
 
 
@@ -72,11 +70,11 @@ def _uploaded_tests() -> list[WeatTest]:
 
 def _settings() -> WeatSettings:
     c1, c2, c3 = st.columns(3)
-    permutations = c1.number_input("Sampled permutations", 1_000, 1_000_000, saved("ee_w_weat_perm", N_PERMUTATIONS),
-                                   step=1_000, key="ee_w_weat_perm")
-    limit = c2.number_input("Exact p up to this many partitions", 0, 1_000_000, saved("ee_w_weat_exact", EXACT_LIMIT),
-                            step=10_000, key="ee_w_weat_exact")
-    seed = c3.number_input("Seed", 0, 2**31 - 1, saved("ee_w_weat_seed", SEED), key="ee_w_weat_seed")
+    permutations = c1.number_input("Sampled permutations", 1_000, 1_000_000, step=1_000,
+                                   **persist("ee_w_weat_perm", N_PERMUTATIONS))
+    limit = c2.number_input("Exact p up to this many partitions", 0, 1_000_000, step=10_000,
+                            **persist("ee_w_weat_exact", EXACT_LIMIT))
+    seed = c3.number_input("Seed", 0, 2**31 - 1, **persist("ee_w_weat_seed", SEED))
     return WeatSettings(int(limit), int(permutations), int(seed))
 
 

@@ -1,1 +1,1 @@
-"""Data page pieces: the upload form."""
+"""Data pieces: the upload form, and the header of the pages that show the chosen data."""

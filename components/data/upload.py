@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from components.state import saved_index
+from components.state import persist
 from core.data import loaders
 from core.data.table import Dataset
 from core.errors import UserError
@@ -83,8 +83,9 @@ UPLOADERS = {"table": _table_upload, "npy": _npy_upload, "projector": _projector
 
 def upload_form() -> Dataset | None:
     """The upload widgets; returns a dataset once the user confirms a readable file."""
-    kind = st.radio("What are you uploading?", list(KINDS), format_func=KINDS.get, key="ee_w_upload_kind",
-                    index=saved_index("ee_w_upload_kind", list(KINDS)))
+    kinds = list(KINDS)
+    kind = st.radio("What are you uploading?", kinds, format_func=KINDS.get,
+                    **persist("ee_w_upload_kind", kinds[0], options=kinds))
     try:
         with st.spinner("Reading the file…"):
             return UPLOADERS[kind]()

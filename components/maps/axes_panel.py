@@ -7,7 +7,7 @@ import streamlit as st
 from components import seam
 from components.maps.map_panel import SELECTION
 from components.maps.plots import build_scatter, show_scatter
-from components.state import DataChoice, remember, saved, saved_index
+from components.state import DataChoice, persist
 from core.data.builtins import BUILTINS, NO_AXES
 from core.errors import UserError
 from core.maps.axes import SELECTION as SELECTION_POLE
@@ -22,7 +22,7 @@ def _pole_inputs(dataset_key: str) -> list[str]:
     defaults = spec.example_axes if spec is not None else NO_AXES
     with st.form("ee_axes_form", border=False):
         columns = st.columns(4)
-        specs = [col.text_input(name, saved(f"ee_w_axes_{i}", default), key=f"ee_w_axes_{i}")
+        specs = [col.text_input(name, **persist(f"ee_w_axes_{i}", default))
                  for i, (col, name, default) in enumerate(zip(columns, NAMES, defaults))]
         st.form_submit_button("Draw", type="primary")
     st.caption("A pole is a word or phrase (embedded with the current model), /regex/ (the mean of the rows whose "
@@ -42,8 +42,7 @@ def _resolve(specs: list[str], emb: seam.Embedded, choice: DataChoice) -> list[P
 @st.fragment
 def _axes_chart(emb: seam.Embedded, coords: np.ndarray, titles: tuple[str, str]) -> None:
     options = [NONE, *emb.dataset.metadata_columns]
-    color = st.selectbox("Colour by", options, index=saved_index("ee_w_axes_color", options), key="ee_w_axes_color",
-                         on_change=remember, args=("ee_w_axes_color",))
+    color = st.selectbox("Colour by", options, **persist("ee_w_axes_color", NONE, options=options, live=True))
     hover = seam.hover_labels(emb, tuple(emb.dataset.metadata_columns[:4]))
     fig = build_scatter(coords, emb.dataset.frame, text_column=emb.dataset.text_column, hover=hover,
                         color=None if color == NONE else color, axis_titles=titles, title="Custom axes")

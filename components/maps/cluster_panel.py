@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.downloads import csv_download
-from components.state import saved, saved_index
+from components.state import persist
 from core.maps.clustering import LINKAGES
 from core.maps.clusters import SPACES, ClusterResult, ClusterSpec
 from core.maps.labels import parse_stop_words
@@ -25,19 +25,18 @@ def cluster_form() -> ClusterSpec | None:
     methods = list(METHOD_LABELS)
     with st.form("ee_cluster_form", border=False):
         c1, c2, c3 = st.columns([2, 2, 1])
-        method = c1.selectbox("Method", methods, format_func=METHOD_LABELS.get, key="ee_w_cluster_method",
-                              index=saved_index("ee_w_cluster_method", methods, methods.index(DEFAULT_METHOD)))
-        space_default = saved("ee_w_cluster_space", None) or _default_space(method)
-        space = c2.radio("Cluster", SPACES, format_func=SPACE_LABELS.get, horizontal=True, key="ee_w_cluster_space",
-                         index=list(SPACES).index(space_default) if space_default in SPACES else 0)
-        linkage = c3.selectbox("Linkage", LINKAGES, index=saved_index("ee_w_cluster_linkage", LINKAGES),
-                               key="ee_w_cluster_linkage", help="Agglomerative only.")
+        method = c1.selectbox("Method", methods, format_func=METHOD_LABELS.get,
+                              **persist("ee_w_cluster_method", DEFAULT_METHOD, options=methods))
+        space = c2.radio("Cluster", SPACES, format_func=SPACE_LABELS.get, horizontal=True,
+                         **persist("ee_w_cluster_space", _default_space(method), options=SPACES))
+        linkage = c3.selectbox("Linkage", LINKAGES, help="Agglomerative only.",
+                               **persist("ee_w_cluster_linkage", LINKAGES[0], options=LINKAGES))
         c4, c5, c6 = st.columns([1, 1, 2])
-        k = c4.number_input("Clusters (0 = suggest)", 0, 100, saved("ee_w_cluster_k", 0), key="ee_w_cluster_k",
+        k = c4.number_input("Clusters (0 = suggest)", 0, 100, **persist("ee_w_cluster_k", 0),
                             help="KMeans and agglomerative. 0 picks the k with the best silhouette from 2 to 12.")
-        size = c5.number_input("Smallest cluster (0 = auto)", 0, 100_000, saved("ee_w_cluster_min_size", 0),
-                               key="ee_w_cluster_min_size", help="HDBSCAN only. Auto is about 1% of the points.")
-        stop = c6.text_input("Extra stop words for the labels", saved("ee_w_cluster_stop", ""), key="ee_w_cluster_stop",
+        size = c5.number_input("Smallest cluster (0 = auto)", 0, 100_000, **persist("ee_w_cluster_min_size", 0),
+                               help="HDBSCAN only. Auto is about 1% of the points.")
+        stop = c6.text_input("Extra stop words for the labels", **persist("ee_w_cluster_stop", ""),
                              placeholder="said, mr, year", help="Added to the English stop words; comma-separated.")
         st.form_submit_button("Apply", type="primary")
     if method == "none":

@@ -9,7 +9,7 @@ import streamlit as st
 
 from components import seam
 from components.maps.plots import build_scatter, selected_rows, show_scatter
-from components.state import remember, saved, saved_index
+from components.state import persist
 from core.maps.compare import align
 
 NONE = "(none)"
@@ -56,10 +56,9 @@ def side_by_side(emb: seam.Embedded, left: Side, right: Side, overlap: np.ndarra
     frame = emb.dataset.frame.assign(**{OVERLAP: overlap})
     options = [NONE, OVERLAP, *emb.dataset.metadata_columns]
     c1, c2 = st.columns([2, 1])
-    color = c1.selectbox("Colour both maps by", options, index=saved_index("ee_w_cmp_color", options, 1),
-                         key="ee_w_cmp_color", on_change=remember, args=("ee_w_cmp_color",))
-    aligned = c2.checkbox("Rotate the right map to match the left", saved("ee_w_cmp_align", True),
-                          key="ee_w_cmp_align", on_change=remember, args=("ee_w_cmp_align",),
+    color = c1.selectbox("Colour both maps by", options,
+                         **persist("ee_w_cmp_color", OVERLAP, options=options, live=True))
+    aligned = c2.checkbox("Rotate the right map to match the left", **persist("ee_w_cmp_align", True, live=True),
                           help="Orthogonal Procrustes: rotation, mirror and scale only; neighbourhoods are unchanged.")
     st.caption(caption)
     rows = linked_selection()

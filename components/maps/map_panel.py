@@ -22,7 +22,7 @@ from components.maps.plots import (
 from components.maps.share_panel import share_panel
 from components.maps.view_link import sync_color
 from components.seam import Embedded
-from components.state import remember, saved, saved_index
+from components.state import persist
 from core.data.table import Dataset
 from core.maps.clusters import ClusterResult, label_positions
 from core.maps.faithfulness import Faithfulness
@@ -54,8 +54,7 @@ def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithful
 def _filter_mask(frame: pd.DataFrame, text_column: str) -> np.ndarray:
     """Rows kept by the user's filter (all rows when none is set)."""
     options = [NONE, *[c for c in frame.columns if c != text_column]]
-    column = st.selectbox("Filter by", options, index=saved_index("ee_w_filter_column", options),
-                          key="ee_w_filter_column", on_change=remember, args=("ee_w_filter_column",))
+    column = st.selectbox("Filter by", options, **persist("ee_w_filter_column", NONE, options=options, live=True))
     if column == NONE:
         return np.ones(len(frame), dtype=bool)
     values = frame[column]
@@ -63,22 +62,19 @@ def _filter_mask(frame: pd.DataFrame, text_column: str) -> np.ndarray:
         low, high = float(np.nanmin(values)), float(np.nanmax(values))
         if low == high:
             return np.ones(len(frame), dtype=bool)
-        key = f"ee_w_filter_range_{column}"
-        chosen = st.slider(f"{column} between", low, high, saved(key, (low, high)), key=key,
-                           on_change=remember, args=(key,))
+        chosen = st.slider(f"{column} between", low, high,
+                           **persist(f"ee_w_filter_range_{column}", (low, high), live=True))
         return values.between(*chosen).to_numpy()
     options = values.astype(str).value_counts().index[:MAX_FILTER_VALUES].tolist()
-    key = f"ee_w_filter_values_{column}"
     picked = st.multiselect(f"Show only these {column} values", options,
-                            [v for v in saved(key, []) if v in options], key=key, on_change=remember, args=(key,))
+                            **persist(f"ee_w_filter_values_{column}", [], options=options, live=True))
     return values.astype(str).isin(picked).to_numpy() if picked else np.ones(len(frame), dtype=bool)
 
 
 def _colour_choice(frame: pd.DataFrame, text_column: str, has_clusters: bool) -> str | None:
     options = [NONE, *[c for c in frame.columns if c != text_column]]
-    default = options.index(CLUSTER) if has_clusters else 0
-    color = st.selectbox("Colour by", options, index=saved_index("ee_w_color", options, default), key="ee_w_color",
-                         on_change=remember, args=("ee_w_color",))
+    default = CLUSTER if has_clusters else NONE
+    color = st.selectbox("Colour by", options, **persist("ee_w_color", default, options=options, live=True))
     return None if color == NONE else color
 
 
@@ -147,10 +143,10 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     with middle:
         visible = _filter_mask(frame, dataset.text_column)
     with right:
-        max_points = st.number_input("Points drawn at most", 1_000, 500_000, saved("ee_w_max_points", MAX_RENDER),
-                                     step=10_000, key="ee_w_max_points", on_change=remember, args=("ee_w_max_points",))
-        show_labels = st.checkbox("Cluster labels", saved("ee_w_cluster_labels", True), key="ee_w_cluster_labels",
-                                  on_change=remember, args=("ee_w_cluster_labels",), disabled=clusters is None)
+        max_points = st.number_input("Points drawn at most", 1_000, 500_000, step=10_000,
+                                     **persist("ee_w_max_points", MAX_RENDER, live=True))
+        show_labels = st.checkbox("Cluster labels", disabled=clusters is None,
+                                  **persist("ee_w_cluster_labels", True, live=True))
     rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
     fig = build_scatter(coords, frame, text_column=dataset.text_column, color=color, rows=rows, hover=hover,

@@ -75,11 +75,9 @@ def apply_link() -> DataChoice:
     return active_choice()
 
 
-def show_notice() -> None:
-    """Say once what could not be taken from the link."""
-    note = st.session_state.pop(NOTICE, None)
-    if note:
-        st.warning(note)
+def take_notice() -> str | None:
+    """What could not be taken from the link, once (None when there is nothing to say)."""
+    return st.session_state.pop(NOTICE, None)
 
 
 def sync_link(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> None:

@@ -14,7 +14,7 @@ from components.maps.plots import is_continuous, selected_rows, show_scatter
 from components.search import seam as store_seam
 from components.search.plots import build_search_map
 from components.search.seam import IndexTarget
-from components.state import PRECOMPUTED, DataChoice, remember, saved, saved_index
+from components.state import PRECOMPUTED, DataChoice, persist, remember
 from core.errors import UserError
 from core.maps.projection import ProjectionParams
 from core.search.collection_info import CollectionInfo
@@ -56,7 +56,7 @@ def metric_picker() -> str:
     """The metric select; each metric has its own collection (Chroma fixes `hnsw:space` at creation)."""
     options = list(METRIC_LABELS)
     metric = st.segmented_control("Metric (hnsw:space)", options, format_func=METRIC_LABELS.get,
-                                  default=saved("ee_w_search_metric", "cosine"), key="ee_w_search_metric")
+                                  **persist("ee_w_search_metric", "cosine"))
     return metric or "cosine"
 
 
@@ -125,8 +125,8 @@ def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
         st.info("These vectors came with the data, not from a model, so a text cannot be embedded like them. "
                 "Ask with a point or a vector file.")
         return None
-    text = st.text_input("Search for", saved("ee_w_search_text", ""), key="ee_w_search_text",
-                         placeholder="e.g. bushfires near Sydney", on_change=remember, args=("ee_w_search_text",))
+    text = st.text_input("Search for", placeholder="e.g. bushfires near Sydney",
+                         **persist("ee_w_search_text", "", live=True))
     if not text.strip():
         return None
     vector, model_id = embed_query(text, choice.model, get_embedder=lambda: store_seam.query_embedder(choice, emb))
@@ -136,14 +136,12 @@ def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
 def _point_query(emb: seam.Embedded) -> Query:
     dataset = emb.dataset
     n, texts = len(dataset), dataset.texts
-    default = min(int(saved("ee_w_search_row", 0)), n - 1)
+    row_widget = persist("ee_w_search_row", 0, options=range(n), live=True)
     if n <= MAX_ROW_OPTIONS:
-        row = st.selectbox("Row (or click a point on the map)", range(n), index=default, key="ee_w_search_row",
-                           format_func=lambda i: f"{i}: {texts[i][:90]}", on_change=remember,
-                           args=("ee_w_search_row",))
+        row = st.selectbox("Row (or click a point on the map)", range(n), format_func=lambda i: f"{i}: {texts[i][:90]}",
+                           **row_widget)
     else:
-        row = st.number_input("Row number (or click a point on the map)", 0, n - 1, default, key="ee_w_search_row",
-                              on_change=remember, args=("ee_w_search_row",))
+        row = st.number_input("Row number (or click a point on the map)", 0, n - 1, **row_widget)
         st.caption(texts[int(row)][:200])
     return Query(dataset.vectors[int(row)], f"row {int(row)}: {texts[int(row)]}", row=int(row))
 
@@ -160,9 +158,8 @@ def query_input(choice: DataChoice, emb: seam.Embedded) -> Query | None:
     """The user's question as a vector, from the chosen way of asking (None until there is one)."""
     _take_map_pick()
     options = list(MODES)
-    mode = st.segmented_control("Ask with", options, format_func=MODES.get, key="ee_w_search_mode",
-                                default=saved("ee_w_search_mode", "text"), on_change=remember,
-                                args=("ee_w_search_mode",)) or "text"
+    mode = st.segmented_control("Ask with", options, format_func=MODES.get,
+                                **persist("ee_w_search_mode", "text", live=True)) or "text"
     if mode == "point":
         return _point_query(emb)
     if mode == "vector":
@@ -176,34 +173,30 @@ def query_input(choice: DataChoice, emb: seam.Embedded) -> Query | None:
 def _metadata_filter(frame: pd.DataFrame, text_column: str) -> dict | None:
     columns = [c for c in frame.columns if c != text_column]
     options = [NONE, *columns]
-    column = st.selectbox("Only rows where", options, index=saved_index("ee_w_search_filter_col", options),
-                          key="ee_w_search_filter_col", on_change=remember, args=("ee_w_search_filter_col",))
+    column = st.selectbox("Only rows where", options,
+                          **persist("ee_w_search_filter_col", NONE, options=options, live=True))
     if column == NONE:
         return None
     values = frame[column]
     if is_continuous(values):
         low, high = float(values.min()), float(values.max())
-        key = f"ee_w_search_range_{column}"
-        chosen = st.slider(f"{column} between", low, high, saved(key, (low, high)), key=key,
-                           on_change=remember, args=(key,))
+        chosen = st.slider(f"{column} between", low, high,
+                           **persist(f"ee_w_search_range_{column}", (low, high), live=True))
         return None if chosen == (low, high) else range_filter(str(column), *chosen)
     choices = values.dropna().value_counts().index[:MAX_FILTER_VALUES].tolist()
-    key = f"ee_w_search_values_{column}"
-    picked = st.multiselect(f"{column} is one of", choices, [v for v in saved(key, []) if v in choices], key=key,
-                            on_change=remember, args=(key,))
+    picked = st.multiselect(f"{column} is one of", choices,
+                            **persist(f"ee_w_search_values_{column}", [], options=choices, live=True))
     return values_filter(str(column), picked)
 
 
 def search_options(emb: seam.Embedded) -> tuple[int, dict | None, dict | None]:
     """(k, where, where_document) from the widgets."""
     c1, c2, c3 = st.columns([1, 2, 2])
-    k = c1.number_input("Top k", 1, 200, int(saved("ee_w_search_k", 10)), key="ee_w_search_k",
-                        on_change=remember, args=("ee_w_search_k",))
+    k = c1.number_input("Top k", 1, 200, **persist("ee_w_search_k", 10, live=True))
     with c2:
         where = _metadata_filter(emb.dataset.frame, emb.dataset.text_column)
     with c3:
-        text = st.text_input("Text contains (case-sensitive)", saved("ee_w_search_contains", ""),
-                             key="ee_w_search_contains", on_change=remember, args=("ee_w_search_contains",))
+        text = st.text_input("Text contains (case-sensitive)", **persist("ee_w_search_contains", "", live=True))
     return int(k), where, contains(text)
 
 

@@ -1,0 +1,34 @@
+"""The header of the pages that show the chosen data: title, the data embedded (or a way back), what it is."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import streamlit as st
+
+from components import seam
+from components.seam import Embedded
+from components.state import DataChoice
+from core.errors import UserError
+
+DATA_PAGE = "pages/data.py"
+
+
+def embedded_or_stop(title: str, choice: DataChoice, *, notice: str | None = None,
+                     extra: Callable[[Embedded], str] | None = None) -> Embedded:
+    """Title the page and return the chosen data embedded, with a caption saying what it is.
+
+    `notice` is a warning shown under the title; `extra(emb)` adds to the caption. When either the
+    data or `extra` fails with a UserError, the page says why, links to the Data page and stops.
+    """
+    st.title(title)
+    if notice:
+        st.warning(notice)
+    try:
+        emb = seam.embedded(choice)
+        more = [extra(emb)] if extra else []
+    except UserError as err:
+        st.error(str(err))
+        st.page_link(DATA_PAGE, label="Choose other data or another model", icon=":material/database:")
+        st.stop()
+    st.caption(" · ".join([seam.dataset_title(choice), emb.model_label, f"{len(emb.dataset):,} points", *more]))
+    return emb
