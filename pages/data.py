@@ -2,7 +2,7 @@
 import streamlit as st
 
 from components import seam
-from components.data.upload import dataset_id, upload_form
+from components.data.upload import PENDING_UPLOAD, dataset_id, upload_form
 from components.state import (
     PRECOMPUTED,
     UPLOADS,
@@ -22,11 +22,21 @@ MODEL_LABELS = {PRECOMPUTED: "The data's own vectors", **{k: m.title for k, m in
 
 st.title("Data")
 current = active_choice()
+MODEL_FOR = "ee_model_for_dataset"  # the dataset the model picker was last shown for
 
 
-def _reset_model() -> None:
-    """A new dataset starts from its own vectors when it has them, else the default model."""
-    forget("ee_w_model")
+def model_options(raw) -> list[str]:
+    """The data's own vectors first when it has them; text models only when it has text worth embedding."""
+    own = [PRECOMPUTED] if raw.vectors is not None else []
+    return own if raw.generated_labels else [*own, *MODELS, CUSTOM]
+
+
+def start_model_picker(pending: DataChoice) -> None:
+    """Another dataset than last time starts from its own vectors when it has them, else the default model."""
+    last = st.session_state.get(MODEL_FOR)
+    if last is not None and last != pending:
+        forget("ee_w_model")
+    st.session_state[MODEL_FOR] = pending
 
 
 source = st.radio("Source", ["builtin", "upload"], horizontal=True,
@@ -34,7 +44,7 @@ source = st.radio("Source", ["builtin", "upload"], horizontal=True,
                   **persist("ee_w_source", "builtin", options=["builtin", "upload"]))
 if source == "builtin":
     datasets = list(BUILTINS)
-    key = st.selectbox("Dataset", datasets, format_func=lambda k: BUILTINS[k].title, on_change=_reset_model,
+    key = st.selectbox("Dataset", datasets, format_func=lambda k: BUILTINS[k].title,
                        **persist("ee_w_builtin", datasets[0], options=datasets))
     size, sized = DEFAULT_SIZE, BUILTINS[key].sized
     if sized is not None:
@@ -51,8 +61,8 @@ else:
     if uploaded is not None:
         upload_key = dataset_id(uploaded)
         st.session_state.setdefault(UPLOADS, {})[upload_key] = uploaded
-        st.session_state["ee_pending_upload"] = upload_key
-    upload_key = st.session_state.get("ee_pending_upload")
+        st.session_state[PENDING_UPLOAD] = upload_key
+    upload_key = st.session_state.get(PENDING_UPLOAD)
     if upload_key not in st.session_state.get(UPLOADS, {}):
         st.info("Upload a file and press the button under it to continue.")
         st.stop()
@@ -67,7 +77,11 @@ if len(raw.excluded):
 with st.expander(f"Preview ({len(raw):,} rows)"):
     st.dataframe(raw.frame.head(200), hide_index=True, key="ee_data_preview")
 
-models = ([PRECOMPUTED] if raw.vectors is not None else []) + list(MODELS) + [CUSTOM]
+models = model_options(raw)
+start_model_picker(pending)
+if raw.generated_labels:
+    st.caption("This file has vectors but no text column, so it is mapped with its own vectors. Upload a "
+               "metadata table with a text column to embed texts with a model instead.")
 model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, **persist("ee_w_model", models[0], options=models))
 if model == CUSTOM:
     name = st.text_input("Model name or local folder", **persist("ee_w_custom_model", ""),

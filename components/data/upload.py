@@ -18,6 +18,7 @@ KINDS = {
     "words": "Vectors: word vectors in GloVe or word2vec text format",
 }
 NO_VECTORS = "(none: embed the text with a model)"
+PENDING_UPLOAD = "ee_pending_upload"  # the upload the Data page offers to embed
 
 
 def _text_columns(frame: pd.DataFrame) -> list[str]:
@@ -91,6 +92,7 @@ def upload_form() -> Dataset | None:
             return UPLOADERS[kind]()
     except UserError as err:
         st.error(str(err))
+        st.session_state.pop(PENDING_UPLOAD, None)  # the earlier file is no longer what the page shows
         return None
 
 

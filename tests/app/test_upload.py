@@ -84,3 +84,38 @@ def test_nested_json_upload_is_refused_at_upload():
     at = _upload(_data_page(), "nested.json", payload)
     assert not at.exception
     assert at.error and 'nested.json is a nested JSON object: "meta" holds an object' in at.error[0].value
+
+
+def _npy_bytes() -> bytes:
+    import io
+
+    import numpy as np
+
+    vectors = np.random.default_rng(0).normal(size=(16, 16)).astype(np.float32)
+    vectors[3] = np.nan
+    buf = io.BytesIO()
+    np.save(buf, vectors)
+    return buf.getvalue()
+
+
+def test_vectors_only_upload_defaults_to_its_own_vectors_and_offers_no_text_model():
+    at = _data_page()
+    assert at.selectbox(key="ee_w_model").value == "minilm"  # remembered from the built-in text dataset
+    at.radio(key="ee_w_source").set_value("upload").run()
+    at.radio(key="ee_w_upload_kind").set_value("npy").run()
+    at.file_uploader(key="ee_upload_npy").set_value(("nan.npy", _npy_bytes(), "application/octet-stream")).run()
+    at.button(key="ee_upload_use_npy").click().run()
+    assert not at.exception
+    picker = at.selectbox(key="ee_w_model")
+    assert picker.value == "precomputed" and picker.options == ["The data's own vectors"]
+    at.button(key="ee_embed").click().run()
+    assert any("15 vectors of dimension 16" in s.value for s in at.success)
+
+
+def test_an_upload_error_removes_the_previous_files_embed_button():
+    at = _upload(_data_page(), "topics.csv", _csv())
+    at.button(key="ee_upload_use_table").click().run()
+    assert [b for b in at.button if b.key == "ee_embed"]
+    at.file_uploader(key="ee_upload_table").set_value(("broken.csv", bytes(range(256)) * 8, "text/csv")).run()
+    assert at.error and "broken.csv" in at.error[0].value
+    assert not [b for b in at.button if b.key == "ee_embed"]
