@@ -120,3 +120,24 @@ def test_upload_csv_embed_with_lsa_and_map(page: Page, app_url: str, artifacts_d
     open_page(page, "Data")  # the upload and the model choice survive the trip to the map
     expect(page.get_by_role("radio", name="Upload a file")).to_be_checked()
     expect(selectbox(page, "Model")).to_have_value(LSA_TITLE)
+
+
+def test_npy_upload_maps_its_own_vectors(page: Page, app_url: str, artifacts_dir: Path, tmp_path: Path):
+    import numpy as np
+
+    vectors = np.random.default_rng(1).normal(size=(24, 16)).astype(np.float32)
+    vectors[5] = np.nan
+    np.save(tmp_path / "nan.npy", vectors)
+    page.goto(f"{app_url}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.get_by_text("Upload a file", exact=True).click()
+    page.get_by_text("Vectors: a .npy file, with an optional metadata table", exact=True).click()
+    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(tmp_path / "nan.npy"))
+    page.get_by_role("button", name="Use these vectors").click()
+    expect(selectbox(page, "Model")).to_have_value("The data's own vectors", timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("button", name="Embed and map").click()
+    expect(page.get_by_text(re.compile(r"^23 vectors of dimension 16"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    open_page(page, "Map")
+    assert wait_for_points(page, "n === 23", FIRST_MAP_TIMEOUT_MS) == 23
+    expect(page.get_by_text(re.compile(r"the data's own vectors · 23 points · 16 dimensions"))).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-npy-map.png"), full_page=True)
