@@ -51,12 +51,20 @@ def wrap(text: str, width: int = HOVER_WIDTH) -> list[str]:
     return lines + [line] if line else lines
 
 
+def plotly_text(value: Any) -> str:
+    """Text Plotly shows as typed: `&`, `<` and `>` escaped so no tag forms; quotes kept as they are.
+
+    Plotly decodes only a few named entities (not `&quot;`), so escaping quotes would show `&quot;`.
+    """
+    return html.escape(str(value), quote=False)
+
+
 def hover_label(text: Any, *, limit: int = HOVER_CHARS) -> str:
     """User text made safe for Plotly hover: truncated, HTML-escaped, wrapped."""
     text = str(text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return "<br>".join(html.escape(line) for line in wrap(text)) or ""
+    return "<br>".join(plotly_text(line) for line in wrap(text)) or ""
 
 
 def image_as_text(image: np.ndarray) -> str:
@@ -72,7 +80,7 @@ def hover_texts(frame: pd.DataFrame, text_column: str, hover_columns: Sequence[s
     labels = [f"<b>{hover_label(t, limit=limit)}</b>" for t in frame[text_column]]
     for column in hover_columns:
         values = frame[column].tolist()
-        labels = [f"{lab}<br>{html.escape(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
+        labels = [f"{lab}<br>{plotly_text(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
     if images is not None:
         labels = [f"{lab}<br>{image_as_text(img)}" for lab, img in zip(labels, images)]
     return labels
@@ -127,7 +135,7 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
     finite = np.isfinite(values[rows])
     low, high = color_range or (None, None)
     marker = dict(size=size, opacity=0.8, color=values[rows[finite]], colorscale=colorscale, showscale=True,
-                  cmin=low, cmax=high, colorbar=dict(title=dict(text=html.escape(name))))
+                  cmin=low, cmax=high, colorbar=dict(title=dict(text=plotly_text(name))))
     traces = [_trace(coords, rows[finite], hover, name, marker, showlegend=False)]
     if (~finite).any():
         traces.append(_trace(coords, rows[~finite], hover, "no value", dict(size=size, opacity=0.5, color=GREY)))
@@ -145,7 +153,7 @@ def _category_traces(coords, rows, hover, labels: np.ndarray, size: int) -> list
             color = GREY
         else:
             color, coloured = PALETTE[coloured % len(PALETTE)], coloured + 1
-        traces.append(_trace(coords, members, hover, html.escape(str(label)), dict(size=size, opacity=0.8, color=color)))
+        traces.append(_trace(coords, members, hover, plotly_text(str(label)), dict(size=size, opacity=0.8, color=color)))
     return traces
 
 
@@ -160,7 +168,7 @@ def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
     """Write each label at its position (cluster centres), readable over the points."""
     style = dict(showarrow=False, font=dict(size=12, color="#111111"), bgcolor="rgba(255,255,255,0.75)",
                  bordercolor="rgba(0,0,0,0.25)", borderwidth=1, borderpad=2)
-    notes = [dict(text=html.escape(str(text)), x=float(p[0]), y=float(p[1]),
+    notes = [dict(text=plotly_text(str(text)), x=float(p[0]), y=float(p[1]),
                   **({"z": float(p[2])} if len(p) == 3 else {}), **style) for text, p in centres.items()]
     if notes and "z" in notes[0]:
         fig.update_layout(scene=dict(annotations=notes))
@@ -171,16 +179,16 @@ def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
 
 def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
             axis_titles: tuple[str, str] | None, height: int, colour_scale: bool) -> None:
-    legend = dict(itemsizing="constant", title=dict(text=html.escape(legend_title)))
+    legend = dict(itemsizing="constant", title=dict(text=plotly_text(legend_title)))
     if colour_scale:  # the colour bar takes the right side: the legend (no value, selected) goes below
         legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.02, x=0)
-    fig.update_layout(title=dict(text=html.escape(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(title=dict(text=plotly_text(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=legend,
                       dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
                       colorway=PALETTE, uirevision="map")
     show = axis_titles is not None
-    fig.update_xaxes(showticklabels=show, title=html.escape(axis_titles[0]) if show else None, zeroline=show)
-    fig.update_yaxes(showticklabels=show, title=html.escape(axis_titles[1]) if show else None, zeroline=show)
+    fig.update_xaxes(showticklabels=show, title=plotly_text(axis_titles[0]) if show else None, zeroline=show)
+    fig.update_yaxes(showticklabels=show, title=plotly_text(axis_titles[1]) if show else None, zeroline=show)
 
 
 def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hover: Sequence[str] | None,

@@ -13,6 +13,7 @@ from core.maps.figure import (
     PALETTE,
     build_scatter,
     hover_label,
+    plotly_text,
     render_rows,
     wrap,
 )
@@ -109,3 +110,20 @@ def test_hover_label_escapes_truncates_and_wraps():
     assert "<script>" not in label and "&lt;script&gt;" in label and label.count("<br>") == 0
     assert hover_label("x" * 300).endswith("…")
     assert wrap("aaa bbb ccc", 7) == ["aaa bbb", "ccc"] and wrap("", 5) == []
+
+
+HOSTILE = '<b>x</b> "quoted" & <script>'
+
+
+def test_hostile_text_stays_inert_without_showing_quote_entities(data):
+    coords, frame = data
+    frame = frame.assign(text=HOSTILE, note=HOSTILE, cluster=[HOSTILE] * len(frame))
+    fig = build_scatter(coords, frame, text_column="text", color="cluster", hover_columns=["note"], title=HOSTILE,
+                        labels={HOSTILE: np.array([0.0, 0.0])}).to_dict()
+    shown = [*fig["data"][0]["hovertext"], fig["data"][0]["name"], fig["layout"]["annotations"][0]["text"],
+             fig["layout"]["title"]["text"], fig["layout"]["legend"]["title"]["text"]]
+    escaped = '&lt;b&gt;x&lt;/b&gt; "quoted" &amp; &lt;script&gt;'
+    assert fig["data"][0]["name"] == fig["layout"]["annotations"][0]["text"] == escaped
+    assert all("&quot;" not in s and "&#x27;" not in s and "<script>" not in s and "<b>x" not in s for s in shown)
+    assert all("&lt;" in s for s in shown if s != "cluster")
+    assert plotly_text("it's \"fine\" < 3") == "it's \"fine\" &lt; 3"
