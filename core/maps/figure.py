@@ -7,7 +7,9 @@ their centres, highlight a linked selection, and draw only a seeded subset of a 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -27,9 +29,23 @@ GREY = "#BBBBBB"
 GREY_LABELS = (OTHER, NOISE_LABEL, MISSING)
 MAX_RENDER = 50_000  # default cap on drawn points
 _SHADES = " ░▒▓█"
-PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D",
-           "#79706E", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
-           "#AEC7E8", "#FFBB78"]  # Vega's Tableau-10 then D3's category colours: 20 distinct hues
+CONTINUOUS_MIN_VALUES = 12  # numbers with more distinct values than this get a colour scale
+
+
+def _is_grey(colour: str) -> bool:
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return max(rgb) - min(rgb) < 24
+
+
+def distinct_palette() -> list[str]:
+    """Plotly's Dark24, Alphabet and Light24 colours, once each, without greys (grey means other or noise)."""
+    from plotly.colors import qualitative
+
+    colours = [c.upper() for c in qualitative.Dark24 + qualitative.Alphabet + qualitative.Light24]
+    return [c for c in dict.fromkeys(colours) if not _is_grey(c)]
+
+
+PALETTE = distinct_palette()  # 70+ distinct colours: no two categories on a map share one
 
 
 def wrap(text: str, width: int = HOVER_WIDTH) -> list[str]:
@@ -87,9 +103,33 @@ def hover_texts(frame: pd.DataFrame, text_column: str, hover_columns: Sequence[s
 
 
 def is_continuous(values: pd.Series) -> bool:
-    """Numeric with many distinct values: drawn with a colour scale, not a legend."""
+    """Numbers (integer or float) with more than CONTINUOUS_MIN_VALUES distinct values: a colour scale, not a legend."""
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
-        and values.nunique() > MAX_CATEGORIES
+        and values.nunique() > CONTINUOUS_MIN_VALUES
+
+
+def natural_key(label: str) -> tuple:
+    """Sort key that puts numbers in numeric order, also inside text ("2: b" before "15: a")."""
+    try:
+        number = float(label)
+    except ValueError:
+        number = float("nan")
+    if math.isfinite(number):
+        return (0, number, ())
+    parts = re.split(r"(\d+)", label.lower())
+    return (1, 0.0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts)))
+
+
+def natural_order(labels: Iterable[str]) -> list[str]:
+    """Distinct labels in natural order; (other), noise and missing last."""
+    unique = set(labels)
+    return sorted(unique - set(GREY_LABELS), key=natural_key) + [g for g in GREY_LABELS if g in unique]
+
+
+def category_colours(labels: Iterable[str]) -> dict[str, str]:
+    """A distinct colour per category in natural order (fixed whatever is filtered out); grey ones grey."""
+    names = [n for n in natural_order(labels) if n not in GREY_LABELS]
+    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)} | {g: GREY for g in GREY_LABELS}
 
 
 def category_labels(values: pd.Series, max_categories: int = MAX_CATEGORIES) -> pd.Series:
@@ -143,17 +183,13 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
 
 
 def _category_traces(coords, rows, hover, labels: np.ndarray, size: int) -> list[go.BaseTraceType]:
-    """One trace per category, most frequent first, with fixed colours; (other) and noise in grey, last."""
-    counts = pd.Series(labels[rows]).value_counts(sort=True)
-    names = [c for c in counts.index if c not in GREY_LABELS] + [c for c in counts.index if c in GREY_LABELS]
-    traces, coloured = [], 0
-    for label in names:
+    """One trace per drawn category in natural order, (other) and noise last in grey."""
+    colours = category_colours(labels)
+    traces = []
+    for label in natural_order(labels[rows]):
         members = rows[labels[rows] == label]
-        if label in GREY_LABELS:
-            color = GREY
-        else:
-            color, coloured = PALETTE[coloured % len(PALETTE)], coloured + 1
-        traces.append(_trace(coords, members, hover, plotly_text(str(label)), dict(size=size, opacity=0.8, color=color)))
+        marker = dict(size=size, opacity=0.8, color=colours[label])
+        traces.append(_trace(coords, members, hover, plotly_text(label), marker))
     return traces
 
 
@@ -212,7 +248,10 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     """A WebGL scatter of `coords`; each point's customdata is its row number in `frame`.
 
     `rows` picks the rows to draw (see `render_rows`); otherwise every row where `visible` is true.
-    `continuous` forces (or forbids) a colour scale for `color`; by default numbers with many values get one.
+    `continuous` forces (or forbids) a colour scale for `color`; by default numbers with more than
+    CONTINUOUS_MIN_VALUES distinct values get one. Categories get distinct colours from PALETTE (Plotly's
+    Dark24, Alphabet and Light24, no greys) in natural order; beyond `max_categories` (at most one per
+    palette colour) the rarest are grouped as "(other)", in grey. The legend lists categories naturally.
     `hover` may hold every row's hover label, computed once (see `hover_texts`).
     """
     coords = np.asarray(coords, dtype=np.float32)
@@ -230,7 +269,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
         traces = _continuous_traces(coords, rows, hover_of, frame[color].to_numpy(dtype=float), str(color), size,
                                     colorscale=colorscale, color_range=color_range)
     else:
-        traces = _category_traces(coords, rows, hover_of, category_labels(frame[color], max_categories).to_numpy(), size)
+        labels_of = category_labels(frame[color], min(max_categories, len(PALETTE))).to_numpy()
+        traces = _category_traces(coords, rows, hover_of, labels_of, size)
     fig = go.Figure(traces)
     if len(highlight):
         _highlight(fig, coords, highlight, hover_of, size)
