@@ -56,6 +56,28 @@ def test_quotes_show_as_typed_and_markup_stays_inert(chromium, artifacts_dir: Pa
     page.context.close()
 
 
+def test_compare_titles_stay_clear_of_the_modebar(chromium, artifacts_dir: Path):
+    """In a narrow Compare column the modebar (top right) does not cover the map's title (top left)."""
+    import numpy as np
+    import pandas as pd
+    from plotly.offline import get_plotlyjs
+
+    from components.maps.compare_panel import below_modebar
+    from core.maps.figure import build_scatter
+
+    frame = pd.DataFrame({"text": ["a", "b"], "cluster": ["0: a", "1: b"]})
+    fig = below_modebar(build_scatter(np.array([[0.0, 0.0], [1.0, 1.0]]), frame, text_column="text",
+                                      color="cluster", title="UMAP of the Lee sentences", height=520))
+    page = chromium.new_context(viewport={"width": 800, "height": 700}).new_page()
+    page.set_content(f"<script>{get_plotlyjs()}</script><div id='map' style='width:330px'></div>")
+    page.evaluate("fig => Plotly.newPlot('map', fig.data, fig.layout, {displayModeBar: true, displaylogo: false})",
+                  fig.to_plotly_json())
+    title, bar = page.locator(".gtitle").bounding_box(), page.locator(".modebar").bounding_box()
+    page.screenshot(path=str(artifacts_dir / "e2e-compare-title.png"))
+    page.context.close()
+    assert title["y"] >= bar["y"] + bar["height"] or title["x"] + title["width"] <= bar["x"]
+
+
 def plot(page: Page, index: int = 0) -> Locator:
     return page.locator(".js-plotly-plot").nth(index)
 
