@@ -1,12 +1,13 @@
 """Pure figure builders for the audit pages (unit-tested through `fig.to_dict()`); no Streamlit here."""
 from __future__ import annotations
 
-import html
 from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+
+from core.maps.figure import plotly_text
 
 ROLE_COLOURS = {"a": "#4C78A8", "b": "#4C78A8", "c": "#F58518", "answer": "#54A24B", "neighbour": "#BBBBBB"}
 POSITIVE, NEGATIVE, MUTED = "#E45756", "#4C78A8", "#BBBBBB"
@@ -14,11 +15,11 @@ SIGNIFICANCE = 0.05
 
 
 def _esc(values: Sequence) -> list[str]:
-    return [html.escape(str(v)) for v in values]
+    return [plotly_text(str(v)) for v in values]
 
 
 def _layout(fig: go.Figure, title: str, height: int = 480) -> go.Figure:
-    fig.update_layout(title=dict(text=html.escape(title)), height=height, margin=dict(l=10, r=10, t=50, b=10),
+    fig.update_layout(title=dict(text=plotly_text(title)), height=height, margin=dict(l=10, r=10, t=50, b=10),
                       template="plotly_white")
     return fig
 
@@ -37,7 +38,7 @@ def build_analogy_arrows(frame: pd.DataFrame, *, a: str, b: str, c: str, answer:
         if part.empty:
             continue
         big = role != "neighbour"
-        name = "nearest neighbours" if not big else f"{role}: {html.escape(str(part['word'].iloc[0]))}"
+        name = "nearest neighbours" if not big else f"{role}: {plotly_text(str(part['word'].iloc[0]))}"
         fig.add_trace(go.Scatter(x=part["x"], y=part["y"], mode="markers+text", name=name, text=_esc(part["word"]),
                                  textposition="top center", hoverinfo="text",
                                  textfont=dict(size=14 if big else 10, color="#222" if big else "#888"),
@@ -63,7 +64,7 @@ def build_projection_bars(frame: pd.DataFrame, *, positive_pole: str, negative_p
     colours = [POSITIVE if v > 0 else NEGATIVE for v in frame["projection"]]
     fig = go.Figure(go.Bar(x=frame["projection"], y=_esc(frame["word"]), orientation="h", marker_color=colours,
                            hovertemplate="%{y}: %{x:.3f}<extra></extra>"))
-    fig.update_xaxes(title=f"← {html.escape(negative_pole)}   projection (cosine)   {html.escape(positive_pole)} →",
+    fig.update_xaxes(title=f"← {plotly_text(negative_pole)}   projection (cosine)   {plotly_text(positive_pole)} →",
                      zeroline=True, zerolinecolor="#444")
     fig.update_yaxes(type="category")
     return _layout(fig, title or "Projection on the bias direction", height=max(300, 22 * len(frame) + 120))
@@ -75,16 +76,16 @@ def build_semantic_axes(frame: pd.DataFrame, *, x_poles: tuple[str, str], y_pole
     fig = go.Figure(go.Scatter(x=frame["x"], y=frame["y"], mode="markers+text", text=_esc(frame["word"]),
                                textposition="top center", marker=dict(size=9, color=NEGATIVE),
                                hovertemplate="%{text}: (%{x:.3f}, %{y:.3f})<extra></extra>"))
-    fig.update_xaxes(title=f"← {html.escape(x_poles[0])}      {html.escape(x_poles[1])} →", zeroline=True,
+    fig.update_xaxes(title=f"← {plotly_text(x_poles[0])}      {plotly_text(x_poles[1])} →", zeroline=True,
                      zerolinecolor="#999")
-    fig.update_yaxes(title=f"← {html.escape(y_poles[0])}      {html.escape(y_poles[1])} →", zeroline=True,
+    fig.update_yaxes(title=f"← {plotly_text(y_poles[0])}      {plotly_text(y_poles[1])} →", zeroline=True,
                      zerolinecolor="#999")
     return _layout(fig, title or "Semantic axes", height=600)
 
 
 def build_weat_effects(table: pd.DataFrame, *, title: str = "") -> go.Figure:
     """WEAT effect size d per test; solid when p < 0.05, pale otherwise; the paper's d as diamonds."""
-    labels = [f"{html.escape(str(t))}: {html.escape(str(x))} vs {html.escape(str(y))}"
+    labels = [f"{plotly_text(str(t))}: {plotly_text(str(x))} vs {plotly_text(str(y))}"
               for t, x, y in zip(table["test"], table["X"], table["Y"])]
     significant = table["p"] < SIGNIFICANCE
     colours = [(POSITIVE if d > 0 else NEGATIVE) if sig else MUTED for d, sig in zip(table["d"], significant)]

@@ -39,10 +39,11 @@ TYPED_DEFAULTS = {"X": ("Career words", "executive, management, professional, sa
 
 
 def _builtin_choice() -> list[WeatTest]:
+    """The built-in tests as toggles that wrap onto as many rows as they need: every test stays visible."""
     tests = {t.id: t for t in caliskan_tests()}
-    chosen = st.multiselect("Tests from Caliskan et al. (2017)", list(tests),
-                            format_func=lambda k: f"WEAT {tests[k].id[4:]}: {tests[k].title}",
-                            **persist("ee_w_weat_tests", list(tests)))
+    chosen = st.pills("Tests from Caliskan et al. (2017)", list(tests), selection_mode="multi", wrap=True,
+                      format_func=lambda k: f"WEAT {tests[k].id[4:]}: {tests[k].title}",
+                      **persist("ee_w_weat_tests", list(tests), options=list(tests)))
     return [tests[k] for k in chosen]
 
 

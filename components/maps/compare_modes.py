@@ -13,8 +13,8 @@ from components.maps.compare_panel import (
     overlap_table,
     side_by_side,
 )
-from components.maps.controls import saved_params, setting_widget
-from components.state import PRECOMPUTED, DataChoice, saved_index
+from components.maps.controls import applicable, method_picker, saved_params, setting_widget
+from components.state import PRECOMPUTED, DataChoice, saved, saved_index
 from core.embedding.models import MODELS, model_title
 from core.errors import UserError
 from core.hashing import hash_array
@@ -22,26 +22,37 @@ from core.maps.compare import DEFAULT_K, map_overlap, model_overlap
 from core.maps.settings import METHOD_LABELS, SETTINGS, ProjectionParams
 
 
-def _side_form(side: str, default_method: str) -> ProjectionParams:
-    """The per-map settings for one side (2D; the other settings follow the Map page)."""
+def _side_form(side: str, method: str) -> ProjectionParams:
+    """The per-map settings that apply to `method` for one side (2D; the other settings follow the Map page)."""
     values = {}
-    for setting in (s for s in SETTINGS if s.per_map):
-        is_method = setting.name == "method"
-        values[setting.name] = setting_widget(setting, key=f"ee_w_cmp_{side}_{setting.key}",
-                                              label=f"{side.title()} map" if is_method else None,
-                                              default=default_method if is_method else None)
-    return saved_params(n_components=2, **{k: v for k, v in values.items() if v is not None})
+    for setting in applicable(method, per_map=True):
+        values[setting.name] = setting_widget(setting, key=f"ee_w_cmp_{side}_{setting.key}")
+    hidden = [s for s in SETTINGS if s.per_map and s.name != "method" and s.name not in values]
+    values |= {s.name: saved(f"ee_w_cmp_{side}_{s.key}", None) for s in hidden}
+    if not applicable(method, per_map=True):
+        st.caption(f"{METHOD_LABELS[method]} has no per-map settings.")
+    return saved_params(n_components=2, method=method, **{k: v for k, v in values.items() if v is not None})
+
+
+def compare_settings() -> tuple[ProjectionParams, ProjectionParams]:
+    """Each side's method (applied at once), then the settings of those methods in one form, applied together."""
+    sides = {"left": "umap", "right": "tsne"}
+    methods = {}
+    for column, (side, default) in zip(st.columns(2), sides.items()):
+        with column:
+            methods[side] = method_picker(key=f"ee_w_cmp_{side}_method", label=f"{side.title()} map", default=default)
+    with st.form("ee_cmp_projection_form", border=False):
+        params = []
+        for column, side in zip(st.columns(2), sides):
+            with column:
+                params.append(_side_form(side, methods[side]))
+        st.form_submit_button("Apply", type="primary")
+    return params[0], params[1]
 
 
 def compare_projections(emb: seam.Embedded) -> None:
     """Two projections of the same vectors; overlap of each point's neighbours on the two maps."""
-    with st.form("ee_cmp_projection_form", border=False):
-        left_col, right_col = st.columns(2)
-        with left_col:
-            left = _side_form("left", "umap")
-        with right_col:
-            right = _side_form("right", "tsne")
-        st.form_submit_button("Apply", type="primary")
+    left, right = compare_settings()
     try:
         a, b = seam.projection(emb, left), seam.projection(emb, right)
     except UserError as err:

@@ -5,6 +5,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import seam
@@ -25,6 +26,13 @@ class Side:
 
     coords: np.ndarray
     title: str
+
+
+def below_modebar(fig: go.Figure) -> go.Figure:
+    """The title moved down, just above the plot, so the modebar (top right) cannot cover it in a narrow column."""
+    fig.update_layout(margin=dict(t=76), title=dict(x=0, xref="paper", y=1, yref="paper", yanchor="bottom",
+                                                   pad=dict(b=8)))
+    return fig
 
 
 def _event_rows(key: str) -> list[int]:
@@ -70,7 +78,7 @@ def side_by_side(emb: seam.Embedded, left: Side, right: Side, overlap: np.ndarra
             fig = build_scatter(coords, frame, text_column=emb.dataset.text_column,
                                 color=None if color == NONE else color, hover=hover, highlight=rows,
                                 title=side.title, height=520, marker_scale=0.6, **style)
-            show_scatter(fig, key=key)
+            show_scatter(below_modebar(fig), key=key)
     if rows:
         picked = frame.iloc[rows]
         st.subheader(f"{len(rows):,} selected, highlighted on both maps")

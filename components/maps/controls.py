@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from components.state import persist, saved
-from core.maps.settings import SETTINGS, ProjectionParams, Setting, params_from
+from core.maps.settings import BY_NAME, METHOD_LABELS, SETTINGS, ProjectionParams, Setting, params_from
 
 
 def setting_widget(setting: Setting, *, key: str | None = None, label: str | None = None,
@@ -28,19 +28,38 @@ def setting_widget(setting: Setting, *, key: str | None = None, label: str | Non
 def _in_columns(settings: list[Setting]) -> dict[str, Any]:
     """One column per setting; setting name -> value."""
     values = {}
-    for column, setting in zip(st.columns(len(settings)), settings):
+    for column, setting in zip(st.columns(len(settings)) if settings else [], settings):
         with column:
             values[setting.name] = setting_widget(setting)
     return values
 
 
+def method_picker(*, key: str | None = None, label: str | None = None, default: str | None = None) -> str:
+    """The projection method, outside any form: the settings shown below follow it at once."""
+    setting = BY_NAME["method"]
+    return setting_widget(setting, key=key, label=label, default=default) or default or setting.default
+
+
+def applicable(method: str, *, per_map: bool | None = None) -> list[Setting]:
+    """The settings other than the method that change a `method` projection (optionally only per-map ones)."""
+    return [s for s in SETTINGS if s.name != "method" and method in s.methods
+            and (per_map is None or s.per_map == per_map)]
+
+
 def projection_form() -> ProjectionParams:
-    """Widgets for the projection; values take effect when the user presses Apply."""
+    """The method (applied at once), then the settings that apply to it, applied together with Apply.
+
+    Settings of other methods are hidden and keep their last value.
+    """
+    method = method_picker()
     with st.form("ee_projection_form", border=False):
-        values = _in_columns([s for s in SETTINGS if s.widget != "slider"])
-        values |= _in_columns([s for s in SETTINGS if s.widget == "slider"])
+        shown = applicable(method)
+        values = _in_columns([s for s in shown if s.widget != "slider"])
+        values |= _in_columns([s for s in shown if s.widget == "slider"])
+        if not any(s.widget == "slider" for s in shown):
+            st.caption(f"{METHOD_LABELS[method]} has no further settings.")
         st.form_submit_button("Apply", type="primary")
-    return params_from(values)
+    return saved_params(**values, method=method)
 
 
 def saved_params(**overrides) -> ProjectionParams:

@@ -13,9 +13,9 @@ STYLE = """
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:2rem auto;max-width:1100px;
 color:#222;line-height:1.45;padding:0 1rem}
 h1{margin-bottom:.2rem} h2{border-bottom:1px solid #ddd;padding-bottom:.2rem;margin-top:2.2rem}
-table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.88rem}
-th,td{border:1px solid #ddd;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f4f4f4} dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
+table{border-collapse:collapse;margin:.6rem 0 1.2rem;font-size:.8rem;width:100%;max-width:100%}
+th,td{border:1px solid #ddd;padding:.2rem .35rem;text-align:left;vertical-align:top;overflow-wrap:break-word}
+th{background:#f4f4f4;overflow-wrap:anywhere} dl{display:grid;grid-template-columns:max-content auto;gap:.2rem 1rem}
 dt{font-weight:600} .caption{color:#555;font-size:.9rem;margin:.2rem 0} .meta{color:#666}
 .table-wrap{overflow-x:auto;max-width:100%}
 """

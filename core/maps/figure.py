@@ -7,7 +7,9 @@ their centres, highlight a linked selection, and draw only a seeded subset of a 
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping, Sequence
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -29,9 +31,23 @@ GREY_LABELS = (OTHER, NOISE_LABEL, MISSING)
 MAX_RENDER = 50_000  # default cap on drawn points
 LABEL_PAD = 0.03  # share of the axis range left beyond the outermost label box
 _SHADES = " ░▒▓█"
-PALETTE = ["#4C78A8", "#F58518", "#54A24B", "#E45756", "#72B7B2", "#EECA3B", "#B279A2", "#FF9DA6", "#9D755D",
-           "#79706E", "#1F77B4", "#D62728", "#2CA02C", "#9467BD", "#8C564B", "#E377C2", "#17BECF", "#BCBD22",
-           "#AEC7E8", "#FFBB78"]  # Vega's Tableau-10 then D3's category colours: 20 distinct hues
+CONTINUOUS_MIN_VALUES = 12  # numbers with more distinct values than this get a colour scale
+
+
+def _is_grey(colour: str) -> bool:
+    rgb = [int(colour[i:i + 2], 16) for i in (1, 3, 5)]
+    return max(rgb) - min(rgb) < 24
+
+
+def distinct_palette() -> list[str]:
+    """Plotly's Dark24, Alphabet and Light24 colours, once each, without greys (grey means other or noise)."""
+    from plotly.colors import qualitative
+
+    colours = [c.upper() for c in qualitative.Dark24 + qualitative.Alphabet + qualitative.Light24]
+    return [c for c in dict.fromkeys(colours) if not _is_grey(c)]
+
+
+PALETTE = distinct_palette()  # 70+ distinct colours: no two categories on a map share one
 
 
 def wrap(text: str, width: int = HOVER_WIDTH) -> list[str]:
@@ -53,12 +69,20 @@ def wrap(text: str, width: int = HOVER_WIDTH) -> list[str]:
     return lines + [line] if line else lines
 
 
+def plotly_text(value: Any) -> str:
+    """Text Plotly shows as typed: `&`, `<` and `>` escaped so no tag forms; quotes kept as they are.
+
+    Plotly decodes only a few named entities (not `&quot;`), so escaping quotes would show `&quot;`.
+    """
+    return html.escape(str(value), quote=False)
+
+
 def hover_label(text: Any, *, limit: int = HOVER_CHARS) -> str:
     """User text made safe for Plotly hover: truncated, HTML-escaped, wrapped."""
     text = str(text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
-    return "<br>".join(html.escape(line) for line in wrap(text)) or ""
+    return "<br>".join(plotly_text(line) for line in wrap(text)) or ""
 
 
 def image_as_text(image: np.ndarray) -> str:
@@ -74,16 +98,40 @@ def hover_texts(frame: pd.DataFrame, text_column: str, hover_columns: Sequence[s
     labels = [f"<b>{hover_label(t, limit=limit)}</b>" for t in frame[text_column]]
     for column in hover_columns:
         values = frame[column].tolist()
-        labels = [f"{lab}<br>{html.escape(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
+        labels = [f"{lab}<br>{plotly_text(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
     if images is not None:
         labels = [f"{lab}<br>{image_as_text(img)}" for lab, img in zip(labels, images)]
     return labels
 
 
 def is_continuous(values: pd.Series) -> bool:
-    """Numeric with many distinct values: drawn with a colour scale, not a legend."""
+    """Numbers (integer or float) with more than CONTINUOUS_MIN_VALUES distinct values: a colour scale, not a legend."""
     return pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values) \
-        and values.nunique() > MAX_CATEGORIES
+        and values.nunique() > CONTINUOUS_MIN_VALUES
+
+
+def natural_key(label: str) -> tuple:
+    """Sort key that puts numbers in numeric order, also inside text ("2: b" before "15: a")."""
+    try:
+        number = float(label)
+    except ValueError:
+        number = float("nan")
+    if math.isfinite(number):
+        return (0, number, ())
+    parts = re.split(r"(\d+)", label.lower())
+    return (1, 0.0, tuple(int(p) if i % 2 else p for i, p in enumerate(parts)))
+
+
+def natural_order(labels: Iterable[str]) -> list[str]:
+    """Distinct labels in natural order; (other), noise and missing last."""
+    unique = set(labels)
+    return sorted(unique - set(GREY_LABELS), key=natural_key) + [g for g in GREY_LABELS if g in unique]
+
+
+def category_colours(labels: Iterable[str]) -> dict[str, str]:
+    """A distinct colour per category in natural order (fixed whatever is filtered out); grey ones grey."""
+    names = [n for n in natural_order(labels) if n not in GREY_LABELS]
+    return {n: PALETTE[i % len(PALETTE)] for i, n in enumerate(names)} | {g: GREY for g in GREY_LABELS}
 
 
 def category_labels(values: pd.Series, max_categories: int = MAX_CATEGORIES) -> pd.Series:
@@ -129,25 +177,21 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
     finite = np.isfinite(values[rows])
     low, high = color_range or (None, None)
     marker = dict(size=size, opacity=0.8, color=values[rows[finite]], colorscale=colorscale, showscale=True,
-                  cmin=low, cmax=high, colorbar=dict(title=dict(text=html.escape(name))))
-    traces = [_trace(coords, rows[finite], hover, html.escape(name), marker, showlegend=False)]
+                  cmin=low, cmax=high, colorbar=dict(title=dict(text=plotly_text(name))))
+    traces = [_trace(coords, rows[finite], hover, plotly_text(name), marker, showlegend=False)]
     if (~finite).any():
         traces.append(_trace(coords, rows[~finite], hover, "no value", dict(size=size, opacity=0.5, color=GREY)))
     return traces
 
 
 def _category_traces(coords, rows, hover, labels: np.ndarray, size: int) -> list[go.BaseTraceType]:
-    """One trace per category, most frequent first, with fixed colours; (other) and noise in grey, last."""
-    counts = pd.Series(labels[rows]).value_counts(sort=True)
-    names = [c for c in counts.index if c not in GREY_LABELS] + [c for c in counts.index if c in GREY_LABELS]
-    traces, coloured = [], 0
-    for label in names:
+    """One trace per drawn category in natural order, (other) and noise last in grey."""
+    colours = category_colours(labels)
+    traces = []
+    for label in natural_order(labels[rows]):
         members = rows[labels[rows] == label]
-        if label in GREY_LABELS:
-            color = GREY
-        else:
-            color, coloured = PALETTE[coloured % len(PALETTE)], coloured + 1
-        traces.append(_trace(coords, members, hover, html.escape(str(label)), dict(size=size, opacity=0.8, color=color)))
+        marker = dict(size=size, opacity=0.8, color=colours[label])
+        traces.append(_trace(coords, members, hover, plotly_text(label), marker))
     return traces
 
 
@@ -162,7 +206,7 @@ def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
     """Write each label at its position (cluster centres), readable over the points; long ones cut at a word."""
     style = dict(showarrow=False, font=dict(size=12, color="#111111"), bgcolor="rgba(255,255,255,0.75)",
                  bordercolor="rgba(0,0,0,0.25)", borderwidth=1, borderpad=2)
-    notes = [dict(text=html.escape(short_label(str(text))), x=float(p[0]), y=float(p[1]),
+    notes = [dict(text=plotly_text(short_label(str(text))), x=float(p[0]), y=float(p[1]),
                   **({"z": float(p[2])} if len(p) == 3 else {}), **style) for text, p in centres.items()]
     if notes and "z" in notes[0]:
         fig.update_layout(scene=dict(annotations=notes))
@@ -188,16 +232,16 @@ def _fit_labels(fig: go.Figure, coords: np.ndarray, labels: Mapping[str, np.ndar
 
 def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
             axis_titles: tuple[str, str] | None, height: int, colour_scale: bool) -> None:
-    legend = dict(itemsizing="constant", title=dict(text=html.escape(legend_title)))
+    legend = dict(itemsizing="constant", title=dict(text=plotly_text(legend_title)))
     if colour_scale:  # the colour bar takes the right side: the legend (no value, selected) goes below
         legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.02, x=0)
-    fig.update_layout(title=dict(text=html.escape(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
+    fig.update_layout(title=dict(text=plotly_text(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
                       legend=legend,
                       dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
                       colorway=PALETTE, uirevision="map")
     show = axis_titles is not None
-    fig.update_xaxes(showticklabels=show, title=html.escape(axis_titles[0]) if show else None, zeroline=show)
-    fig.update_yaxes(showticklabels=show, title=html.escape(axis_titles[1]) if show else None, zeroline=show)
+    fig.update_xaxes(showticklabels=show, title=plotly_text(axis_titles[0]) if show else None, zeroline=show)
+    fig.update_yaxes(showticklabels=show, title=plotly_text(axis_titles[1]) if show else None, zeroline=show)
 
 
 def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hover: Sequence[str] | None,
@@ -221,7 +265,10 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     """A WebGL scatter of `coords`; each point's customdata is its row number in `frame`.
 
     `rows` picks the rows to draw (see `render_rows`); otherwise every row where `visible` is true.
-    `continuous` forces (or forbids) a colour scale for `color`; by default numbers with many values get one.
+    `continuous` forces (or forbids) a colour scale for `color`; by default numbers with more than
+    CONTINUOUS_MIN_VALUES distinct values get one. Categories get distinct colours from PALETTE (Plotly's
+    Dark24, Alphabet and Light24, no greys) in natural order; beyond `max_categories` (at most one per
+    palette colour) the rarest are grouped as "(other)", in grey. The legend lists categories naturally.
     `hover` may hold every row's hover label, computed once (see `hover_texts`).
     """
     coords = np.asarray(coords, dtype=np.float32)
@@ -239,7 +286,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
         traces = _continuous_traces(coords, rows, hover_of, frame[color].to_numpy(dtype=float), str(color), size,
                                     colorscale=colorscale, color_range=color_range)
     else:
-        traces = _category_traces(coords, rows, hover_of, category_labels(frame[color], max_categories).to_numpy(), size)
+        labels_of = category_labels(frame[color], min(max_categories, len(PALETTE))).to_numpy()
+        traces = _category_traces(coords, rows, hover_of, labels_of, size)
     fig = go.Figure(traces)
     if len(highlight):
         _highlight(fig, coords, highlight, hover_of, size)

@@ -71,9 +71,17 @@ def test_bias_page_runs_weat_and_shows_the_table():
     assert any(b.proto.label.startswith("Download the audit report") for b in _downloads(at))
 
 
+def test_bias_page_shows_every_builtin_test():
+    at = _page("pages/bias.py")
+    picker = at.pills(key="ee_w_weat_tests")
+    assert len(picker.options) == 10 and picker.options[9].startswith("WEAT 10: Young vs old")
+    assert picker.value == [f"weat{i}" for i in range(1, 11)]
+    assert picker.proto.wrap and picker.proto.click_mode == picker.proto.MULTI_SELECT  # rows without a height cap
+
+
 def test_bias_page_custom_typed_test():
     at = _page("pages/bias.py")
-    at.multiselect(key="ee_w_weat_tests").set_value([]).run()
+    at.pills(key="ee_w_weat_tests").set_value([]).run()
     at.checkbox(key="ee_w_weat_typed_on").check().run()
     at.text_area(key="ee_w_weat_A_words").set_value("he, him, his, man, zzqqy").run()
     at.button(key="ee_weat_run").click().run()
@@ -108,7 +116,7 @@ def test_bias_page_sentence_model_weat():
     at.selectbox(key="ee_w_bias_model").select("minilm").run()
     assert not at.exception and not at.error
     assert "This is [word]." in at.text_area(key="ee_w_bias_templates").value
-    at.multiselect(key="ee_w_weat_tests").set_value(["weat6"]).run()
+    at.pills(key="ee_w_weat_tests").set_value(["weat6"]).run()
     at.button(key="ee_weat_run").click().run()
     assert not at.exception and not at.error
     table = _frames(at)[0]

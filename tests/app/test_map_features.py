@@ -100,3 +100,52 @@ def test_compare_page_projections_models_and_custom_axes():
     at.text_input(key="ee_w_axes_0").set_value("/[/")
     at.form_submit_button[0].click().run()
     assert at.error and "not a valid regular expression" in at.error[0].value
+
+
+def _projection_form_script():
+    import streamlit as st
+
+    from components.maps.controls import projection_form
+    from components.state import save_widget_state
+
+    st.session_state["ee_test_params"] = projection_form()
+    save_widget_state()
+
+
+def _compare_settings_script():
+    import streamlit as st
+
+    from components.maps.compare_modes import compare_settings
+    from components.state import save_widget_state
+
+    st.session_state["ee_test_params"] = compare_settings()
+    save_widget_state()
+
+
+def _sliders(at: AppTest) -> set[str]:
+    return {s.key for s in at.slider}
+
+
+def test_map_form_shows_only_the_settings_of_the_chosen_method():
+    at = AppTest.from_function(_projection_form_script).run()
+    assert _sliders(at) == {"ee_w_neighbors", "ee_w_min_dist"}
+    at.slider(key="ee_w_neighbors").set_value(40)
+    at.form_submit_button[0].click().run()
+    at.segmented_control(key="ee_w_method").set_value("tsne").run()  # outside the form: takes effect at once
+    assert _sliders(at) == {"ee_w_perplexity"} and not at.exception
+    params = at.session_state["ee_test_params"]
+    assert params.method == "tsne" and params.n_neighbors == 40  # a hidden setting keeps its value
+    at.segmented_control(key="ee_w_method").set_value("pca").run()
+    assert not at.slider and any("no further settings" in c.value for c in at.caption)
+    assert at.selectbox(key="ee_w_metric") and at.number_input(key="ee_w_seed")
+
+
+def test_compare_sides_show_only_the_settings_of_their_methods():
+    at = AppTest.from_function(_compare_settings_script).run()
+    assert _sliders(at) == {"ee_w_cmp_left_neighbors", "ee_w_cmp_right_perplexity"}
+    at.segmented_control(key="ee_w_cmp_right_method").set_value("pca").run()
+    assert _sliders(at) == {"ee_w_cmp_left_neighbors"} and any("no per-map settings" in c.value for c in at.caption)
+    at.segmented_control(key="ee_w_cmp_left_method").set_value("tsne").run()
+    assert _sliders(at) == {"ee_w_cmp_left_perplexity"} and not at.exception
+    left, right = at.session_state["ee_test_params"]
+    assert (left.method, right.method, left.n_components) == ("tsne", "pca", 2)

@@ -13,6 +13,8 @@ from core.maps.figure import (
     PALETTE,
     build_scatter,
     hover_label,
+    natural_order,
+    plotly_text,
     render_rows,
     wrap,
 )
@@ -123,3 +125,59 @@ def test_axes_widen_so_labels_at_the_edge_are_not_clipped(data):
     assert fig["layout"]["xaxis"]["range"][0] <= coords[:, 0].min()
     inside = build_scatter(coords, frame, text_column="text", labels={"0: a": coords.mean(axis=0)}).to_dict()
     assert "range" not in inside["layout"]["xaxis"]  # labels inside the points leave the axes to Plotly
+
+
+HOSTILE = '<b>x</b> "quoted" & <script>'
+
+
+def test_hostile_text_stays_inert_without_showing_quote_entities(data):
+    coords, frame = data
+    frame = frame.assign(text=HOSTILE, note=HOSTILE, cluster=[HOSTILE] * len(frame))
+    fig = build_scatter(coords, frame, text_column="text", color="cluster", hover_columns=["note"], title=HOSTILE,
+                        labels={HOSTILE: np.array([0.0, 0.0])}).to_dict()
+    shown = [*fig["data"][0]["hovertext"], fig["data"][0]["name"], fig["layout"]["annotations"][0]["text"],
+             fig["layout"]["title"]["text"], fig["layout"]["legend"]["title"]["text"]]
+    escaped = '&lt;b&gt;x&lt;/b&gt; "quoted" &amp; &lt;script&gt;'
+    assert fig["data"][0]["name"] == fig["layout"]["annotations"][0]["text"] == escaped
+    assert all("&quot;" not in s and "&#x27;" not in s and "<script>" not in s and "<b>x" not in s for s in shown)
+    assert all("&lt;" in s for s in shown if s != "cluster")
+    assert plotly_text("it's \"fine\" < 3") == "it's \"fine\" &lt; 3"
+
+
+def test_thirty_categories_get_thirty_distinct_colours(data):
+    coords, frame = data
+    fig = build_scatter(coords, frame, text_column="text", color="many", max_categories=40).to_dict()
+    colours = [t["marker"]["color"] for t in fig["data"]]
+    assert len(colours) == 30 and len(set(colours)) == 30 and GREY not in colours
+    assert len(set(PALETTE)) == len(PALETTE) >= 60
+
+
+def test_more_categories_than_colours_fold_the_rarest_into_other():
+    n = len(PALETTE) + 10
+    frame = pd.DataFrame({"text": [f"t{i}" for i in range(n)], "kind": [f"k{i}" for i in range(n)]})
+    fig = build_scatter(np.zeros((n, 2)), frame, text_column="text", color="kind", max_categories=1000).to_dict()
+    colours = [t["marker"]["color"] for t in fig["data"] if t["name"] != OTHER]
+    assert len(colours) == len(set(colours)) == len(PALETTE) and fig["data"][-1]["name"] == OTHER
+
+
+def test_numeric_year_with_twenty_values_gets_a_colour_scale(data):
+    coords, frame = data
+    frame = frame.assign(year=2007 + np.arange(len(frame)) % 20)
+    fig = build_scatter(coords, frame, text_column="text", color="year").to_dict()
+    assert len(fig["data"]) == 1 and fig["data"][0]["marker"]["showscale"]
+    assert sorted(set(values(fig["data"][0]["marker"]["color"]))) == list(range(2007, 2027))
+    few = build_scatter(coords, frame.assign(year=2016 + np.arange(len(frame)) % 5), text_column="text", color="year")
+    assert [t["name"] for t in few.to_dict()["data"]] == ["2016", "2017", "2018", "2019", "2020"]
+
+
+def test_legend_is_in_natural_order_and_colours_follow_the_category(data):
+    coords, frame = data
+    names = ["16: goal", "15: match", "2: rain", "1: vote", NOISE_LABEL]
+    frame = frame.assign(cluster=[names[i % 5] for i in range(len(frame))])
+    fig = build_scatter(coords, frame, text_column="text", color="cluster").to_dict()
+    assert [t["name"] for t in fig["data"]] == ["1: vote", "2: rain", "15: match", "16: goal", NOISE_LABEL]
+    colour = {t["name"]: t["marker"]["color"] for t in fig["data"]}
+    filtered = build_scatter(coords, frame, text_column="text", color="cluster",
+                             visible=(frame["cluster"] != "2: rain").to_numpy()).to_dict()
+    assert all(t["marker"]["color"] == colour[t["name"]] for t in filtered["data"])
+    assert natural_order(["10", "9", "b", "A", OTHER, "-1"]) == ["-1", "9", "10", "A", "b", OTHER]

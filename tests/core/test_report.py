@@ -63,3 +63,14 @@ def test_empty_report_says_so():
 def test_table_html_formats_floats_and_missing():
     out = table_html(pd.DataFrame({"x": [0.123456789, None]}))
     assert "0.1235" in out and "–" in out
+
+
+def test_wide_tables_fit_the_page_width(report):
+    """Tables take the page's width and wrap their cells; one still too wide scrolls inside its own box."""
+    from core.audits.report import STYLE
+
+    rules = {m.group(1).strip(): m.group(2) for m in re.finditer(r"([^{}]+)\{([^}]*)\}", STYLE)}
+    assert "width:100%" in rules["table"] and "max-width:100%" in rules["table"]
+    assert "overflow-wrap:break-word" in rules["th,td"] and "overflow-wrap:anywhere" in rules["th"]
+    assert "overflow-x:auto" in rules[".table-wrap"]
+    assert report.count("<div class='table-wrap'><table") == report.count("<table")

@@ -18,6 +18,12 @@ def test_weat_and_report_download(page: Page, app_url: str, artifacts_dir: Path)
     nav = page.locator('[data-testid="stSidebarNav"]')
     nav.get_by_role("link", name="Bias (WEAT)", exact=True).click()
     expect(page.get_by_role("heading", name="Bias (WEAT)", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    picker = page.locator('[data-testid="stButtonGroup"]').filter(has_text="WEAT 10:")
+    last = picker.get_by_role("button", name=re.compile(r"^WEAT 10:"))
+    expect(last).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    box, inner = picker.bounding_box(), last.bounding_box()  # every test inside the picker, none clipped
+    assert box["x"] <= inner["x"] and inner["x"] + inner["width"] <= box["x"] + box["width"] + 1
+    assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= box["y"] + box["height"] + 1
 
     page.get_by_role("button", name="Run WEAT").click()
     expect(page.get_by_text("One-sided permutation p-values", exact=False)).to_be_visible(timeout=STEP_TIMEOUT_MS)

@@ -26,6 +26,58 @@ WATCH_JS = """() => {
 }"""
 
 
+QUOTED = '"quoted" <b>x</b> & it\'s'
+
+
+def test_quotes_show_as_typed_and_markup_stays_inert(chromium, artifacts_dir: Path):
+    """Plotly's own rendering of a legend entry, a cluster label and a hover: the text as typed, no bold."""
+    import numpy as np
+    import pandas as pd
+    from plotly.offline import get_plotlyjs
+
+    from core.maps.figure import build_scatter
+
+    frame = pd.DataFrame({"text": [QUOTED, "plain"], "cluster": [QUOTED, "other"]})
+    fig = build_scatter(np.array([[0.0, 0.0], [1.0, 1.0]]), frame, text_column="text", color="cluster",
+                        labels={QUOTED: np.array([0.5, 0.5])}, height=400)
+    page = chromium.new_context(viewport={"width": 900, "height": 500}).new_page()
+    page.set_content(f"<script>{get_plotlyjs()}</script><div id='map'></div>")
+    page.evaluate("fig => Plotly.newPlot('map', fig.data, fig.layout)", fig.to_plotly_json())
+    legend = page.locator(".legendtext").first
+    expect(legend).to_have_text(QUOTED)
+    expect(page.locator(".annotation-text").first).to_have_text(QUOTED)
+    x, y = page.evaluate("""() => { const gd = document.getElementById('map'), L = gd._fullLayout,
+        box = gd.getBoundingClientRect();
+        return [box.left + L._size.l + L.xaxis.d2p(0), box.top + L._size.t + L.yaxis.d2p(0)]; }""")
+    page.mouse.move(x, y)
+    expect(page.locator(".hovertext").first).to_contain_text(QUOTED)
+    assert page.locator(".legendtext [style*='bold'], .annotation-text [style*='bold']").count() == 0
+    page.screenshot(path=str(artifacts_dir / "e2e-quoted-text.png"))
+    page.context.close()
+
+
+def test_compare_titles_stay_clear_of_the_modebar(chromium, artifacts_dir: Path):
+    """In a narrow Compare column the modebar (top right) does not cover the map's title (top left)."""
+    import numpy as np
+    import pandas as pd
+    from plotly.offline import get_plotlyjs
+
+    from components.maps.compare_panel import below_modebar
+    from core.maps.figure import build_scatter
+
+    frame = pd.DataFrame({"text": ["a", "b"], "cluster": ["0: a", "1: b"]})
+    fig = below_modebar(build_scatter(np.array([[0.0, 0.0], [1.0, 1.0]]), frame, text_column="text",
+                                      color="cluster", title="UMAP of the Lee sentences", height=520))
+    page = chromium.new_context(viewport={"width": 800, "height": 700}).new_page()
+    page.set_content(f"<script>{get_plotlyjs()}</script><div id='map' style='width:330px'></div>")
+    page.evaluate("fig => Plotly.newPlot('map', fig.data, fig.layout, {displayModeBar: true, displaylogo: false})",
+                  fig.to_plotly_json())
+    title, bar = page.locator(".gtitle").bounding_box(), page.locator(".modebar").bounding_box()
+    page.screenshot(path=str(artifacts_dir / "e2e-compare-title.png"))
+    page.context.close()
+    assert title["y"] >= bar["y"] + bar["height"] or title["x"] + title["width"] <= bar["x"]
+
+
 def plot(page: Page, index: int = 0) -> Locator:
     return page.locator(".js-plotly-plot").nth(index)
 
