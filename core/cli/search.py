@@ -51,9 +51,10 @@ def _vectors_for(dataset: Dataset, model: str | None) -> tuple[Dataset, str, str
 def cmd_index(args: argparse.Namespace) -> int:
     """A file or built-in dataset in, a Chroma collection out (idempotent: run it again to resume)."""
 
-    dataset, model_id, model_key = _vectors_for(load_input(args), args.model)
+    dataset = load_input(args)
+    store = _store(args)  # before embedding: a store in use fails at once
+    dataset, model_id, model_key = _vectors_for(dataset, args.model)
     name = args.collection or collection_name(dataset.name, model_id, args.metric)
-    store = _store(args)
     report = store.ingest(name, texts=dataset.texts, vectors=dataset.vectors,
                           metadatas=frame_metadata(dataset.frame, dataset.text_column), model_id=model_id,
                           model_key=model_key, dataset=dataset.name, metric=args.metric,

@@ -7,6 +7,7 @@ from typing import Any
 
 from core.errors import UserError
 from core.paths import data_dir
+from core.search.lock import lock_store
 
 
 def server_address(host: str | None = None, port: int | str | None = None) -> tuple[str, int] | None:
@@ -28,7 +29,8 @@ def default_path() -> Path:
 
 def open_client(path: str | Path | None = None, *, host: str | None = None, port: int | str | None = None):
     """A Chroma client: HttpClient when a server is named (arguments or CHROMA_HOST/CHROMA_PORT), else an
-    embedded PersistentClient at `path` (default `data_dir()/chroma`). Telemetry is off either way.
+    embedded PersistentClient at `path` (default `data_dir()/chroma`), locked to this process (see
+    `core.search.lock`). Telemetry is off either way.
     """
     import chromadb
     from chromadb.config import Settings
@@ -43,6 +45,7 @@ def open_client(path: str | Path | None = None, *, host: str | None = None, port
                             "to use the embedded store.") from None
     folder = Path(path) if path else default_path()
     folder.mkdir(parents=True, exist_ok=True)
+    lock_store(folder)
     return chromadb.PersistentClient(path=str(folder),
                                      settings=Settings(anonymized_telemetry=False, allow_reset=False))
 

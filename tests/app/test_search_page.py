@@ -9,6 +9,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import ACTIVE, SAVED, DataChoice
+from tests.core.store_holder import holding
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 600
@@ -155,3 +156,14 @@ def test_lee_corpus_text_search_finds_the_bushfires(data_dir):
     assert float(at.metric[0].value) >= 0.9
     traces = chart_traces(at)
     assert {"top 10 hits", "query"} <= set(traces)  # PCA placed the query on the map
+
+
+def test_a_store_held_by_another_process_is_one_clear_error(data_dir):
+    with holding(data_dir / "chroma") as holder:
+        at = search_page(DataChoice(dataset="digits", model="precomputed"))
+    assert not at.exception
+    assert len(at.error) == 1 and f"in use by process {holder.pid} (" in at.error[0].value
+    assert "CHROMA_HOST=127.0.0.1" in at.error[0].value
+    at.run()  # the holder has exited: the page opens the store on the next run
+    assert not at.exception and not at.error
+    assert "not in the store yet" in at.info[0].value

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import numpy as np
 import pandas as pd
@@ -347,3 +348,41 @@ def test_the_chroma_bench_section_is_registered_and_reports_its_keys(tmp_path, m
     assert result["chroma_recall_at_10"] >= 0.98
     assert result["chroma_query_p95_ms"] >= result["chroma_query_p50_ms"] > 0
     assert result["chroma_n"] == 2000 and result["chroma_queries"] == 20
+
+
+# ---------------------------------------------------------------------- the lock on the embedded folder
+
+
+def test_without_fcntl_the_store_opens_unlocked(tmp_path, monkeypatch):
+    from core.search import lock
+
+    monkeypatch.setattr(lock, "fcntl", None)
+    store = VectorStore.open(tmp_path / "chroma")
+    assert store.names() == [] and not (tmp_path / "chroma" / lock.LOCK_NAME).exists()
+
+
+def test_the_refusal_names_what_the_lock_file_records(tmp_path):
+    from datetime import datetime
+
+    from core.search.lock import in_use_message
+
+    since = datetime(2024, 5, 1, 14, 2).timestamp()
+    message = in_use_message(tmp_path, {"pid": 4242, "command": "streamlit run app.py", "host": "elsewhere",
+                                        "since": since})
+    assert message.startswith(f"The store at {tmp_path} is in use by process 4242 on elsewhere (streamlit run "
+                              "app.py, since 2024-05-01 14:02). Only one process")
+    assert "another process" in in_use_message(tmp_path, {})
+
+
+def test_a_folder_deleted_and_made_again_is_locked_again(tmp_path):
+    import shutil
+
+    from core.search.lock import LOCK_NAME, lock_store
+
+    folder = tmp_path / "chroma"
+    folder.mkdir()
+    lock_store(folder)
+    shutil.rmtree(folder)
+    folder.mkdir()
+    lock_store(folder)
+    assert json.loads((folder / LOCK_NAME).read_text())["pid"] == os.getpid()

@@ -15,8 +15,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.errors import UserError
 from core.search.exact import recall_at_k
 from core.search.store import VectorStore
+from tests.core.store_holder import holding, listing
 
 ROOT = Path(__file__).resolve().parents[2]
 N_KILL = 30_000
@@ -286,3 +288,52 @@ def test_an_unreachable_server_is_one_clear_error(tmp_path):
     result = run_cli("search", "x", "--host", "127.0.0.1", "--port", str(_free_port()))
     assert result.returncode == 2
     assert result.stderr.startswith("error: Could not reach the Chroma server at 127.0.0.1:")
+
+
+# ---------------------------------------------------------------------- one process per embedded store
+
+
+def test_a_second_process_is_refused_and_writes_nothing(tmp_path):
+    path = tmp_path / "chroma"
+    with holding(path) as holder:
+        before = listing(path)
+        with pytest.raises(UserError) as refused:
+            VectorStore.open(path)
+        assert listing(path) == before
+    message = str(refused.value)
+    assert f"in use by process {holder.pid} (" in message and str(path) in message
+    assert "CHROMA_HOST=127.0.0.1" in message and f"chroma run --path {path}" in message
+    assert VectorStore.open(path).info("held").count == 20  # the holder has exited: the store opens
+
+
+def test_a_killed_holder_leaves_no_stale_lock(tmp_path):
+    path = tmp_path / "chroma"
+    with holding(path) as holder:
+        with pytest.raises(UserError, match=f"in use by process {holder.pid} "):
+            VectorStore.open(path)
+        os.kill(holder.pid, signal.SIGKILL)
+        holder.wait()
+        assert VectorStore.open(path).info("held").count == 20
+
+
+def test_one_process_may_open_its_store_twice_and_holds_it(tmp_path):
+    path = tmp_path / "chroma"
+    first, second = VectorStore.open(path), VectorStore.open(str(path) + "/")
+    assert first.names() == second.names() == []
+    other = subprocess.run([sys.executable, "-c", "import sys; from core.search.store import VectorStore; "
+                            "VectorStore.open(sys.argv[1])", str(path)], cwd=ROOT, env=child_env(),
+                           capture_output=True, text=True)
+    assert other.returncode != 0 and f"in use by process {os.getpid()} (" in other.stderr
+
+
+def test_cli_index_against_a_held_store_is_one_error_line(tmp_path):
+    csv, path = write_topics(tmp_path / "topics.csv"), tmp_path / "chroma"
+    with holding(path) as holder:
+        before = listing(path)
+        result = run_cli("index", str(csv), "--model", "glove-6b-50d", "--collection", "topics", "--path", str(path))
+        assert listing(path) == before
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("error: The store at ") and result.stderr.count("\n") == 1
+    assert f"in use by process {holder.pid} (" in result.stderr and "CHROMA_HOST" in result.stderr
+    assert run_cli("index", str(csv), "--model", "glove-6b-50d", "--collection", "topics",
+                   "--path", str(path)).returncode == 0
