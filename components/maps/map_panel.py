@@ -19,7 +19,7 @@ from components.maps.plots import (
     show_scatter,
 )
 from components.maps.share_panel import share_panel
-from components.maps.view_link import sync_color
+from components.maps.view_link import color_notice, sync_color
 from components.seam import Embedded
 from components.state import remember, saved, saved_index
 from core.data.table import Dataset
@@ -78,6 +78,9 @@ def _colour_choice(frame: pd.DataFrame, text_column: str, has_clusters: bool) ->
     default = options.index(CLUSTER) if has_clusters else 0
     color = st.selectbox("Colour by", options, index=saved_index("ee_w_color", options, default), key="ee_w_color",
                          on_change=remember, args=("ee_w_color",))
+    notice = color_notice(options, color)
+    if notice:
+        st.warning(notice)
     return None if color == NONE else color
 
 

@@ -100,3 +100,12 @@ def test_compare_page_projections_models_and_custom_axes():
     at.text_input(key="ee_w_axes_0").set_value("/[/")
     at.form_submit_button[0].click().run()
     assert at.error and "not a valid regular expression" in at.error[0].value
+
+
+def test_a_link_colour_that_is_not_a_column_is_named_when_dropped():
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca", "color": "year"})
+    assert not at.exception
+    assert at.selectbox(key="ee_w_color").value == "cluster"
+    assert any("color=year is not a column of the data shown" in w.value for w in at.warning)
+    at.selectbox(key="ee_w_color").set_value("digit").run()
+    assert not any("color=year" in w.value for w in at.warning)  # said once
