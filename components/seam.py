@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 import numpy as np
@@ -146,10 +146,29 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note)
 
 
+def _from_memory(emb: Embedded, n_texts: int) -> Embedded:
+    """The counts of a call that found the vectors in memory: every text cached, none encoded."""
+    if emb.n_cached == n_texts and emb.n_encoded == 0:
+        return emb
+    return replace(emb, n_cached=n_texts, n_encoded=0)
+
+
 def embedded(choice: DataChoice) -> Embedded:
-    """The chosen dataset with vectors; encodes (with a progress bar) only what the disk cache lacks."""
+    """The chosen dataset with vectors; encodes (with a progress bar) only what the disk cache lacks.
+
+    n_cached and n_encoded describe this call: a call answered from memory encoded nothing.
+    """
     dataset = raw_dataset(choice)
-    return _memos()["embedded"].get_or_make(choice, lambda: _embed_with_progress(choice, dataset))
+    made: list[Embedded] = []
+
+    def make() -> Embedded:
+        made.append(_embed_with_progress(choice, dataset))
+        return made[0]
+
+    emb = _memos()["embedded"].get_or_make(choice, make)
+    if made or choice.model == PRECOMPUTED:
+        return emb
+    return _from_memory(emb, len(dataset))
 
 
 def knn(emb: Embedded, params: ProjectionParams):

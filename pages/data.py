@@ -99,8 +99,9 @@ if st.button("Embed and map", type="primary", key="ee_embed"):
         st.stop()
     set_active_choice(choice)
     current = choice
-    st.success(f"{len(emb.dataset):,} vectors of dimension {emb.dataset.vectors.shape[1]} ready "
-               f"({emb.n_cached:,} from the cache, {emb.n_encoded:,} newly encoded).")
+    origin = (emb.model_label if choice.model == PRECOMPUTED
+              else f"{emb.n_cached:,} from the cache, {emb.n_encoded:,} newly encoded")
+    st.success(f"{len(emb.dataset):,} vectors of dimension {emb.dataset.vectors.shape[1]} ready ({origin}).")
     if emb.note:
         st.info(emb.note)
     if len(emb.dataset.excluded):

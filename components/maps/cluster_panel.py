@@ -61,6 +61,8 @@ def _score_line(result: ClusterResult) -> str:
 
 def cluster_table(result: ClusterResult) -> None:
     """Scores, the silhouette of each candidate k, and one row per cluster."""
+    if result.advice:
+        st.info(result.advice)
     st.caption(_score_line(result))
     if result.silhouette_by_k:
         best = max(result.silhouette_by_k, key=result.silhouette_by_k.get)

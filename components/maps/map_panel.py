@@ -20,7 +20,7 @@ from components.maps.plots import (
     show_scatter,
 )
 from components.maps.share_panel import share_panel
-from components.maps.view_link import sync_color
+from components.maps.view_link import color_notice, sync_color
 from components.seam import Embedded
 from components.state import persist
 from core.data.table import Dataset
@@ -75,6 +75,9 @@ def _colour_choice(frame: pd.DataFrame, text_column: str, has_clusters: bool) ->
     options = [NONE, *[c for c in frame.columns if c != text_column]]
     default = CLUSTER if has_clusters else NONE
     color = st.selectbox("Colour by", options, **persist("ee_w_color", default, options=options, live=True))
+    notice = color_notice(options, color)
+    if notice:
+        st.warning(notice)
     return None if color == NONE else color
 
 

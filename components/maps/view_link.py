@@ -1,6 +1,8 @@
 """The view in the address bar: read once when a session opens a link, written whenever the view changes."""
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import streamlit as st
 
 from components.state import (
@@ -18,6 +20,7 @@ from core.maps.view_state import ViewState, decode_view, encode_view, view_field
 
 LOADED = "ee_url_loaded"
 NOTICE = "ee_url_notice"
+LINK_COLOR = "ee_url_color"  # the link's colour column, checked once the data's columns are known
 
 
 def _model_widgets(model: str) -> dict[str, object]:
@@ -70,6 +73,8 @@ def apply_link() -> DataChoice:
     else:
         set_active_choice(choice)
     st.session_state.setdefault(SAVED, {}).update(_widget_values(view))
+    if view.color:
+        st.session_state[LINK_COLOR] = view.color
     if notes:
         st.session_state[NOTICE] = " ".join(notes)
     return active_choice()
@@ -78,6 +83,15 @@ def apply_link() -> DataChoice:
 def take_notice() -> str | None:
     """What could not be taken from the link, once (None when there is nothing to say)."""
     return st.session_state.pop(NOTICE, None)
+
+
+def color_notice(options: Sequence[str], used: str) -> str | None:
+    """Once per link: a sentence when the link's colour is not a column of the data shown."""
+    wanted = st.session_state.pop(LINK_COLOR, None)
+    if wanted is None or wanted in options:
+        return None
+    return (f"Ignored link parameter with an unusable value: color={wanted} is not a column of the data shown; "
+            f"colouring by {used} instead.")
 
 
 def sync_link(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> None:

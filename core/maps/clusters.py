@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
-from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores
+from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores, relabel_by_size
 from core.maps.knn import KnnGraph
 from core.maps.label_layout import LabelSpot, place_labels, short_label
 from core.maps.labels import cluster_keywords, cluster_names, cluster_table
@@ -22,6 +22,7 @@ from core.vectors import unit_rows
 SPACES = ("map", "vectors")
 HDBSCAN_MAX_DIMS = 10
 HDBSCAN_MIN_SAMPLES = 5
+DOMINANT_SHARE = 0.8  # a cluster holding more of the points than this says little about the map
 
 
 @dataclass(frozen=True)
@@ -50,6 +51,7 @@ class ClusterResult:
     n_fit: int
     note: str = ""
     silhouette_by_k: dict[int, float] = field(default_factory=dict)
+    advice: str = ""  # what was done, or what to change, when the clusters say little
 
     @property
     def n_clusters(self) -> int:
@@ -113,13 +115,42 @@ def cluster_map(vectors: np.ndarray, coords: np.ndarray, texts: Sequence[str], s
         connectivity = graph_connectivity(graph)
     # 2. cluster (on a sample above max_fit rows) and score
     clusterer = make_clusterer(spec, len(X), max_fit).fit(X, connectivity=connectivity)
-    labels = clusterer.labels_
+    labels, silhouettes, advice = _split_if_dominant(X, clusterer.labels_, spec, max_fit)
+    silhouettes = silhouettes or dict(clusterer.silhouette_by_k_)
     scores = cluster_scores(X, labels, random_state=spec.random_state)
     # 3. keywords by c-TF-IDF, and the table
     keywords = cluster_keywords(texts, labels, custom_stop_words=spec.stop_words, X=X)
     table = cluster_table(texts, labels, keywords, X)
     return ClusterResult(spec, labels, cluster_names(labels, keywords), keywords, table, scores,
-                         len(clusterer.fit_rows_), note, dict(clusterer.silhouette_by_k_))
+                         len(clusterer.fit_rows_), note, silhouettes, advice)
+
+
+def dominant_share(labels: np.ndarray) -> float:
+    """The share of all points in the largest cluster (0 when there is none)."""
+    return float((labels == 0).mean()) if (labels == 0).any() else 0.0
+
+
+def _split_if_dominant(X: np.ndarray, labels: np.ndarray, spec: ClusterSpec,
+                       max_fit: int) -> tuple[np.ndarray, dict[int, float], str]:
+    """HDBSCAN labels where one cluster holds most points: that cluster split by KMeans (auto size), or advice.
+
+    Maps without density gaps between their groups (t-SNE's, often) give HDBSCAN one cluster for nearly
+    everything; KMeans inside it, with k chosen by silhouette, recovers groups while keeping HDBSCAN's others.
+    """
+    share = dominant_share(labels)
+    if spec.method != "hdbscan" or share <= DOMINANT_SHARE or len(X) < 10:
+        return labels, {}, ""
+    held = f"HDBSCAN put {share:.0%} of the points in one cluster (the map has no density gaps inside it)"
+    if spec.min_cluster_size is not None:
+        return labels, {}, (f"{held}. Lower 'Smallest cluster', set it to 0 (auto) to have that cluster split, "
+                            "or choose KMeans.")
+    rows = np.flatnonzero(labels == 0)
+    inner = Clusterer("kmeans", max_fit=max_fit, random_state=spec.random_state).fit(X[rows])
+    split = labels.copy()
+    split[rows] = inner.labels_ + labels.max() + 1
+    return relabel_by_size(split), dict(inner.silhouette_by_k_), (
+        f"{held}, so that cluster was split with KMeans into {inner.n_clusters_} (k by silhouette). For density "
+        "clusters only, set 'Smallest cluster' yourself; for other groupings choose KMeans or agglomerative.")
 
 
 def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:

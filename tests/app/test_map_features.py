@@ -149,3 +149,24 @@ def test_compare_sides_show_only_the_settings_of_their_methods():
     assert _sliders(at) == {"ee_w_cmp_left_perplexity"} and not at.exception
     left, right = at.session_state["ee_test_params"]
     assert (left.method, right.method, left.n_components) == ("tsne", "pca", 2)
+
+
+def test_a_link_colour_that_is_not_a_column_is_named_when_dropped():
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca", "color": "year"})
+    assert not at.exception
+    assert at.selectbox(key="ee_w_color").value == "cluster"
+    assert any("color=year is not a column of the data shown" in w.value for w in at.warning)
+    at.selectbox(key="ee_w_color").set_value("digit").run()
+    assert not any("color=year" in w.value for w in at.warning)  # said once
+
+
+def test_a_click_on_a_point_selects_it_in_every_drag_mode():
+    """The map accepts point selections, and its click bridge (lasso and box modes) is on the page."""
+    from streamlit.proto.PlotlyChart_pb2 import PlotlyChart
+
+    at = _app({"data": "digits", "model": "precomputed", "method": "pca"})
+    chart = at.get("plotly_chart")[0].proto
+    assert PlotlyChart.SelectionMode.POINTS in chart.selection_mode and chart.id
+    bridges = [h.proto for h in at.get("html") if '"ee_map_chart"' in h.proto.body]
+    assert len(bridges) == 1 and bridges[0].unsafe_allow_javascript
+    assert 'mode === "lasso" || mode === "select"' in bridges[0].body

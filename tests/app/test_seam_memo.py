@@ -2,6 +2,8 @@
 import threading
 import time
 
+import numpy as np
+
 from components.seam import _Memo
 
 
@@ -58,3 +60,31 @@ def test_a_computation_may_store_its_own_key_without_deadlock():
     worker.join(10)
     assert not worker.is_alive()
     assert memo.get_or_make("k", lambda: "other") == "result"
+
+
+def test_embedding_again_reports_what_this_call_did(monkeypatch, tmp_path):
+    """A second embed of the same choice is answered from memory: all from the cache, none newly encoded."""
+    import pandas as pd
+
+    from components import seam
+    from components.state import DataChoice
+    from core.data.table import Dataset
+    from core.embedding import encode
+    from core.embedding.cache import EmbeddingCache
+
+    texts = [f"text {i}" for i in range(5)]
+    dataset = Dataset("five", pd.DataFrame({"text": texts}), "text")
+    fake = type("Fake", (), {"dim": 3, "encode": lambda self, t, batch_size=64: np.ones((len(t), 3), np.float32)})()
+    real_embed = encode.embed_dataset
+    monkeypatch.setattr(encode, "model_id_for", lambda key, corpus=None: "fake-model")
+    monkeypatch.setattr(seam, "raw_dataset", lambda choice: dataset)
+    monkeypatch.setattr(seam, "embed_dataset", lambda ds, key, **kw: real_embed(
+        ds, key, **(kw | {"get_embedder": lambda: fake, "cache": EmbeddingCache(tmp_path / "c.sqlite")})))
+    memos = {"embedded": _Memo(2)}
+    monkeypatch.setattr(seam, "_memos", lambda: memos)
+    choice = DataChoice("builtin", "five", model="minilm")
+    first = seam.embedded(choice)
+    assert (first.n_cached, first.n_encoded) == (0, 5)
+    again = seam.embedded(choice)
+    assert (again.n_cached, again.n_encoded) == (5, 0)
+    assert again.vectors_hash == first.vectors_hash

@@ -382,3 +382,13 @@ def test_dataset_validates_inputs():
         Dataset("d", pd.DataFrame({"a": [1]}), "text")
     with pytest.raises(ValueError):
         Dataset("d", pd.DataFrame({"text": ["a", "b"]}), "text", vectors=np.zeros((3, 2)))
+
+
+def test_embedding_a_dataset_twice_reports_everything_cached(fake_model, cache):
+    """The counts are per call: the second embed of the same texts encodes nothing."""
+    factory, emb = fake_model
+    dataset = Dataset("dups", pd.DataFrame({"text": ["a", "b", "a", "c"]}), "text")
+    _, first = embed_dataset(dataset, "any", cache=cache, get_embedder=factory)
+    assert (first.n_cached, first.n_encoded) == (0, 3)
+    _, again = embed_dataset(dataset, "any", cache=cache, get_embedder=factory)
+    assert (again.n_cached, again.n_encoded) == (len(dataset), 0)

@@ -213,3 +213,38 @@ def test_long_labels_are_cut_at_a_whole_word():
     assert short_label("x" * 50, limit=10) == "x" * 9 + ELLIPSIS  # one endless word: cut where it must be
     placed = label_positions(np.array([[0.0, 0], [1, 1]]), _result_for(np.array([0, 0]), [name * 2]))
     assert all(t.endswith(ELLIPSIS) and words(t) <= words(name * 2) for t in placed)
+
+
+def tsne_like_map(n_per: int = 400, gap: float = 0.05, island: int = 30, seed: int = 0):
+    """Six uniform discs touching through thin gaps, and a small far island: a t-SNE map's shape
+    (even density, no valleys between neighbouring groups), on which HDBSCAN keeps the six as one."""
+    rng = np.random.default_rng(seed)
+    parts, labels = [], []
+    for i, (radius, centre, n) in enumerate([(1.0, ((i % 3) * (2 + gap), (i // 3) * (2 + gap)), n_per)
+                                             for i in range(6)] + [(0.3, (12.0, 12.0), island)]):
+        r, a = radius * np.sqrt(rng.uniform(size=n)), rng.uniform(0, 2 * np.pi, n)
+        parts.append(np.c_[r * np.cos(a) + centre[0], r * np.sin(a) + centre[1]])
+        labels += [i] * n
+    return np.vstack(parts).astype(np.float32), np.array(labels)
+
+
+def test_default_clusters_of_a_tsne_like_map_are_useful():
+    coords, truth = tsne_like_map()
+    texts = [f"item {i}" for i in range(len(coords))]
+    result = cluster_map(coords, coords, texts, ClusterSpec())
+    assert result.n_clusters >= 7
+    assert np.bincount(result.labels[result.labels >= 0]).max() <= 0.8 * len(coords)
+    assert adjusted_rand_score(truth, result.labels) > 0.9
+    assert "split with KMeans" in result.advice and result.silhouette_by_k
+
+
+def test_a_chosen_cluster_size_is_kept_with_advice_on_what_to_change():
+    coords, _ = tsne_like_map()
+    result = cluster_map(coords, coords, ["x"] * len(coords), ClusterSpec(min_cluster_size=24))
+    assert result.n_clusters == 2 and "Lower 'Smallest cluster'" in result.advice
+
+
+def test_clusters_that_say_something_come_without_advice():
+    X, _ = blobs(dim=20)
+    result = cluster_map(X, X[:, :2], [f"item {i}" for i in range(len(X))], ClusterSpec(min_cluster_size=10))
+    assert result.advice == ""

@@ -1,4 +1,4 @@
-"""Browser journey for the map: lasso points into the table, recolour without recomputing, reopen the link,
+"""Browser journey for the map: click a point for its neighbours, lasso points into the table, recolour without recomputing, reopen the link,
 and a linked selection across the Compare page's two maps."""
 from __future__ import annotations
 
@@ -104,6 +104,20 @@ def lasso(page: Page, chart: Locator, box=(0.25, 0.25, 0.65, 0.7)) -> None:
     page.mouse.up()
 
 
+def click_point(page: Page, chart: Locator) -> str:
+    """Click the right-most drawn point of a chart (away from the cluster labels); returns the drag mode."""
+    where = chart.evaluate("""gd => {
+        const t = gd._fullData.filter(t => t.x && t.x.length).reduce((a, b) => Math.max(...a.x) > Math.max(...b.x) ? a : b);
+        const i = t.x.indexOf(Math.max(...t.x)), xa = gd._fullLayout.xaxis, ya = gd._fullLayout.yaxis;
+        const box = gd.querySelector('.nsewdrag').getBoundingClientRect();
+        return {x: box.left + xa.l2p(t.x[i]), y: box.top + ya.l2p(t.y[i]), mode: gd._fullLayout.dragmode}; }""")
+    page.mouse.move(where["x"] - 8, where["y"])
+    page.mouse.move(where["x"], where["y"], steps=4)
+    page.wait_for_timeout(300)
+    page.mouse.click(where["x"], where["y"])
+    return where["mode"]
+
+
 def choose(page: Page, label: str, option: str) -> None:
     box = page.locator('[data-testid="stSelectbox"]').filter(has=page.locator("label").get_by_text(label, exact=True))
     box.get_by_role("combobox").click()
@@ -123,7 +137,12 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
     wait_points(page, 0, N_DIGITS, LOAD_TIMEOUT_MS)
     expect(page.get_by_text(f"{N_DIGITS:,} of {N_DIGITS:,} points shown", exact=False)).to_be_visible()
 
-    # 1. lasso a group of points: they are listed in the table under the map
+    # 1. one click on a point in the default (lasso) mode lists its nearest neighbours
+    assert click_point(page, plot(page)) == "lasso"
+    expect(page.get_by_role("heading", name="1 selected", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_text("Nearest neighbours of", exact=False)).to_be_visible()
+
+    # 2. lasso a group of points: they are listed in the table under the map
     lasso(page, plot(page))
     n = selected_count(page)
     assert 0 < n < N_DIGITS
@@ -132,7 +151,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
     assert int(grid.locator('[role="grid"]').first.get_attribute("aria-rowcount")) == n + 1  # header + rows
     page.screenshot(path=str(artifacts_dir / "e2e-map-lasso.png"), full_page=True)
 
-    # 2. a colour change reruns only the map's fragment: no spinner, no "Computing…"
+    # 3. a colour change reruns only the map's fragment: no spinner, no "Computing…"
     page.evaluate(WATCH_JS)
     choose(page, "Colour by", "digit")
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length >= 10", polling=200,
@@ -142,7 +161,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
     page.wait_for_function("() => window.location.search.includes('color=digit')", timeout=STEP_TIMEOUT_MS)
     page.screenshot(path=str(artifacts_dir / "e2e-map-colour.png"), full_page=True)
 
-    # 3. the link in the address bar reopens the same view in a new session
+    # 4. the link in the address bar reopens the same view in a new session
     link = page.url
     fresh = page.context.new_page()
     fresh.goto(link)
