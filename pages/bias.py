@@ -33,7 +33,7 @@ if not is_word_vocabulary(model):
 weat_tab, direction_tab, debias_tab, axes_tab = st.tabs(["WEAT", "Bias direction", "Neutralise preview",
                                                          "Semantic axes"])
 with weat_tab:
-    weat_panel(key, source.label)
+    weat_panel(key, source.label, sentence_model=not is_word_vocabulary(model))
 with direction_tab:
     pairs = direction_panel(key, source.label)
 with debias_tab:

@@ -102,6 +102,25 @@ def build_weat_effects(table: pd.DataFrame, *, title: str = "") -> go.Figure:
     return _layout(fig, title or "WEAT effect sizes (pale: p ≥ 0.05)", height=max(320, 45 * len(table) + 150))
 
 
+def build_intervals(table: pd.DataFrame, *, estimate: str, low: str, high: str, p: str = "p", title: str,
+                    x_title: str) -> go.Figure:
+    """Each test's estimate with its interval as a horizontal error bar; solid when p < 0.05, pale otherwise."""
+    labels = [f"{plotly_text(str(t))}: {plotly_text(str(x))} vs {plotly_text(str(y))}"
+              for t, x, y in zip(table["test"], table["X"], table["Y"])]
+    colours = [(POSITIVE if v > 0 else NEGATIVE) if q < SIGNIFICANCE else MUTED
+               for v, q in zip(table[estimate], table[p])]
+    fig = go.Figure(go.Scatter(
+        x=table[estimate], y=labels, mode="markers", name=plotly_text(estimate), marker=dict(size=11, color=colours),
+        error_x=dict(type="data", symmetric=False, array=table[high] - table[estimate],
+                     arrayminus=table[estimate] - table[low], color="#555", thickness=1.6, width=6),
+        customdata=np.stack([table[low], table[high], table[p]], axis=1),
+        hovertemplate="%{y}<br>" + plotly_text(estimate) + " = %{x:.2f} [%{customdata[0]:.2f}, "
+                      "%{customdata[1]:.2f}]<br>p = %{customdata[2]:.2g}<extra></extra>"))
+    fig.update_xaxes(title=plotly_text(x_title), zeroline=True, zerolinecolor="#444")
+    fig.update_yaxes(autorange="reversed", type="category")
+    return _layout(fig, title, height=max(300, 40 * len(table) + 140))
+
+
 def build_explained_variance(ratios: Sequence[float], *, title: str = "") -> go.Figure:
     """Bars of the explained variance ratio per principal component of the definitional pairs."""
     names = [f"PC{i + 1}" for i in range(len(ratios))]

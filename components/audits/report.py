@@ -6,7 +6,7 @@ import streamlit as st
 from core.audits.report import ReportSection, build_report
 
 SECTIONS = "ee_audit_sections"
-ORDER = ("analogy", "benchmark", "weat", "direction", "debias", "axes")
+ORDER = ("analogy", "benchmark", "weat", "ceat", "direction", "debias", "axes")
 
 
 def record(name: str, section: ReportSection) -> None:

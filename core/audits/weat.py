@@ -7,7 +7,8 @@ p          = one-sided permutation p-value: the share of equal-size re-partition
              S(Xi, Yi) >= S(X, Y). Exact (every partition, the observed one included) when there are at most
              `exact_limit` partitions; otherwise `n_permutations` random ones with a fixed seed, and
              p = (1 + hits) / (1 + n_permutations) so that a sampled p is never 0 (Phipson & Smyth, 2010).
-             The paper writes '>' rather than '>='; the two differ only by ties, i.e. by 1/partitions.
+             The paper writes P(S(Xi, Yi) > S(X, Y)); '>=' differs only by ties, i.e. by 1/partitions.
+p two-sided = the same share with |S(Xi, Yi)| >= |S(X, Y)|: a bias in either direction counts.
 """
 from __future__ import annotations
 
@@ -36,6 +37,7 @@ class WeatStatistics:
     exact: bool
     s_x: tuple[float, ...]
     s_y: tuple[float, ...]
+    p_two_sided: float = float("nan")
 
 
 def _unit(vectors: np.ndarray) -> np.ndarray:
@@ -78,28 +80,39 @@ def _x_sums_sampled(pooled: np.ndarray, n_x: int, n_permutations: int, seed: int
     return pooled[order[:, :n_x]].sum(axis=1)
 
 
-def permutation_p_value(s_x: np.ndarray, s_y: np.ndarray, *, exact_limit: int = EXACT_LIMIT,
-                        n_permutations: int = N_PERMUTATIONS, seed: int = SEED) -> tuple[float, int, bool]:
-    """(one-sided p, partitions or permutations used, exact?) for S(X, Y) being this large by chance.
+def permutation_p_values(s_x: np.ndarray, s_y: np.ndarray, *, exact_limit: int = EXACT_LIMIT,
+                         n_permutations: int = N_PERMUTATIONS, seed: int = SEED) -> tuple[float, float, int, bool]:
+    """(one-sided p, two-sided p, partitions or permutations used, exact?) for S(X, Y) by chance.
 
-    S(Xi, Yi) = 2·sum(Xi) - sum(X ∪ Y), so comparing the X-side sums is enough.
+    S(Xi, Yi) = 2·sum(Xi) - sum(X ∪ Y), so the X-side sums give every S(Xi, Yi).
     """
     pooled = np.concatenate([s_x, s_y]).astype(np.float64)
-    observed = float(np.sum(s_x))
+    total, observed = float(pooled.sum()), float(np.sum(s_x))
     count = partition_count(len(s_x), len(s_y))
-    if count <= exact_limit:
-        sums = _x_sums_exact(pooled, len(s_x))
-        return float(np.mean(sums >= observed - _TIE_TOLERANCE)), count, True
-    sums = _x_sums_sampled(pooled, len(s_x), n_permutations, seed)
-    hits = int(np.sum(sums >= observed - _TIE_TOLERANCE))
-    return (1 + hits) / (1 + n_permutations), n_permutations, False
+    exact = count <= exact_limit
+    sums = (_x_sums_exact(pooled, len(s_x)) if exact
+            else _x_sums_sampled(pooled, len(s_x), n_permutations, seed))
+    one = int(np.sum(sums >= observed - _TIE_TOLERANCE))
+    two = int(np.sum(np.abs(2 * sums - total) >= abs(2 * observed - total) - 2 * _TIE_TOLERANCE))
+    if exact:
+        return one / count, two / count, count, True
+    return (1 + one) / (1 + n_permutations), (1 + two) / (1 + n_permutations), n_permutations, False
+
+
+def permutation_p_value(s_x: np.ndarray, s_y: np.ndarray, *, exact_limit: int = EXACT_LIMIT,
+                        n_permutations: int = N_PERMUTATIONS, seed: int = SEED) -> tuple[float, int, bool]:
+    """(one-sided p, partitions or permutations used, exact?) for S(X, Y) being this large by chance."""
+    one, _, used, exact = permutation_p_values(s_x, s_y, exact_limit=exact_limit, n_permutations=n_permutations,
+                                               seed=seed)
+    return one, used, exact
 
 
 def weat_statistics(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray, *,
                     exact_limit: int = EXACT_LIMIT, n_permutations: int = N_PERMUTATIONS,
                     seed: int = SEED) -> WeatStatistics:
-    """S, d and p for target vectors X, Y and attribute vectors A, B (rows are elements)."""
+    """S, d and the one- and two-sided p for target vectors X, Y and attribute vectors A, B (rows are elements)."""
     s_x, s_y = association(x, a, b), association(y, a, b)
-    p, used, exact = permutation_p_value(s_x, s_y, exact_limit=exact_limit, n_permutations=n_permutations, seed=seed)
+    p, p_two, used, exact = permutation_p_values(s_x, s_y, exact_limit=exact_limit, n_permutations=n_permutations,
+                                                 seed=seed)
     return WeatStatistics(differential_association(s_x, s_y), effect_size(s_x, s_y), p, used, exact,
-                          tuple(map(float, s_x)), tuple(map(float, s_y)))
+                          tuple(map(float, s_x)), tuple(map(float, s_y)), p_two)

@@ -8,6 +8,7 @@ from typing import Any
 
 import pandas as pd
 
+from core.audits.multiple_testing import benjamini_hochberg, holm
 from core.audits.weat import (
     EXACT_LIMIT,
     N_PERMUTATIONS,
@@ -15,6 +16,7 @@ from core.audits.weat import (
     WeatStatistics,
     weat_statistics,
 )
+from core.audits.weat_bootstrap import CONFIDENCE, N_BOOTSTRAP, Interval, bootstrap_interval
 from core.audits.weat_sets import ROLES, WeatTest
 from core.audits.word_sources import Elements, WordSource
 from core.errors import UserError
@@ -22,11 +24,13 @@ from core.errors import UserError
 
 @dataclass(frozen=True)
 class WeatSettings:
-    """How p-values are computed; hashable so results can be cached by settings."""
+    """How p-values and intervals are computed; hashable so results can be cached by settings."""
 
     exact_limit: int = EXACT_LIMIT
     n_permutations: int = N_PERMUTATIONS
     seed: int = SEED
+    n_bootstrap: int = N_BOOTSTRAP
+    confidence: float = CONFIDENCE
 
 
 @dataclass
@@ -36,6 +40,9 @@ class WeatResult:
     used: dict[str, list[str]]
     missing: dict[str, list[str]]
     n_elements: dict[str, int]
+    interval: Interval
+    p_holm: float = math.nan
+    p_bh: float = math.nan
 
     @property
     def all_missing(self) -> list[str]:
@@ -45,7 +52,9 @@ class WeatResult:
         """One line of the results table (the same columns in the UI, the CSV and the CLI)."""
         t, s = self.test, self.stats
         return {"test": t.id, "title": t.title, "X": t.X.name, "Y": t.Y.name, "A": t.A.name, "B": t.B.name,
-                **{f"n_{r}": self.n_elements[r] for r in ROLES}, "S": s.S, "d": s.d, "p": s.p,
+                **{f"n_{r}": self.n_elements[r] for r in ROLES}, "S": s.S, "d": s.d,
+                "d_ci_low": self.interval.low, "d_ci_high": self.interval.high, "p": s.p,
+                "p_two_sided": s.p_two_sided, "p_holm": self.p_holm, "p_bh": self.p_bh,
                 "permutations": s.n_permutations, "p_method": "exact" if s.exact else "sampled",
                 "missing": "; ".join(self.all_missing), "paper_d": t.paper_effect_size}
 
@@ -54,7 +63,8 @@ class WeatResult:
         row = self.row()
         row["missing"] = self.missing
         row["used"] = self.used
-        row["d"] = None if math.isnan(self.stats.d) else self.stats.d
+        for key in ("d", "d_ci_low", "d_ci_high", "p_holm", "p_bh"):
+            row[key] = None if math.isnan(row[key]) else row[key]
         return row
 
 
@@ -70,19 +80,30 @@ def _elements(source: WordSource, test: WeatTest) -> dict[str, Elements]:
 
 
 def run_weat(test: WeatTest, source: WordSource, settings: WeatSettings = WeatSettings()) -> WeatResult:
-    """S, d and p for one test on one source; words the source lacks are left out and reported."""
+    """S, d, its bootstrap interval and p for one test; words the source lacks are left out and reported.
+
+    Alone, a test is its own family: its adjusted p-values equal its one-sided p.
+    """
     el = _elements(source, test)
-    stats = weat_statistics(el["X"].vectors, el["Y"].vectors, el["A"].vectors, el["B"].vectors,
-                            exact_limit=settings.exact_limit, n_permutations=settings.n_permutations,
+    vectors = [el[r].vectors for r in ROLES]
+    stats = weat_statistics(*vectors, exact_limit=settings.exact_limit, n_permutations=settings.n_permutations,
                             seed=settings.seed)
+    interval = bootstrap_interval(*vectors, n_resamples=settings.n_bootstrap, confidence=settings.confidence,
+                                  seed=settings.seed)
     return WeatResult(test, stats, used={r: e.used_words for r, e in el.items()},
                       missing={r: e.missing for r, e in el.items()},
-                      n_elements={r: len(e.labels) for r, e in el.items()})
+                      n_elements={r: len(e.labels) for r, e in el.items()}, interval=interval,
+                      p_holm=stats.p, p_bh=stats.p)
 
 
 def run_weats(tests: Sequence[WeatTest], source: WordSource,
               settings: WeatSettings = WeatSettings()) -> list[WeatResult]:
-    return [run_weat(test, source, settings) for test in tests]
+    """Every test, with Holm and Benjamini–Hochberg adjusted p-values across them."""
+    results = [run_weat(test, source, settings) for test in tests]
+    p = [r.stats.p for r in results]
+    for result, p_holm, p_bh in zip(results, holm(p), benjamini_hochberg(p)):
+        result.p_holm, result.p_bh = float(p_holm), float(p_bh)
+    return results
 
 
 def results_table(results: Sequence[WeatResult]) -> pd.DataFrame:
@@ -98,11 +119,16 @@ def sets_table(result: WeatResult) -> pd.DataFrame:
 
 
 def p_value_note(settings: WeatSettings) -> str:
-    """How the p-values were computed, in one sentence."""
-    return (f"One-sided permutation p-values: exact over every re-partition of X ∪ Y when there are at most "
+    """How the p-values and intervals were computed."""
+    return (f"Permutation p-values: exact over every re-partition of X ∪ Y when there are at most "
             f"{settings.exact_limit:,}, otherwise {settings.n_permutations:,} random permutations (seed "
-            f"{settings.seed}), p = (1 + hits) / (1 + permutations). Effect size d uses the sample standard "
-            f"deviation (ddof=1) over X ∪ Y, as in Caliskan et al. (2017).")
+            f"{settings.seed}), p = (1 + hits) / (1 + permutations). p is one-sided, the paper's "
+            f"P(S(Xi, Yi, A, B) > S(X, Y, A, B)) (counted with ≥); p_two_sided counts |S(Xi, Yi, A, B)| ≥ "
+            f"|S(X, Y, A, B)|. p_holm and p_bh adjust the one-sided p across the tests run together. Effect size d "
+            f"uses the sample standard deviation (ddof=1) over X ∪ Y, as in Caliskan et al. (2017); "
+            f"[d_ci_low, d_ci_high] is the {settings.confidence:.0%} percentile bootstrap interval of d from "
+            f"{settings.n_bootstrap:,} resamples (seed {settings.seed}), each drawing X, Y, A and B with "
+            f"replacement within themselves.")
 
 
 def before_after(tests: Sequence[WeatTest], before: WordSource, after: WordSource,

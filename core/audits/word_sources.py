@@ -77,15 +77,17 @@ class TemplateSource:
         self.get_embedder, self.progress = get_embedder, progress
         self.label = f"{model_title(model_key)}, {len(self.templates)} template(s)"
 
-    def _embed(self, sentences: list[str]) -> np.ndarray:
+    def embed(self, sentences: list[str], progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """Unit sentence vectors through the disk cache; `progress` (else the source's) hears of new encodings."""
         from core.embedding.encode import embed_texts
 
-        result = embed_texts(sentences, self.model_key, get_embedder=self.get_embedder, progress=self.progress)
+        result = embed_texts(sentences, self.model_key, get_embedder=self.get_embedder,
+                             progress=progress or self.progress)
         return result.vectors.astype(np.float64)
 
     def weat_elements(self, words: Sequence[str]) -> Elements:
         pairs = [(w, t.replace(PLACEHOLDER, w)) for w in words for t in self.templates]
-        vectors = self._embed([s for _, s in pairs]) if pairs else np.empty((0, 0))
+        vectors = self.embed([s for _, s in pairs]) if pairs else np.empty((0, 0))
         return Elements([s for _, s in pairs], [w for w, _ in pairs], vectors, [])
 
     def word_vectors(self, words: Sequence[str]) -> Elements:

@@ -10,13 +10,17 @@ from typing import Any
 import pandas as pd
 
 from core.audits.analogy import METHODS
+from core.audits.ceat import CONTEXTS_RANGE, N_CONTEXTS, N_SAMPLES, SAMPLES_RANGE
 from core.audits.weat import EXACT_LIMIT, N_PERMUTATIONS, SEED
+from core.audits.weat_bootstrap import BOOTSTRAP_RANGE, CONFIDENCE, CONFIDENCE_RANGE, N_BOOTSTRAP
 from core.audits.word_sources import DEFAULT_TEMPLATES
 from core.audits.word_vectors import GLOVE_KEY
 from core.cli.args import add_csv_raw_argument
 from core.cli.outputs import print_csv
 
 ANALOGY_VOCAB = 30_000
+WEAT_METHODS = ("weat", "ceat")
+DEFAULT_CORPUS = "builtin:lee-sentences"
 
 
 def _progress(done: int, total: int) -> None:
@@ -30,37 +34,70 @@ def _percent_table(table: pd.DataFrame) -> pd.DataFrame:
     return shown
 
 
-def weat_payload(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame]:
-    """Run the chosen WEAT tests; (JSON document, results table)."""
-    from core.audits.weat_audit import (
-        WeatSettings,
-        p_value_note,
-        results_table,
-        run_weats,
-    )
-    from core.audits.weat_sets import (
-        caliskan_citation,
-        parse_custom_tests,
-        select_tests,
-    )
-    from core.audits.word_sources import make_source
+def _bounded(kind: type, bounds: tuple[float, float]):
+    """argparse type: a number of `kind` within `bounds`, the message names the range."""
+    def parse(text: str):
+        try:
+            value = kind(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        if not bounds[0] <= value <= bounds[1]:
+            raise argparse.ArgumentTypeError(f"{text} is outside {bounds[0]:,}–{bounds[1]:,}")
+        return value
+    parse.__name__ = kind.__name__
+    return parse
+
+
+def _tests(args: argparse.Namespace) -> list:
+    from core.audits.weat_sets import parse_custom_tests, select_tests
 
     tests = select_tests(args.tests) if args.tests else []
     for path in args.custom or []:
         tests += parse_custom_tests(Path(path).read_text(encoding="utf-8"), source=str(path))
-    settings = WeatSettings(args.exact_limit, args.permutations, args.seed)
+    return tests
+
+
+def weat_payload(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame]:
+    """Run the chosen WEAT (or CEAT) tests; (JSON document, results table)."""
+    from core.audits.weat_audit import WeatSettings, p_value_note, results_table, run_weats
+    from core.audits.weat_sets import caliskan_citation
+    from core.audits.word_sources import make_source
+
+    tests = _tests(args)
     source = make_source(args.model, restrict_vocab=args.restrict_vocab, templates=args.template or DEFAULT_TEMPLATES,
                          progress=_progress)
+    if args.method == "ceat":
+        return _ceat_payload(args, tests, source)
+    settings = WeatSettings(args.exact_limit, args.permutations, args.seed, args.bootstrap, args.confidence)
     results = run_weats(tests, source, settings)
-    doc = {"model": args.model, "word_source": source.label, "templates": list(getattr(source, "templates", [])),
+    doc = {"model": args.model, "method": "weat", "word_source": source.label,
+           "templates": list(getattr(source, "templates", [])),
            "settings": {"exact_limit": settings.exact_limit, "permutations": settings.n_permutations,
-                        "seed": settings.seed}, "conventions": p_value_note(settings),
-           "citation": caliskan_citation(), "results": [r.as_dict() for r in results]}
+                        "seed": settings.seed, "bootstrap": settings.n_bootstrap, "confidence": settings.confidence},
+           "conventions": p_value_note(settings), "citation": caliskan_citation(),
+           "results": [r.as_dict() for r in results]}
     return doc, results_table(results)
 
 
+def _ceat_payload(args: argparse.Namespace, tests: list, source) -> tuple[dict[str, Any], pd.DataFrame]:
+    from core.audits.ceat import CEAT_CITATION, CeatSettings, ceat_note, run_ceats_on_source
+    from core.audits.weat_sets import caliskan_citation
+    from core.cli.inputs import load_input
+
+    corpus = load_input(argparse.Namespace(input=args.corpus))
+    settings = CeatSettings(args.contexts, args.samples, args.seed, args.confidence)
+    results = run_ceats_on_source(tests, source, corpus.texts, settings, progress=_progress)
+    doc = {"model": args.model, "method": "ceat", "word_source": source.label, "corpus": args.corpus,
+           "templates": list(getattr(source, "templates", [])),
+           "settings": {"contexts": settings.n_contexts, "samples": settings.n_samples, "seed": settings.seed,
+                        "confidence": settings.confidence},
+           "conventions": ceat_note(settings, args.corpus), "citation": [CEAT_CITATION, caliskan_citation()],
+           "results": [r.as_dict() for r in results]}
+    return doc, pd.DataFrame([r.row() for r in results])
+
+
 def cmd_weat(args: argparse.Namespace) -> int:
-    """Print S, d, p, the permutation count and the missing words per test (CSV or JSON)."""
+    """Print the statistics and the missing words per test (CSV or JSON)."""
     doc, table = weat_payload(args)
     if args.format == "json":
         print(json.dumps(doc, indent=2, ensure_ascii=False))
@@ -112,7 +149,7 @@ def _print_query(wv, args: argparse.Namespace) -> int:
 
 def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     """Register `weat` and `analogies` on the main parser."""
-    weat = sub.add_parser("weat", help="WEAT bias tests (Caliskan et al. 2017): S, d, p per test")
+    weat = sub.add_parser("weat", help="WEAT bias tests (Caliskan et al. 2017): S, d with interval, p per test; or CEAT")
     weat.add_argument("--model", default=GLOVE_KEY, help=f"{GLOVE_KEY} (default), minilm or st:NAME|PATH")
     weat.add_argument("--tests", nargs="*", default=["all"], help="'all' (default) or test numbers, e.g. 6 7 8")
     weat.add_argument("--custom", nargs="*", help="JSON file(s) with custom tests (X, Y, A, B word sets)")
@@ -121,6 +158,19 @@ def add_audit_commands(sub: argparse._SubParsersAction) -> None:
     weat.add_argument("--permutations", type=int, default=N_PERMUTATIONS, help="sampled permutations")
     weat.add_argument("--exact-limit", type=int, default=EXACT_LIMIT, help="exact p when partitions <= this")
     weat.add_argument("--seed", type=int, default=SEED)
+    weat.add_argument("--bootstrap", type=_bounded(int, BOOTSTRAP_RANGE), default=N_BOOTSTRAP,
+                      help=f"resamples for the interval of d (default {N_BOOTSTRAP:,})")
+    weat.add_argument("--confidence", type=_bounded(float, CONFIDENCE_RANGE), default=CONFIDENCE,
+                      help=f"interval level (default {CONFIDENCE})")
+    weat.add_argument("--method", choices=WEAT_METHODS, default="weat",
+                      help="weat (default), or ceat: contexts sampled from a corpus, effect sizes pooled "
+                           "(Guo & Caliskan 2021; sentence models only)")
+    weat.add_argument("--contexts", type=_bounded(int, CONTEXTS_RANGE), default=N_CONTEXTS,
+                      help=f"CEAT: contexts per word (default {N_CONTEXTS})")
+    weat.add_argument("--samples", type=_bounded(int, SAMPLES_RANGE), default=N_SAMPLES,
+                      help=f"CEAT: effect sizes sampled and pooled (default {N_SAMPLES:,})")
+    weat.add_argument("--corpus", default=DEFAULT_CORPUS,
+                      help=f"CEAT: sentences to take contexts from, builtin:NAME or a file (default {DEFAULT_CORPUS})")
     weat.add_argument("--format", choices=("csv", "json"), default="csv")
     add_csv_raw_argument(weat)
     weat.set_defaults(func=cmd_weat)

@@ -64,8 +64,14 @@ def test_bias_page_runs_weat_and_shows_the_table():
     assert not at.exception and not at.error
     table = _frames(at)[0]
     assert list(table["test"]) == [f"weat{i}" for i in range(1, 11)]
-    expected = [r.stats.d for r in run_weats(caliskan_tests(), make_source("glove-6b-50d"))]
-    assert table["d"].tolist() == pytest.approx(expected, abs=1e-12)  # the UI shows what the CLI prints
+    expected = run_weats(caliskan_tests(), make_source("glove-6b-50d"))
+    assert table["d"].tolist() == pytest.approx([r.stats.d for r in expected], abs=1e-12)  # what the CLI prints
+    assert table["d_ci_low"].tolist() == pytest.approx([r.interval.low for r in expected], abs=1e-12)
+    assert (table["d_ci_low"] < table["d"]).all() and (table["d"] < table["d_ci_high"]).all()
+    assert table["p_holm"].tolist() == pytest.approx([r.p_holm for r in expected])
+    assert list(table.columns[:8]) == ["test", "d", "d_ci_low", "d_ci_high", "p", "p_two_sided", "p_holm", "p_bh"]
+    assert any("Holm" in c.value and "Benjamini" in c.value for c in at.caption)
+    assert at.get("plotly_chart")[1].proto.spec and "bootstrap interval" in at.get("plotly_chart")[1].proto.spec
     assert table.loc[0, "missing"] == "gladiola"
     assert len(at.get("plotly_chart")) >= 2  # effect sizes, plus the direction tab's figures
     assert any(b.proto.label.startswith("Download the audit report") for b in _downloads(at))
@@ -121,3 +127,34 @@ def test_bias_page_sentence_model_weat():
     assert not at.exception and not at.error
     table = _frames(at)[0]
     assert table.loc[0, "n_X"] == 24 and table.loc[0, "p_method"] == "sampled"  # 8 names x 3 templates
+
+
+def _fake_embed(self, texts, progress=None):
+    """A deterministic 16-d vector per text, instead of MiniLM."""
+    import zlib
+
+    import numpy as np
+
+    if progress:
+        progress(len(texts), len(texts))
+    return np.array([np.random.default_rng(zlib.crc32(t.encode())).normal(size=16) for t in texts])
+
+
+def test_bias_page_ceat_for_sentence_models(monkeypatch):
+    from core.audits.word_sources import TemplateSource
+
+    monkeypatch.setattr(TemplateSource, "embed", _fake_embed)
+    at = _page("pages/bias.py")
+    assert not [r for r in at.radio if r.key == "ee_w_weat_method"]  # GloVe: WEAT only
+    at.selectbox(key="ee_w_bias_model").select("minilm").run()
+    at.radio(key="ee_w_weat_method").set_value("ceat").run()
+    assert not at.exception and not at.error
+    assert any("Contexts come from the current dataset" in c.value for c in at.caption)
+    at.pills(key="ee_w_weat_tests").set_value(["weat6", "weat7"]).run()
+    at.number_input(key="ee_w_ceat_samples").set_value(200).run()
+    at.button(key="ee_ceat_run").click().run()
+    assert not at.exception and not at.error
+    table = next(f for f in _frames(at) if "ES" in f.columns)
+    assert list(table["test"]) == ["weat6", "weat7"] and (table["samples"] == 200).all()
+    assert table["I2"].between(0, 1).all() and (table["ci_low"] < table["ES"]).all() and (table["SE"] > 0).all()
+    assert "ceat" in at.session_state["ee_audit_sections"]

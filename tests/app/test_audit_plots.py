@@ -8,6 +8,7 @@ from components.audits.plots import (
     build_analogy_arrows,
     build_before_after,
     build_explained_variance,
+    build_intervals,
     build_projection_bars,
     build_semantic_axes,
     build_weat_effects,
@@ -70,6 +71,17 @@ def test_weat_effects_mark_significance_and_paper_values():
     assert _values(paper, "x") == [1.5, 1.06] and paper["marker"]["symbol"] == "diamond"
 
 
+def test_intervals_draw_asymmetric_error_bars():
+    table = pd.DataFrame({"test": ["weat1", "weat7"], "X": ["Flowers", "Math"], "Y": ["Insects", "Arts"],
+                          "d": [1.08, 0.13], "d_ci_low": [0.5, -0.4], "d_ci_high": [1.5, 0.9], "p": [0.0003, 0.33]})
+    fig = build_intervals(table, estimate="d", low="d_ci_low", high="d_ci_high", title="t", x_title="d")
+    (points,) = _data(fig)
+    assert _values(points, "x") == [1.08, 0.13]
+    np.testing.assert_allclose(_values(points["error_x"], "array"), [0.42, 0.77])  # high - d
+    np.testing.assert_allclose(_values(points["error_x"], "arrayminus"), [0.58, 0.53])  # d - low
+    assert points["marker"]["color"][0] != points["marker"]["color"][1]  # p < 0.05 vs not
+
+
 def test_explained_variance_and_before_after():
     fig = build_explained_variance([0.6, 0.3, 0.1])
     assert list(_data(fig)[0]["x"]) == ["PC1", "PC2", "PC3"]
@@ -92,7 +104,9 @@ def test_hostile_words_stay_inert_in_every_audit_figure_and_the_report():
     figures = [build_analogy_arrows(words, a=evil[0], b=evil[1], c=evil[2], answer=evil[0]),
                build_projection_bars(words, positive_pole=evil[0], negative_pole=evil[1]),
                build_semantic_axes(words, x_poles=(evil[0], evil[1]), y_poles=(evil[2], evil[0])),
-               build_weat_effects(weat), build_before_after(weat)]
+               build_weat_effects(weat), build_before_after(weat),
+               build_intervals(weat.assign(lo=weat["d"] - 0.1, hi=weat["d"] + 0.1), estimate="d", low="lo", high="hi",
+                               title=evil[0], x_title=evil[1])]
     for fig in figures:
         spec = json.dumps(fig.to_dict())
         assert not [e for e in evil if json.dumps(e)[1:-1] in spec], fig.layout.title.text

@@ -13,6 +13,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from core.audits.multiple_testing import benjamini_hochberg, holm
 from core.audits.weat import (
     association,
     differential_association,
@@ -220,7 +221,14 @@ def test_cli_json_equals_core():
         assert got["d"] == pytest.approx(want.stats.d, abs=1e-12)
         assert got["p"] == want.stats.p and got["permutations"] == want.stats.n_permutations
         assert got["used"] == want.used and got["missing"] == want.missing
-    assert "sample standard deviation" in doc["conventions"]
+        assert got["p_two_sided"] == want.stats.p_two_sided
+        assert (got["d_ci_low"], got["d_ci_high"]) == pytest.approx((want.interval.low, want.interval.high), abs=1e-12)
+        assert got["d_ci_low"] < got["d"] < got["d_ci_high"]
+    p = [r.stats.p for r in expected]
+    assert [r["p_holm"] for r in doc["results"]] == pytest.approx(list(holm(p)))
+    assert [r["p_bh"] for r in doc["results"]] == pytest.approx(list(benjamini_hochberg(p)))
+    assert "sample standard deviation" in doc["conventions"] and "bootstrap" in doc["conventions"]
+    assert doc["settings"]["bootstrap"] == 1_000 and doc["settings"]["confidence"] == 0.95
 
 
 def test_cli_csv_and_error():
@@ -231,6 +239,7 @@ def test_cli_csv_and_error():
     header, row = ok.stdout.strip().splitlines()
     columns = header.split(",")
     assert columns[:2] == ["test", "title"] and {"S", "d", "p", "permutations", "missing"} <= set(columns)
+    assert {"d_ci_low", "d_ci_high", "p_two_sided", "p_holm", "p_bh"} <= set(columns)
     assert row.startswith("weat1,") and "gladiola" in row and ",10000,sampled," in row
     bad = subprocess.run([sys.executable, "-m", "core", "weat", "--tests", "12"], cwd=ROOT, env=env,
                          capture_output=True, text=True, timeout=600)

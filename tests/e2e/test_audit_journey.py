@@ -26,8 +26,10 @@ def test_weat_and_report_download(page: Page, app_url: str, artifacts_dir: Path)
     assert box["y"] <= inner["y"] and inner["y"] + inner["height"] <= box["y"] + box["height"] + 1
 
     page.get_by_role("button", name="Run WEAT").click()
-    expect(page.get_by_text("One-sided permutation p-values", exact=False)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_text("Permutation p-values: exact", exact=False)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.get_by_text("Adjusted p-values treat the 10 test(s)", exact=False)).to_be_visible()
     expect(page.locator(".js-plotly-plot").filter(has_text="WEAT effect sizes")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator(".js-plotly-plot").filter(has_text="95% bootstrap interval")).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "e2e-bias-weat.png"), full_page=True)
 
     with page.expect_download(timeout=STEP_TIMEOUT_MS) as download:
@@ -36,5 +38,6 @@ def test_weat_and_report_download(page: Page, app_url: str, artifacts_dir: Path)
     download.value.save_as(target)
     report = target.read_text(encoding="utf-8")
     assert "<h2>WEAT</h2>" in report and "<td>weat6</td>" in report and "gladiola" in report
+    assert "<th>d_ci_low</th>" in report and "<th>p_holm</th>" in report and "Benjamini" in report
     assert "Plotly.newPlot" in report
     assert not EXTERNAL.search(report)
