@@ -112,10 +112,11 @@ class LabelEvaluation:
 
 
 def evaluate_labels(vectors: np.ndarray, labels: Sequence, *, clusters: np.ndarray | None = None,
-                    progress: Progress | None = None) -> LabelEvaluation:
+                    progress: Progress | None = None,
+                    classifiers: Sequence[str] = tuple(clf.CLASSIFIERS)) -> LabelEvaluation:
     """Cross-validated classifiers on the labels, and (given the map's clusters) ARI and NMI against them."""
     y = clf.check_labels(labels)
-    results = clf.cross_validate(vectors, y, progress=progress)
+    results = clf.cross_validate(vectors, y, progress=progress, classifiers=classifiers)
     agreement = None if clusters is None else clf.cluster_agreement(y, clusters)
     return LabelEvaluation(y, results, agreement)
 
