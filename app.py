@@ -21,6 +21,7 @@ pages = {
     "Audit": [
         st.Page("pages/analogies.py", title="Analogies", icon=":material/compare_arrows:"),
         st.Page("pages/bias.py", title="Bias (WEAT)", icon=":material/balance:"),
+        st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
     ],
 }
 page = st.navigation(pages)

@@ -6,7 +6,8 @@ import streamlit as st
 from core.audits.report import ReportSection, build_report
 
 SECTIONS = "ee_audit_sections"
-ORDER = ("analogy", "benchmark", "weat", "ceat", "direction", "debias", "axes")
+ORDER = ("analogy", "benchmark", "weat", "ceat", "direction", "debias", "axes", "eval_intrinsic", "eval_labels",
+         "eval_retrieval", "eval_compare")
 
 
 def record(name: str, section: ReportSection) -> None:

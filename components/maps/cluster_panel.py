@@ -4,7 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from components.downloads import csv_download
-from components.state import persist
+from components.state import persist, saved
 from core.maps.clustering import LINKAGES
 from core.maps.clusters import SPACES, ClusterResult, ClusterSpec
 from core.maps.labels import parse_stop_words
@@ -39,10 +39,22 @@ def cluster_form() -> ClusterSpec | None:
         stop = c6.text_input("Extra stop words for the labels", **persist("ee_w_cluster_stop", ""),
                              placeholder="said, mr, year", help="Added to the English stop words; comma-separated.")
         st.form_submit_button("Apply", type="primary")
+    return _spec(method, space, k, size, linkage, stop)
+
+
+def _spec(method: str, space: str, k: int, size: int, linkage: str, stop: str) -> ClusterSpec | None:
     if method == "none":
         return None
     return ClusterSpec(method=method, space=space, n_clusters=int(k) or None, min_cluster_size=int(size) or None,
                        linkage=linkage, stop_words=parse_stop_words(stop))
+
+
+def saved_cluster_spec() -> ClusterSpec | None:
+    """The Map page's cluster settings as last applied (defaults before the first visit), for other pages."""
+    method = saved("ee_w_cluster_method", DEFAULT_METHOD)
+    return _spec(method, saved("ee_w_cluster_space", _default_space(method)), saved("ee_w_cluster_k", 0),
+                 saved("ee_w_cluster_min_size", 0), saved("ee_w_cluster_linkage", LINKAGES[0]),
+                 saved("ee_w_cluster_stop", ""))
 
 
 def _score_line(result: ClusterResult) -> str:

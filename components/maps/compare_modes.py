@@ -7,6 +7,7 @@ import numpy as np
 import streamlit as st
 
 from components import seam
+from components.evaluation.agreement import agreement_section
 from components.maps.compare_panel import (
     Side,
     overlap_caption,
@@ -111,3 +112,4 @@ def compare_models(emb: seam.Embedded, choice: DataChoice) -> None:
     with st.expander("Points whose neighbours differ most between the two models"):
         st.dataframe(overlap_table(a.dataset.frame, overlap, a.dataset.text_column), hide_index=True,
                      width="stretch", key="ee_cmp_worst")
+    agreement_section(a, b, coords_a, (_label(choice.model), _label(other)))

@@ -141,3 +141,36 @@ def test_npy_upload_maps_its_own_vectors(page: Page, app_url: str, artifacts_dir
     assert wait_for_points(page, "n === 23", FIRST_MAP_TIMEOUT_MS) == 23
     expect(page.get_by_text(re.compile(r"the data's own vectors · 23 points · 16 dimensions"))).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "e2e-npy-map.png"), full_page=True)
+
+
+def test_evaluate_labels_shows_misclassified_points_on_the_map(page: Page, app_url: str, tmp_path: Path,
+                                                               artifacts_dir: Path):
+    csv_path = write_topics_csv(tmp_path / "labelled.csv", n_rows=39)
+    rows = list(csv.reader(csv_path.open(encoding="utf-8")))
+    topics = list(TOPICS)
+    for i, row in enumerate(rows[1:], start=1):  # every seventh row carries the next topic's label: a mistake
+        row.append(topics[(topics.index(row[1]) + 1) % 3] if i % 7 == 0 else row[1])
+    rows[0].append("label")
+    with csv_path.open("w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows(rows)
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Upload a file", exact=True).click(timeout=STEP_TIMEOUT_MS)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(csv_path))
+    page.get_by_role("button", name="Use this file").click()
+    expect(page.get_by_text(re.compile(r"labelled\.csv: 39 rows"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    choose(page, "Model", LSA_TITLE)
+    page.get_by_role("button", name="Embed and map").click()
+    expect(page.get_by_text(re.compile(r"^39 vectors of dimension"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    open_page(page, "Evaluate")
+    choose(page, "Label column", "label")
+    page.get_by_role("button", name="Evaluate on these labels").click()
+    expect(page.get_by_text("logistic regression accuracy").first).to_be_visible(timeout=FIRST_MAP_TIMEOUT_MS)
+    names_js = ("() => [...document.querySelectorAll('.js-plotly-plot')]"
+                ".flatMap(el => (el._fullData || []).map(t => t.name || ''))")
+    page.wait_for_function(f"({names_js})().some(n => n.startsWith('misclassified ('))", polling=500,
+                           timeout=FIRST_MAP_TIMEOUT_MS)
+    ringed = page.evaluate("""() => [...document.querySelectorAll('.js-plotly-plot')].flatMap(el => el._fullData)
+        .filter(t => (t.name || '').startsWith('misclassified (')).reduce((n, t) => n + t.x.length, 0)""")
+    assert ringed >= 5  # the five wrong labels at least
+    page.screenshot(path=str(artifacts_dir / "e2e-evaluate-labels.png"), full_page=True)

@@ -1,0 +1,148 @@
+"""The Evaluate page's extrinsic tabs: classification on a label column, retrieval from a query column."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from components import seam
+from components.audits.report import record
+from components.downloads import csv_download
+from components.evaluation.outcome_map import outcome_map, results_store
+from components.evaluation.progress import progress
+from components.maps.cluster_panel import saved_cluster_spec
+from components.maps.controls import saved_params
+from components.state import PRECOMPUTED, DataChoice, persist
+from core.embedding.models import is_corpus_fitted
+from core.errors import UserError
+from core.evaluation import classification, retrieval
+from core.evaluation import report as eval_report
+from core.evaluation.evaluate import LabelEvaluation, encode_queries_and_texts, evaluate_labels
+
+NONE = "(choose a column)"
+MAX_LABELS = 200
+
+
+def label_columns(emb: seam.Embedded) -> list[str]:
+    """Metadata columns with between 2 and MAX_LABELS distinct values: candidate labels."""
+    frame = emb.dataset.frame
+    return [c for c in emb.dataset.metadata_columns if 2 <= frame[c].nunique() <= MAX_LABELS]
+
+
+def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
+    """The clusters of the current map (the Map page's settings), and a sentence saying which."""
+    spec = saved_cluster_spec()
+    if spec is None:
+        return None, "ARI and NMI need clusters: the Map page's clustering is switched off."
+    params = saved_params()
+    coords = seam.projection(emb, params)
+    result = seam.clusters(emb, coords, params, spec)
+    return result.labels, (f"ARI and NMI compare the labels with the Map page's {result.n_clusters} {spec.method} "
+                           f"clusters {result.note} (noise counts as one more cluster).")
+
+
+def run_labels(emb: seam.Embedded, column: str) -> tuple[LabelEvaluation, str]:
+    """Cross-validate both classifiers with a progress bar; ARI/NMI against the map's clusters."""
+    clusters, note = _map_clusters(emb)
+    with progress(f"Cross-validating 10-NN and logistic regression on {len(emb.dataset):,} points") as tick:
+        ev = evaluate_labels(emb.dataset.vectors, emb.dataset.frame[column], clusters=clusters, progress=tick)
+    return ev, note
+
+
+def _label_figures(ev: LabelEvaluation) -> None:
+    cols = st.columns(5)
+    for col, name in zip(cols, ("knn", "logreg")):
+        r = ev.classifiers[name]
+        low, high = classification.t_interval(r.fold_accuracy)
+        col.metric(f"{classification.CLASSIFIERS[name]} accuracy", f"{r.accuracy:.1%}",
+                   help=f"95% interval over the 5 folds: {low:.1%} to {high:.1%}")
+    cols[2].metric("Macro-F1 (logistic regression)", f"{ev.classifiers['logreg'].macro_f1:.3f}")
+    if ev.clusters:
+        cols[3].metric("ARI (map clusters)", f"{ev.clusters['ari']:.3f}")
+        cols[4].metric("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}")
+
+
+def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
+    """Pick a label column, evaluate, and show the figures, the mistakes on the map and the confusions."""
+    options = [NONE, *label_columns(emb)]
+    column = st.selectbox("Label column", options, **persist("ee_w_eval_label", NONE, options=options),
+                          help="Any column with 2 to 200 distinct values, like the map's colour column.")
+    if column == NONE:
+        st.info("Choose the column that holds each row's label (for example a topic or a class).")
+        return
+    key = ("labels", emb.vectors_hash, column)
+    if st.button("Evaluate on these labels", key="ee_eval_labels_run", type="primary"):
+        try:
+            results_store()[key] = run_labels(emb, column)
+        except UserError as err:
+            st.error(str(err))
+            return
+    if key not in results_store():
+        return
+    ev, note = results_store()[key]
+    _label_results(emb, choice, ev, note, column)
+
+
+def _label_results(emb: seam.Embedded, choice: DataChoice, ev: LabelEvaluation, note: str, column: str) -> None:
+    _label_figures(ev)
+    st.caption(classification.CONVENTIONS + " " + note)
+    st.dataframe(ev.summary(), hide_index=True, width="stretch", key="ee_eval_summary")
+    which = st.radio("Mistakes of", list(classification.CLASSIFIERS), format_func=classification.CLASSIFIERS.get,
+                     horizontal=True, **persist("ee_w_eval_classifier", "logreg", options=list(classification.CLASSIFIERS)))
+    outcome_map(emb, ev.outcome(which), failed=["misclassified"], key="ee_eval_label_map",
+                title=f"Out-of-fold predictions of {classification.CLASSIFIERS[which]}")
+    matrix = ev.confusion(which)
+    left, right = st.columns(2)
+    left.caption("Confusion matrix (rows: true label, columns: predicted)")
+    left.dataframe(matrix, width="stretch", key="ee_eval_confusion")
+    right.caption("Labels confused most often")
+    right.dataframe(classification.top_confusions(matrix), hide_index=True, width="stretch", key="ee_eval_top_conf")
+    points = pd.concat([emb.dataset.frame.reset_index(drop=True), ev.per_point().drop(columns="label")], axis=1)
+    csv_download(points, "evaluation-predictions.csv", key="ee_eval_points_csv", label="Download predictions (CSV)")
+    record("eval_labels", eval_report.labels_section(ev, model=emb.model_label, label_column=column, cluster_note=note))
+
+
+def retrieval_panel(emb: seam.Embedded, choice: DataChoice) -> None:
+    """Pick a query column; each row's query should find that row's text."""
+    options = [NONE, *emb.dataset.metadata_columns]
+    column = st.selectbox("Query column", options, **persist("ee_w_eval_query", NONE, options=options),
+                          help=f"Each row's query should retrieve that row's text ({emb.dataset.text_column}).")
+    if column == NONE:
+        st.info("Choose the column that holds a query for each row; the row's own text is its right answer.")
+        return
+    key = ("retrieval", emb.vectors_hash, column)
+    if st.button("Evaluate retrieval", key="ee_eval_retrieval_run", type="primary"):
+        try:
+            results_store()[key] = run_retrieval(emb, choice, column)
+        except UserError as err:
+            st.error(str(err))
+            return
+    if key in results_store():
+        _retrieval_results(emb, column, *results_store()[key])
+
+
+def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str):
+    """Embed the queries (the texts' vectors are reused) and rank every text for each."""
+    if choice.model == PRECOMPUTED:
+        raise UserError("Retrieval needs a model to embed the queries; the data's own vectors cannot. "
+                        "Choose a model on the Data page.")
+    queries = emb.dataset.frame[column].astype(str).tolist()
+    get = None if is_corpus_fitted(choice.model) else (lambda: seam.embedder(choice.model))
+    with progress(f"Embedding {len(queries):,} queries") as tick:
+        q, t = encode_queries_and_texts(choice.model, queries, emb.dataset.texts, get_embedder=get, progress=tick)
+    result = retrieval.rank_queries(q, t)
+    return result, retrieval.failed_queries(result, queries, emb.dataset.texts)
+
+
+def _retrieval_results(emb: seam.Embedded, column: str, result: retrieval.RetrievalResult,
+                       failed: pd.DataFrame) -> None:
+    figures = result.metrics()
+    for col, (name, value) in zip(st.columns(4), figures.items()):
+        col.metric(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}")
+    st.caption(retrieval.CONVENTIONS)
+    outcome_map(emb, retrieval.outcome(result), failed=["missed", f"in the top {retrieval.K}"],
+                key="ee_eval_retrieval_map", title="Where each row's query found its text")
+    st.caption(f"{len(failed):,} queries did not find their text first:")
+    st.dataframe(failed, hide_index=True, width="stretch", key="ee_eval_failed")
+    csv_download(failed, "failed-queries.csv", key="ee_eval_failed_csv", label="Download failed queries (CSV)")
+    record("eval_retrieval", eval_report.retrieval_section(result, failed, model=emb.model_label, query_column=column))
