@@ -20,7 +20,8 @@ except (UserError, KeyError):
     st.error("The current data cannot be read; choose data on the Data page, or type sentences below.")
     data = None
 data_texts = data.texts if data is not None else []
-source = panels.source_picker(data_texts, seam.dataset_title(choice) if data is not None else "no data")
+data_title = seam.dataset_title(choice) if data is not None else "no data"
+source = panels.source_picker(data_texts, data_title)
 c1, c2 = st.columns([3, 1], vertical_alignment="bottom")
 word = c1.text_input("Word", max_chars=60, **persist(panels.WORD, "bank"))
 clicked = c2.button("Show contexts", type="primary", key="ee_ctx_go")
@@ -32,9 +33,9 @@ result = panels.kept_result(word, model_key, source)
 if clicked or st.session_state.pop(panels.RUN, False):
     try:
         require_occurrences(word, source.texts)
-        base_texts = panels.baseline_texts(data_texts, source)
+        base_texts, base_label = panels.baseline_texts(data_texts, data_title, source)
         base = ctx_seam.baseline(model_key, panels.digest(base_texts), base_texts)
-        result = panels.run(word, model_key, source, base)
+        result = panels.run(word, model_key, source, base, base_label)
     except UserError as err:
         st.error(str(err))
         st.stop()

@@ -9,7 +9,7 @@ import streamlit as st
 from components.contexts import seam as ctx_seam
 from components.downloads import csv_download
 from components.state import persist
-from core.contexts.analysis import CITATION, WordInContext, analyse_word
+from core.contexts.analysis import BASELINE_TEXTS, CITATION, WordInContext, analyse_word
 from core.contexts.figures import occurrence_figure, static_figure
 from core.contexts.occurrences import split_sentences
 from core.contexts.senses import senses_note
@@ -67,9 +67,11 @@ def md(text: str) -> str:
     return "".join("\\" + c if c in MARKDOWN_CHARS else c for c in str(text))
 
 
-def baseline_texts(data_texts: list[str], source: Source) -> tuple[str, ...]:
-    """The texts the anisotropy baseline is measured on: the current data when it has enough, else the source."""
-    return tuple(data_texts) if len(data_texts) >= MIN_BASELINE_TEXTS else source.texts
+def baseline_texts(data_texts: list[str], data_title: str, source: Source) -> tuple[tuple[str, ...], str]:
+    """(texts, what they are) for the anisotropy baseline: the current data when it has enough, else the source."""
+    if len(data_texts) >= MIN_BASELINE_TEXTS:
+        return tuple(data_texts), data_title
+    return source.texts, source.label
 
 
 def _pick() -> None:
@@ -98,13 +100,15 @@ def suggestions(model_key: str, source: Source) -> None:
     st.pills("Suggested words", suggest_words(table), key=PICK, on_change=_pick, label_visibility="collapsed")
 
 
-def run(word: str, model_key: str, source: Source, base: float) -> WordInContext:
+def run(word: str, model_key: str, source: Source, base: float, base_label: str) -> WordInContext:
     """Analyse the word with a progress bar; the result is kept for reruns."""
     tick, close = ctx_seam.progress_tick(f"Embedding the contexts of '{word}':")
     try:
         result = analyse_word(word, source.texts, ctx_seam.encoder(model_key), baseline=base, progress=tick)
     finally:
         close()
+    result.notes.append(f"Baseline: the mean cosine of random pairs of token vectors from up to {BASELINE_TEXTS} "
+                        f"random texts of {md(base_label)}.")
     st.session_state[RESULT] = ((word.lower(), model_key, source.key), result)
     return result
 
@@ -140,10 +144,11 @@ def maps_row(result: WordInContext, glove_side) -> None:
             st.info(f"GloVe has no vector for '{md(result.word)}'.")
         else:
             st.plotly_chart(static_figure(glove_side), key="ee_ctx_glove", config={"displaylogo": False})
-            st.caption(f"GloVe is a static model: '{md(result.word)}' has one vector whatever the sentence, so its "
-                       "nearest words mix the senses that the map on the left separates. GloVe's 50 dimensions "
-                       "and the sentence model's are different spaces, so this is a separate map, not a point "
-                       "on the left one.")
+            st.caption(f"GloVe is a static model: '{md(result.word)}' has one vector whatever the sentence, a "
+                       "blend of all its uses, so its nearest words follow its most frequent sense in GloVe's "
+                       "training text, not the sentence at hand. GloVe's 50 dimensions and the sentence model's "
+                       "are different spaces, so this is a separate map (PCA of the word and its "
+                       f"{len(glove_side.neighbours)} nearest words), not a point on the left one.")
 
 
 def sense_tables(result: WordInContext) -> None:

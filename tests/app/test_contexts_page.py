@@ -56,3 +56,28 @@ def test_a_word_absent_from_the_sentences_is_named():
     at.button(key="ee_ctx_go").click().run()
     assert not at.exception
     assert any("'zebra' does not occur" in e.value for e in at.error)
+
+
+def test_map_and_search_say_what_a_random_pair_scores(tmp_path, monkeypatch):
+    from sklearn.datasets import load_digits
+
+    from components.maps.anisotropy import anisotropy_text
+    from core.vectors import anisotropy
+
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
+    expected = anisotropy_text(anisotropy(load_digits().data.astype("float32")))
+    assert "cosine of 0.69" in expected  # digit pixels overlap: random pairs are far from orthogonal
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
+    at.query_params.update({"data": "digits", "model": "precomputed", "method": "pca"})
+    at.run()
+    assert not at.exception and expected in [c.value for c in at.caption]
+    at.switch_page("pages/search.py").run()
+    assert not at.exception and at.title[0].value == "Search"
+    assert expected in [c.value for c in at.caption]
+
+
+def test_anisotropy_text_places_high_half_way_to_one():
+    from components.maps.anisotropy import anisotropy_text
+
+    assert "cosine of 0.20 on average" in anisotropy_text(0.2) and "similarity of 0.60 is half-way" in anisotropy_text(0.2)
+    assert "no random pair" in anisotropy_text(float("nan"))
