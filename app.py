@@ -16,6 +16,7 @@ pages = {
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:", default=True),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/search.py", title="Search", icon=":material/search:"),
+        st.Page("pages/contexts.py", title="Words in context", icon=":material/format_quote:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ],
     "Audit": [

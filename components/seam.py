@@ -280,3 +280,11 @@ def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], 
     else:
         model = embedder(choice.model)
     return lambda phrases: model.encode(list(phrases))
+
+
+def anisotropy(emb: Embedded) -> float:
+    """The mean cosine between random pairs of the current vectors, computed once per vectors."""
+    from core.vectors import anisotropy as mean_random_cosine
+
+    return _memos()["derived"].get_or_make(("anisotropy", emb.vectors_hash),
+                                           lambda: mean_random_cosine(emb.dataset.vectors))

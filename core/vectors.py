@@ -43,3 +43,38 @@ def neutralise(vectors: np.ndarray, direction: np.ndarray) -> np.ndarray:
 def centroid(vectors: np.ndarray) -> np.ndarray:
     """The unit-length mean of the unit rows."""
     return unit_rows(unit_rows(vectors, np.float64).mean(axis=0))
+
+
+ANISOTROPY_PAIRS = 10_000
+
+
+def random_pairs(n: int, n_pairs: int, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    """Seeded random pairs (i, j) of distinct row numbers below `n`; all pairs when there are fewer."""
+    if n < 2:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64)
+    if n * (n - 1) // 2 <= n_pairs:
+        return np.triu_indices(n, k=1)
+    rng = np.random.default_rng(seed)
+    i = rng.integers(0, n, size=n_pairs)
+    j = (i + rng.integers(1, n, size=n_pairs)) % n  # never equal to i
+    return i, j
+
+
+def anisotropy(vectors: np.ndarray, n_pairs: int = ANISOTROPY_PAIRS, seed: int = 0) -> float:
+    """Mean cosine between random pairs of distinct rows (NaN with fewer than two rows)."""
+    vectors = np.asarray(vectors)
+    i, j = random_pairs(len(vectors), n_pairs, seed)
+    if not len(i):
+        return float("nan")
+    a, b = unit_rows(vectors[i], np.float64), unit_rows(vectors[j], np.float64)  # only the rows drawn
+    return float(np.einsum("ij,ij->i", a, b).mean())
+
+
+def mean_pairwise_cosine(vectors: np.ndarray) -> float:
+    """Mean cosine over all distinct pairs of rows (NaN with fewer than two rows)."""
+    rows = unit_rows(vectors, np.float64)
+    n = len(rows)
+    if n < 2:
+        return float("nan")
+    total = rows.sum(axis=0)
+    return float((total @ total - (rows * rows).sum()) / (n * (n - 1)))

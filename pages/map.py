@@ -3,6 +3,7 @@ import streamlit as st
 
 from components import seam
 from components.data.page_header import embedded_or_stop
+from components.maps.anisotropy import anisotropy_caption
 from components.maps.cluster_panel import cluster_form, cluster_table
 from components.maps.controls import projection_form
 from components.maps.faith_panel import faith_panel
@@ -17,6 +18,7 @@ emb = embedded_or_stop("Map", choice, notice=take_notice(),
                        extra=lambda emb: f"{emb.dataset.vectors.shape[1]} dimensions")
 if emb.note:
     st.caption(emb.note)
+anisotropy_caption(emb)
 if len(emb.dataset.excluded):
     st.warning(f"{emb.dataset.excluded.summary()} See the Data page for which rows.")
 with st.expander("Projection settings", expanded=False):

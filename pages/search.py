@@ -3,6 +3,7 @@ import streamlit as st
 
 from components import seam
 from components.data.page_header import embedded_or_stop
+from components.maps.anisotropy import anisotropy_caption
 from components.maps.controls import projection_form
 from components.search import seam as store_seam
 from components.search.panels import (
@@ -17,6 +18,7 @@ from core.maps.settings import METHOD_LABELS
 
 choice = active_choice()
 emb = embedded_or_stop("Search", choice, extra=lambda _: store_seam.vector_store().location)
+anisotropy_caption(emb)
 store = store_seam.vector_store()  # the client opened for the caption: one per process
 metric = metric_picker()
 target = store_seam.index_target(choice, emb, metric)

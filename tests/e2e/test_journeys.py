@@ -174,3 +174,36 @@ def test_evaluate_labels_shows_misclassified_points_on_the_map(page: Page, app_u
         .filter(t => (t.name || '').startsWith('misclassified (')).reduce((n, t) => n + t.x.length, 0)""")
     assert ringed >= 5  # the five wrong labels at least
     page.screenshot(path=str(artifacts_dir / "e2e-evaluate-labels.png"), full_page=True)
+
+
+BANK_SENTENCES = ["The river bank was muddy after the rain.", "They sat on the grassy bank of the stream.",
+                  "We walked along the bank of the river at dawn.", "The boat drifted toward the far bank of the lake.",
+                  "The bank raised interest rates again.", "She deposited her salary at the bank.",
+                  "The bank approved the loan for the new house.", "He works as a teller at a bank downtown."]
+SENSE_TRACES_JS = """() => {
+    const el = document.querySelector('.js-plotly-plot');
+    if (!el || !el._fullData) return null;
+    return Object.fromEntries(el._fullData.map(t => [t.name, t.x ? t.x.length : 0]));
+}"""
+
+
+def test_words_in_context_map_of_typed_sentences(page: Page, app_url: str, artifacts_dir: Path):
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    open_page(page, "Words in context")
+    page.get_by_text("Sentences I type", exact=True).click()
+    area = page.get_by_label("Sentences, one per line")
+    area.fill("\n".join(BANK_SENTENCES))
+    area.press("Control+Enter")
+    word = page.get_by_label("Word", exact=True)
+    word.fill("bank")
+    word.press("Enter")
+    page.get_by_role("button", name="Show contexts").click()
+    page.wait_for_function(f"() => {{ const t = ({SENSE_TRACES_JS})(); return t && Object.keys(t).some("
+                           "k => k.startsWith('sense')); }", timeout=FIRST_MAP_TIMEOUT_MS, polling=500)
+    traces = page.evaluate(SENSE_TRACES_JS)
+    senses = {name: n for name, n in traces.items() if name.startswith("sense")}
+    assert sum(senses.values()) == len(BANK_SENTENCES) and len(senses) == 2
+    assert traces["the word alone, no context"] == 1
+    expect(page.get_by_text("GloVe is a static model", exact=False)).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-contexts.png"), full_page=True)

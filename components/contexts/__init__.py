@@ -1,0 +1,1 @@
+"""Streamlit pieces of the word-in-context view."""

@@ -1,0 +1,1 @@
+"""Words in context: a word's occurrences, their contextual vectors, senses and self-similarity."""
