@@ -5,10 +5,12 @@ from components.audits.report import report_button
 from components.data.page_header import embedded_or_stop
 from components.evaluation.compare_panels import intrinsic_panel, models_panel
 from components.evaluation.task_panels import labels_panel, retrieval_panel
+from components.maps.anisotropy import anisotropy_caption
 from components.state import active_choice
 
 choice = active_choice()
 emb = embedded_or_stop("Evaluate", choice)
+anisotropy_caption(emb)
 labels_tab, retrieval_tab, models_tab, intrinsic_tab = st.tabs(
     ["Labels", "Retrieval", "Compare models", "Word and document similarity"])
 with labels_tab:

@@ -58,7 +58,7 @@ def test_a_word_absent_from_the_sentences_is_named():
     assert any("'zebra' does not occur" in e.value for e in at.error)
 
 
-def test_map_and_search_say_what_a_random_pair_scores(tmp_path, monkeypatch):
+def test_map_search_and_evaluate_say_what_a_random_pair_scores(tmp_path, monkeypatch):
     from sklearn.datasets import load_digits
 
     from components.maps.anisotropy import anisotropy_text
@@ -73,6 +73,9 @@ def test_map_and_search_say_what_a_random_pair_scores(tmp_path, monkeypatch):
     assert not at.exception and expected in [c.value for c in at.caption]
     at.switch_page("pages/search.py").run()
     assert not at.exception and at.title[0].value == "Search"
+    assert expected in [c.value for c in at.caption]
+    at.switch_page("pages/evaluate.py").run()
+    assert not at.exception and at.title[0].value == "Evaluate"
     assert expected in [c.value for c in at.caption]
 
 
