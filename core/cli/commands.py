@@ -55,8 +55,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
         return 0
     if result.report is not None and result.report.sentence():
         print(result.report.sentence(), file=sys.stderr)
-    unit = "windows" if result.windows is not None else "texts"
-    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached} {unit} from cache, "
+    unit = " windows" if result.windows is not None else ""
+    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached}{unit} from cache, "
           f"{result.n_encoded} encoded) -> {out}, metadata -> {meta}")
     return 0
 
