@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
@@ -13,8 +14,10 @@ import streamlit as st
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.data.builtins import builtin
 from core.data.table import Dataset
-from core.embedding.encode import attach_precomputed, coverage_note, embed_dataset
+from core.embedding import windows as long_windows
+from core.embedding.encode import Windows, attach_precomputed, coverage_note, embed_dataset
 from core.embedding.models import Embedder, create_embedder, is_corpus_fitted, model_title
+from core.embedding.windows import WindowReport
 from core.hashing import hash_array
 from core.maps.projection import (
     ProjectionParams,
@@ -39,6 +42,8 @@ class Embedded:
     n_cached: int = 0
     n_encoded: int = 0
     note: str | None = None
+    report: WindowReport | None = None  # how the texts fit the model's token window
+    windows: Windows | None = None  # each text's windows and their vectors, with chunking
 
 
 class _Memo:
@@ -133,17 +138,73 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
         return Embedded(ds, hash_array(ds.vectors), "the data's own vectors")
     label = model_title(choice.model)
     bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Embedding with {label}: {done:,} of {total:,} new texts")
-
+    what = "windows" if choice.long.chunk else "texts"
+    tick = _ProgressBar(bar, label, what)
     get = None if is_corpus_fitted(choice.model) else (lambda: embedder(choice.model))
     try:
-        ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick)
+        ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick, long_texts=choice.long)
     finally:
         bar.empty()
+    if result.n_encoded and tick.seconds > 0 and result.report is not None:
+        _encode_rates()[choice.model] = tick.tokens(result) / tick.seconds
     note = coverage_note(choice.model, dataset.texts)
-    return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note)
+    return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note,
+                    report=result.report, windows=result.windows)
+
+
+class _ProgressBar:
+    """A progress callback that moves the bar, says the time left once it can, and times the encoding."""
+
+    def __init__(self, bar, label: str, what: str) -> None:
+        self.bar, self.label, self.what = bar, label, what
+        self.start, self.seconds = time.perf_counter(), 0.0
+
+    def __call__(self, done: int, total: int) -> None:
+        self.seconds = time.perf_counter() - self.start
+        left = self.seconds / done * (total - done) if done else 0.0
+        eta = f", about {left:.0f} s left" if done < total and left >= 10 else ""
+        self.bar.progress(done / total, text=f"Embedding with {self.label}: {done:,} of {total:,} new {self.what}{eta}")
+
+    @staticmethod
+    def tokens(result) -> float:
+        """Tokens the model read for the newly encoded texts (an estimate: their share of all tokens)."""
+        counts = result.report.counts
+        read = np.minimum(counts, result.report.size).sum() if result.windows is None else counts.sum()
+        total = result.n_encoded + result.n_cached
+        return float(read) * result.n_encoded / max(total, 1)
+
+
+@st.cache_resource(show_spinner=False)
+def _encode_rates() -> dict[str, float]:
+    """Tokens per second each model was measured to encode in this server process."""
+    return {}
+
+
+def window_report(choice: DataChoice) -> WindowReport | None:
+    """How the chosen data's texts fit the model's token window, counted before embedding (None: no window)."""
+    if choice.model == PRECOMPUTED or is_corpus_fitted(choice.model):
+        return None
+    dataset = raw_dataset(choice)
+
+    def compute() -> WindowReport | None:
+        window = long_windows.token_window(choice.model, lambda: embedder(choice.model))
+        return None if window is None else long_windows.window_report(dataset.texts, window, choice.long_texts)
+
+    return _memos()["derived"].get_or_make(("window-report", choice), compute)
+
+
+def encode_rate(model_key: str, sample: list[str]) -> float:
+    """Tokens per second for this model: measured in this process, else timed on a few sample texts."""
+    rates = _encode_rates()
+    if model_key not in rates:
+        model = embedder(model_key)
+        window = long_windows.token_window(model_key, lambda: model)
+        with st.spinner("Timing the model on a few texts…"):
+            start = time.perf_counter()
+            model.encode(sample)
+            seconds = time.perf_counter() - start
+        rates[model_key] = float(np.minimum(window.counts(sample), window.size).sum()) / max(seconds, 1e-6)
+    return rates[model_key]
 
 
 def _from_memory(emb: Embedded, n_texts: int) -> Embedded:

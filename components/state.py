@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.data.builtins import DEFAULT_DATASET, DEFAULT_SIZE
 from core.embedding.models import DEFAULT_MODEL
+from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 
 PERSIST_PREFIX = "ee_w_"  # widget keys with this prefix keep their value across pages
 SAVED = "ee_saved_widgets"
@@ -25,6 +26,15 @@ class DataChoice:
     dataset: str = DEFAULT_DATASET  # built-in key, or the upload's content hash
     size: int = DEFAULT_SIZE  # the row count (sized built-in datasets only)
     model: str = DEFAULT_MODEL  # registry key, "st:<name>", or PRECOMPUTED
+    long_texts: str = LONG_TEXTS.default  # what texts longer than the model's window become
+    overlap: int = OVERLAP.default  # tokens shared by neighbouring windows, with chunking
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "overlap", self.long.overlap)  # truncation ignores it: one cache key
+
+    @property
+    def long(self) -> LongTexts:
+        return LongTexts(self.long_texts, self.overlap)
 
 
 def saved(key: str, default: Any) -> Any:

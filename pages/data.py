@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import seam
+from components.data.long_texts import long_texts_panel
 from components.data.upload import PENDING_UPLOAD, dataset_id, upload_form
 from components.state import (
     PRECOMPUTED,
@@ -89,9 +90,9 @@ if model == CUSTOM:
     model = f"{CUSTOM_PREFIX}{name.strip()}"
 if model in MODELS:
     st.caption(MODELS[model].description)
+choice = long_texts_panel(DataChoice(pending.source, pending.dataset, pending.size, model))
 
 if st.button("Embed and map", type="primary", key="ee_embed"):
-    choice = DataChoice(pending.source, pending.dataset, pending.size, model)
     try:
         emb = seam.embedded(choice)
     except UserError as err:
@@ -104,6 +105,8 @@ if st.button("Embed and map", type="primary", key="ee_embed"):
     st.success(f"{len(emb.dataset):,} vectors of dimension {emb.dataset.vectors.shape[1]} ready ({origin}).")
     if emb.note:
         st.info(emb.note)
+    if emb.report is not None and emb.report.sentence():
+        st.info(emb.report.sentence())
     if len(emb.dataset.excluded):
         st.warning(emb.dataset.excluded.summary())
         st.dataframe(emb.dataset.excluded.to_frame(), hide_index=True, key="ee_embed_excluded")

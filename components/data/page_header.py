@@ -17,7 +17,8 @@ def embedded_or_stop(title: str, choice: DataChoice, *, notice: str | None = Non
                      extra: Callable[[Embedded], str] | None = None) -> Embedded:
     """Title the page and return the chosen data embedded, with a caption saying what it is.
 
-    `notice` is a warning shown under the title; `extra(emb)` adds to the caption. When either the
+    `notice` is a warning shown under the title; `extra(emb)` adds to the caption, and so does what was cut
+    of texts longer than the model's window (or that they were chunked). When either the
     data or `extra` fails with a UserError, the page says why, links to the Data page and stops.
     """
     st.title(title)
@@ -30,5 +31,7 @@ def embedded_or_stop(title: str, choice: DataChoice, *, notice: str | None = Non
         st.error(str(err))
         st.page_link(DATA_PAGE, label="Choose other data or another model", icon=":material/database:")
         st.stop()
-    st.caption(" · ".join([seam.dataset_title(choice), emb.model_label, f"{len(emb.dataset):,} points", *more]))
+    cut = emb.report.caption() if emb.report is not None else None
+    st.caption(" · ".join([seam.dataset_title(choice), emb.model_label, f"{len(emb.dataset):,} points", *more,
+                           *([cut] if cut else [])]))
     return emb

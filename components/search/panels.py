@@ -12,6 +12,7 @@ from components import seam
 from components.downloads import csv_download
 from components.maps.plots import is_continuous, selected_rows, show_scatter
 from components.search import seam as store_seam
+from components.search.passages import PASSAGE_HELP, passage_table, top_passage
 from components.search.plots import build_search_map
 from components.search.seam import IndexTarget
 from components.state import PRECOMPUTED, DataChoice, persist, remember
@@ -234,15 +235,20 @@ def answer(store: VectorStore, info: CollectionInfo, query: Query, k: int, where
     return Answer(hits, exact, (middle - start) * 1000, (end - ready) * 1000)
 
 
-def results_table(ans: Answer, emb: seam.Embedded) -> None:
-    """Rank, distance, similarity, text and the metadata columns in the data's order."""
+def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int | None]) -> None:
+    """Rank, distance, similarity, text (or, for chunked texts, the matching passage) and the metadata columns."""
     meta = [c for c in emb.dataset.frame.columns if c in ans.hits.columns and c not in ("rank", "text")]
-    table = ans.hits[["rank", "distance", "similarity", "text", *meta]]
+    table = ans.hits[["rank", "distance", "similarity", "text", *meta]].reset_index(drop=True)
+    if emb.windows is not None:
+        table = passage_table(table, emb, query.vector, rows)
     st.dataframe(table, hide_index=True, width="stretch", key="ee_search_results",
                  column_config={"text": st.column_config.TextColumn(width="large"),
+                                "passage": st.column_config.TextColumn(width="large", help=PASSAGE_HELP),
+                                "window similarity": st.column_config.NumberColumn(format="%.3f"),
                                 "distance": st.column_config.NumberColumn(format="%.4f"),
                                 "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")})
     csv_download(table, "search-results.csv", key="ee_search_csv")
+    top_passage(emb, query.vector, rows[0] if rows else None)
 
 
 def exactness(ans: Answer, info: CollectionInfo, k: int) -> None:
@@ -297,7 +303,7 @@ def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, em
             st.warning("No stored row passes these filters.")
         else:
             exactness(ans, info, k)
-            results_table(ans, emb)
+            results_table(ans, emb, query, [lookup.get(i) for i in ans.hits["id"]])
     results_map(emb, coords, params, query if ans is not None else None, hit_rows, title)
 
 

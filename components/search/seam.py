@@ -70,7 +70,8 @@ def index_target(choice: DataChoice, emb: seam.Embedded, metric: str) -> IndexTa
         spec = MODELS.get(choice.model)
         corpus = seam.raw_dataset(choice).texts if spec is not None and spec.needs_corpus else None
         model_id = model_id_for(choice.model, corpus=corpus)
-    return IndexTarget(collection_name(dataset, model_id, metric), dataset, model_id, choice.model, metric)
+    suffix = choice.long.suffix if emb.windows is not None else ""  # chunked vectors get their own collection
+    return IndexTarget(collection_name(dataset, model_id + suffix, metric), dataset, model_id, choice.model, metric)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.bench.chunk import bench_chunk
 from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.bench.search import bench_chroma
 from core.errors import UserError
@@ -151,6 +152,7 @@ def bench_reopen(workdir: Path) -> dict[str, float]:
 SECTIONS: dict[str, Section] = {
     "encode": bench_encode,
     "reopen": bench_reopen,
+    "chunk": bench_chunk,
     "chroma": bench_chroma,
     "umap": bench_umap,
     "tsne": bench_tsne,
@@ -175,6 +177,8 @@ class Comparison:
 COMPARISONS: list[Comparison] = [
     Comparison("sentences/s", "ours", "encode_ours_per_s", "plain ST", "encode_baseline_per_s",
                "ours/plain", "encode_ratio"),
+    Comparison("Lee documents/s", "chunk", "chunk_embed_per_s", "truncate", "truncate_embed_per_s",
+               "truncate/chunk time", "chunk_cost"),
     Comparison("seconds to vectors", "warm", "reopen_warm_s", "cold", "reopen_cold_s",
                "cold/warm", "reopen_speedup"),
     Comparison("top-10 query ms p50", "chroma", "chroma_query_p50_ms", "exact", "exact_query_p50_ms",

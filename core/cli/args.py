@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 
+from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 from core.maps.settings import SETTINGS, ProjectionParams, Setting
 
 
@@ -14,12 +15,28 @@ def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vector-column", help="column holding a vector per row (for tables)")
 
 
+def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
+    """One option for a setting, with its default and its range or choices."""
+    parser.add_argument(setting.flag, dest=setting.key, type=_parser(setting), default=setting.default,
+                        metavar=setting.key.upper() if not setting.choices else None,
+                        choices=setting.choices or None, help=setting.describe())
+
+
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per projection setting (core.maps.settings), with its default and range."""
     for setting in SETTINGS:
-        parser.add_argument(setting.flag, dest=setting.key, type=_parser(setting), default=setting.default,
-                            metavar=setting.key.upper() if not setting.choices else None,
-                            choices=setting.choices or None, help=setting.describe())
+        _add_setting(parser, setting)
+
+
+def add_long_text_arguments(parser: argparse.ArgumentParser) -> None:
+    """`--long-texts truncate|chunk` and `--overlap N` (core.embedding.windows)."""
+    _add_setting(parser, LONG_TEXTS)
+    _add_setting(parser, OVERLAP)
+
+
+def long_texts(args: argparse.Namespace) -> LongTexts:
+    """The LongTexts named by `add_long_text_arguments`' options."""
+    return LongTexts(getattr(args, LONG_TEXTS.key), getattr(args, OVERLAP.key))
 
 
 def _parser(setting: Setting):

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import json
 import sys
 from pathlib import Path
 
@@ -10,8 +11,10 @@ import pandas as pd
 
 from core.cli.args import (
     add_csv_raw_argument,
+    add_long_text_arguments,
     add_projection_arguments,
     add_vector_input_arguments,
+    long_texts,
     projection_params,
 )
 from core.cli.audits import add_audit_commands
@@ -26,6 +29,9 @@ from core.embedding.models import DEFAULT_MODEL, MODELS
 from core.errors import UserError
 from core.maps.projection import project
 
+LONGEST_LISTED = 10
+LONGEST_TEXT_CHARS = 120
+
 
 def _progress(done: int, total: int) -> None:
     print(f"\rencoding {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
@@ -36,7 +42,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from core.embedding.encode import coverage_note, embed_dataset
 
     dataset = load_input(args)
-    embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize)
+    embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize,
+                                     long_texts=long_texts(args))
     out = Path(args.out)
     np.save(out, embedded.vectors, allow_pickle=False)
     meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(".metadata.csv")
@@ -45,9 +52,29 @@ def cmd_embed(args: argparse.Namespace) -> int:
     note = coverage_note(args.model, dataset.texts)
     if note:
         print(note, file=sys.stderr)
-    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached} from cache, "
+    if args.format == "json":
+        print(json.dumps(embed_summary(embedded, result, out, meta, dataset.texts)))
+        return 0
+    if result.report is not None and result.report.sentence():
+        print(result.report.sentence(), file=sys.stderr)
+    unit = " windows" if result.windows is not None else ""
+    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached}{unit} from cache, "
           f"{result.n_encoded} encoded) -> {out}, metadata -> {meta}")
     return 0
+
+
+def embed_summary(embedded, result, out: Path, meta: Path, texts: list[str]) -> dict:
+    """What `embed --format json` prints: counts, outputs, and how the texts fit the model's window."""
+    summary = {"vectors": len(embedded), "dimension": int(embedded.vectors.shape[1]), "from_cache": result.n_cached,
+               "encoded": result.n_encoded, "out": str(out), "metadata_out": str(meta), "window": None}
+    report = result.report
+    if report is not None:
+        longest = [{"row": int(i), "tokens": int(report.counts[i]), "text": texts[i][:LONGEST_TEXT_CHARS]}
+                   for i in report.longest(LONGEST_LISTED)]
+        summary["window"] = {**report.as_dict(), "longest": longest}
+        if result.windows is not None:
+            summary["window"]["windows"] = result.windows.total
+    return summary
 
 
 def cmd_project(args: argparse.Namespace) -> int:
@@ -94,6 +121,9 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--out", required=True, help="output .npy")
     embed.add_argument("--metadata-out", help="metadata .csv or .parquet (default OUT.metadata.csv)")
     embed.add_argument("--no-normalize", action="store_true", help="keep raw vector lengths")
+    add_long_text_arguments(embed)
+    embed.add_argument("--format", choices=("text", "json"), default="text",
+                       help="json: print one JSON object with the counts and what the model's window cut")
     add_csv_raw_argument(embed)
     embed.set_defaults(func=cmd_embed)
 

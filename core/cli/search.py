@@ -9,8 +9,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.cli.args import add_long_text_arguments, long_texts
 from core.cli.inputs import load_input, report_exclusions
 from core.data.table import Dataset
+from core.embedding.windows import LongTexts
 from core.errors import UserError
 from core.search.exact import METRICS
 from core.search.queries import (
@@ -36,16 +38,19 @@ def _progress(label: str):
     return tick
 
 
-def _vectors_for(dataset: Dataset, model: str | None) -> tuple[Dataset, str, str]:
-    """(dataset with vectors, model id, model key): the data's own vectors, or embedded with `model`."""
+def _vectors_for(dataset: Dataset, model: str | None, long: LongTexts) -> tuple[Dataset, str, str, str]:
+    """(dataset with vectors, model id, model key, collection suffix): the data's own vectors, or embedded
+    with `model` (chunked vectors get a collection of their own)."""
     from core.embedding.encode import attach_precomputed, embed_dataset
     from core.embedding.models import DEFAULT_MODEL
 
     model = model or (PRECOMPUTED if dataset.vectors is not None else DEFAULT_MODEL)
     if model == PRECOMPUTED:
-        return attach_precomputed(dataset), f"{PRECOMPUTED}:{dataset.name}", PRECOMPUTED
-    embedded, result = embed_dataset(dataset, model, progress=_progress("encoding"))
-    return embedded, result.model_id, model
+        return attach_precomputed(dataset), f"{PRECOMPUTED}:{dataset.name}", PRECOMPUTED, ""
+    embedded, result = embed_dataset(dataset, model, progress=_progress("encoding"), long_texts=long)
+    if result.report is not None and result.report.sentence():
+        print(result.report.sentence(), file=sys.stderr)
+    return embedded, result.model_id, model, long.suffix if result.windows is not None else ""
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -53,8 +58,8 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     dataset = load_input(args)
     store = _store(args)  # before embedding: a store in use fails at once
-    dataset, model_id, model_key = _vectors_for(dataset, args.model)
-    name = args.collection or collection_name(dataset.name, model_id, args.metric)
+    dataset, model_id, model_key, suffix = _vectors_for(dataset, args.model, long_texts(args))
+    name = args.collection or collection_name(dataset.name, model_id + suffix, args.metric)
     report = store.ingest(name, texts=dataset.texts, vectors=dataset.vectors,
                           metadatas=frame_metadata(dataset.frame, dataset.text_column), model_id=model_id,
                           model_key=model_key, dataset=dataset.name, metric=args.metric,
@@ -126,6 +131,7 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     index.add_argument("--model", help="model key or st:NAME|PATH, or 'precomputed' for the file's own vectors "
                                        "(default: precomputed for vector files, else minilm)")
     index.add_argument("--metric", choices=METRICS, default="cosine")
+    add_long_text_arguments(index)
     index.add_argument("--collection", help="collection name (default: from dataset, model and metric)")
     index.add_argument("--batch-size", type=int, default=1000, help=argparse.SUPPRESS)
     _add_store_options(index)

