@@ -114,7 +114,7 @@ def test_upload_csv_embed_with_lsa_and_map(page: Page, app_url: str, artifacts_d
     expect(page.get_by_text(re.compile(r"· 40 points ·"))).to_be_visible()
     choose(page, "Colour by", "topic")
     page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length === 3", polling=500)
-    assert point_count(page) == 40
+    assert wait_for_points(page, "n === 40", STEP_TIMEOUT_MS) == 40  # the chart may redraw once more
     page.screenshot(path=str(artifacts_dir / "e2e-upload-map.png"), full_page=True)
 
     open_page(page, "Data")  # the upload and the model choice survive the trip to the map
@@ -131,9 +131,11 @@ def test_npy_upload_maps_its_own_vectors(page: Page, app_url: str, artifacts_dir
     page.goto(f"{app_url}/data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
     page.get_by_text("Upload a file", exact=True).click()
-    page.get_by_text("Vectors: a .npy file, with an optional metadata table", exact=True).click()
-    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(tmp_path / "nan.npy"))
-    page.get_by_role("button", name="Use these vectors").click()
+    npy_kind = page.get_by_text("Vectors: a .npy file, with an optional metadata table", exact=True)
+    npy_kind.click(timeout=STEP_TIMEOUT_MS)
+    uploader = page.locator('[data-testid="stFileUploader"]').filter(has_text=".npy vectors")
+    uploader.locator("input[type=file]").set_input_files(str(tmp_path / "nan.npy"))
+    page.get_by_role("button", name="Use these vectors").click(timeout=STEP_TIMEOUT_MS)
     expect(selectbox(page, "Model")).to_have_value("The data's own vectors", timeout=STEP_TIMEOUT_MS)
     page.get_by_role("button", name="Embed and map").click()
     expect(page.get_by_text(re.compile(r"^23 vectors of dimension 16"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
