@@ -209,3 +209,18 @@ def test_words_in_context_map_of_typed_sentences(page: Page, app_url: str, artif
     assert traces["the word alone, no context"] == 1
     expect(page.get_by_text("GloVe is a static model", exact=False)).to_be_visible()
     page.screenshot(path=str(artifacts_dir / "e2e-contexts.png"), full_page=True)
+
+
+def test_four_sessions_opened_at_once_all_get_the_map(chromium, app_url: str, artifacts_dir: Path):
+    contexts = [chromium.new_context(viewport={"width": 1400, "height": 1800}) for _ in range(4)]
+    try:
+        pages = [context.new_page() for context in contexts]
+        for pg in pages:  # all four sessions start before any map is drawn
+            pg.goto(app_url, wait_until="commit")
+        for i, pg in enumerate(pages):
+            assert wait_for_points(pg, "n > 2000", FIRST_MAP_TIMEOUT_MS) > 2000
+            expect(pg.locator('[data-testid="stException"]')).to_have_count(0)
+            pg.screenshot(path=str(artifacts_dir / f"e2e-room-{i}.png"))
+    finally:
+        for context in contexts:
+            context.close()
