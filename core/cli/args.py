@@ -17,12 +17,12 @@ def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per projection setting (core.maps.settings), with its default and range."""
     for setting in SETTINGS:
-        parser.add_argument(setting.flag, dest=setting.key, type=_parser(setting), default=setting.default,
+        parser.add_argument(setting.flag, dest=setting.key, type=setting_parser(setting), default=setting.default,
                             metavar=setting.key.upper() if not setting.choices else None,
                             choices=setting.choices or None, help=setting.describe())
 
 
-def _parser(setting: Setting):
+def setting_parser(setting: Setting):
     """argparse type for a setting: its bounds are checked, the message names the range."""
     def parse(text: str):
         try:

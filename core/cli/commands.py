@@ -16,6 +16,7 @@ from core.cli.args import (
 )
 from core.cli.audits import add_audit_commands
 from core.cli.evaluate import add_evaluate_command
+from core.cli.finetune import add_finetune_command
 from core.cli.inputs import load_input, report_exclusions
 from core.cli.maps import add_map_command
 from core.cli.outputs import write_table
@@ -111,6 +112,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_map_command(sub)
     add_audit_commands(sub)
     add_evaluate_command(sub)
+    add_finetune_command(sub)
     return parser
 
 
