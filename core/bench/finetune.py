@@ -24,6 +24,7 @@ def _plain_pairs_per_s(dataset, params) -> float:
     from sentence_transformers import SentenceTransformerTrainer, SentenceTransformerTrainingArguments
     from sentence_transformers.base.sampler import BatchSamplers
     from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    from transformers.trainer_callback import PrinterCallback
 
     from core.embedding.models import load_sentence_model
 
@@ -37,6 +38,7 @@ def _plain_pairs_per_s(dataset, params) -> float:
             logging_strategy="no", disable_tqdm=True, dataloader_pin_memory=False)
         trainer = SentenceTransformerTrainer(model=model, args=args, train_dataset=dataset,
                                              loss=MultipleNegativesRankingLoss(model))
+        trainer.remove_callback(PrinterCallback)  # stdout carries the bench's one JSON object
         start = time.perf_counter()
         trainer.train()
         return len(dataset) / (time.perf_counter() - start)
