@@ -23,6 +23,7 @@ pages = {
         st.Page("pages/analogies.py", title="Analogies", icon=":material/compare_arrows:"),
         st.Page("pages/bias.py", title="Bias (WEAT)", icon=":material/balance:"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
+        st.Page("pages/finetune.py", title="Fine-tune", icon=":material/model_training:"),
     ],
 }
 page = st.navigation(pages)

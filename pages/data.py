@@ -16,6 +16,7 @@ from components.state import (
 from core.data.builtins import BUILTINS, DEFAULT_SIZE
 from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
 from core.errors import UserError
+from core.training.store import local_models
 
 CUSTOM = "custom"
 MODEL_LABELS = {PRECOMPUTED: "The data's own vectors", **{k: m.title for k, m in MODELS.items()},
@@ -29,7 +30,12 @@ MODEL_FOR = "ee_model_for_dataset"  # the dataset the model picker was last show
 def model_options(raw) -> list[str]:
     """The data's own vectors first when it has them; text models only when it has text worth embedding."""
     own = [PRECOMPUTED] if raw.vectors is not None else []
-    return own if raw.generated_labels else [*own, *MODELS, CUSTOM]
+    return own if raw.generated_labels else [*own, *MODELS, *(m.key for m in local_models()), CUSTOM]
+
+
+def model_label(key: str) -> str:
+    """How the picker shows a model: the registry title, or a fine-tuned model's card title."""
+    return MODEL_LABELS.get(key) or model_title(key)
 
 
 def start_model_picker(pending: DataChoice) -> None:
@@ -83,7 +89,7 @@ start_model_picker(pending)
 if raw.generated_labels:
     st.caption("This file has vectors but no text column, so it is mapped with its own vectors. Upload a "
                "metadata table with a text column to embed texts with a model instead.")
-model = st.selectbox("Model", models, format_func=MODEL_LABELS.get, **persist("ee_w_model", models[0], options=models))
+model = st.selectbox("Model", models, format_func=model_label, **persist("ee_w_model", models[0], options=models))
 if model == CUSTOM:
     name = st.text_input("Model name or local folder", **persist("ee_w_custom_model", ""),
                          placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")

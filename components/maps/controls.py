@@ -21,7 +21,7 @@ def setting_widget(setting: Setting, *, key: str | None = None, label: str | Non
         return st.selectbox(label, list(setting.choices), format_func=setting.choice_label, **kwargs)
     low, high = setting.bounds
     if setting.widget == "number":
-        return st.number_input(label, low, high, **kwargs)
+        return st.number_input(label, low, high, format=setting.format or None, **kwargs)
     return st.slider(label, low, high, step=setting.step, **kwargs)
 
 

@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from core.bench.chunk import bench_chunk
+from core.bench.finetune import bench_finetune
 from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.bench.search import bench_chroma
 from core.errors import UserError
@@ -158,6 +159,7 @@ SECTIONS: dict[str, Section] = {
     "tsne": bench_tsne,
     "map100k": bench_map100k,
     "rerun": bench_rerun,
+    "finetune": bench_finetune,
 }
 
 
@@ -186,6 +188,10 @@ COMPARISONS: list[Comparison] = [
     Comparison("UMAP s, 20k x 384", "ours", "umap_ours_s", "plain", "umap_baseline_s", "plain/ours", "umap_speedup"),
     Comparison("t-SNE s, 5k x 384", "openTSNE", "tsne_ours_s", "sklearn", "tsne_sklearn_s", "sklearn/ours",
                "tsne_speedup"),
+    Comparison("fine-tune pairs/s", "ours", "finetune_pairs_per_s", "plain ST", "finetune_baseline_pairs_per_s",
+               "ours/plain", "finetune_ratio"),
+    Comparison("held-out recall@10", "after", "finetune_recall_at_10_after", "before",
+               "finetune_recall_at_10_before", "after/before", "finetune_recall_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

@@ -15,9 +15,9 @@ def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--vector-column", help="column holding a vector per row (for tables)")
 
 
-def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
+def add_setting_argument(parser: argparse.ArgumentParser, setting: Setting) -> None:
     """One option for a setting, with its default and its range or choices."""
-    parser.add_argument(setting.flag, dest=setting.key, type=_parser(setting), default=setting.default,
+    parser.add_argument(setting.flag, dest=setting.key, type=setting_parser(setting), default=setting.default,
                         metavar=setting.key.upper() if not setting.choices else None,
                         choices=setting.choices or None, help=setting.describe())
 
@@ -25,13 +25,13 @@ def _add_setting(parser: argparse.ArgumentParser, setting: Setting) -> None:
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per projection setting (core.maps.settings), with its default and range."""
     for setting in SETTINGS:
-        _add_setting(parser, setting)
+        add_setting_argument(parser, setting)
 
 
 def add_long_text_arguments(parser: argparse.ArgumentParser) -> None:
     """`--long-texts truncate|chunk` and `--overlap N` (core.embedding.windows)."""
-    _add_setting(parser, LONG_TEXTS)
-    _add_setting(parser, OVERLAP)
+    add_setting_argument(parser, LONG_TEXTS)
+    add_setting_argument(parser, OVERLAP)
 
 
 def long_texts(args: argparse.Namespace) -> LongTexts:
@@ -39,7 +39,7 @@ def long_texts(args: argparse.Namespace) -> LongTexts:
     return LongTexts(getattr(args, LONG_TEXTS.key), getattr(args, OVERLAP.key))
 
 
-def _parser(setting: Setting):
+def setting_parser(setting: Setting):
     """argparse type for a setting: its bounds are checked, the message names the range."""
     def parse(text: str):
         try:

@@ -20,6 +20,7 @@ from core.cli.args import (
 from core.cli.audits import add_audit_commands
 from core.cli.contexts import add_contexts_command
 from core.cli.evaluate import add_evaluate_command
+from core.cli.finetune import add_finetune_command
 from core.cli.inputs import load_input, report_exclusions
 from core.cli.maps import add_map_command
 from core.cli.outputs import write_table
@@ -143,6 +144,7 @@ def build_parser() -> argparse.ArgumentParser:
     add_audit_commands(sub)
     add_evaluate_command(sub)
     add_contexts_command(sub)
+    add_finetune_command(sub)
     return parser
 
 

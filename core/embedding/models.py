@@ -1,6 +1,7 @@
 """The model registry: named embedders that turn texts into vectors, offline."""
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -13,6 +14,7 @@ from core.errors import ModelLoadError
 from core.hashing import hash_texts
 
 CUSTOM_PREFIX = "st:"
+CARD_FILE = "ee-card.json"  # the card a fine-tuned model folder carries (core.training.card)
 LSA_COMPONENTS = 100
 MINILM_ID = "all-MiniLM-L6-v2"
 _TOKEN = re.compile(r"\w+(?:[-'.]\w+)*|[^\w\s]")
@@ -192,10 +194,38 @@ DEFAULT_MODEL = "minilm"
 
 
 def model_title(key: str) -> str:
-    """A readable name for a registry key or a custom model."""
+    """A readable name for a registry key or a custom model (a fine-tuned folder's title comes from its card)."""
     if key.startswith(CUSTOM_PREFIX):
-        return f"{key[len(CUSTOM_PREFIX):]} (sentence-transformers)"
+        title = _card_title(key[len(CUSTOM_PREFIX):].strip())
+        return title or f"{key[len(CUSTOM_PREFIX):]} (sentence-transformers)"
     return MODELS[key].title if key in MODELS else key
+
+
+def _card_title(name: str) -> str | None:
+    """The title in a local model folder's fine-tuning card, if it has one."""
+    card = Path(name).expanduser() / CARD_FILE
+    try:
+        return str(json.loads(card.read_text(encoding="utf-8"))["title"]) if card.is_file() else None
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def sentence_model_source(key: str) -> str:
+    """The local folder (or cached hub name) of a sentence-transformers model key: minilm or st:<name or path>."""
+    spec = MODELS.get(key)
+    if spec is not None and spec.folder is not None:
+        return str(spec.folder())
+    if key.startswith(CUSTOM_PREFIX) and key[len(CUSTOM_PREFIX):].strip():
+        name = key[len(CUSTOM_PREFIX):].strip()
+        path = Path(name).expanduser()
+        return str(path) if path.exists() else name
+    raise ModelLoadError(f"{model_title(key)} is not a sentence-transformers model; fine-tuning needs MiniLM "
+                         "or another sentence-transformers model (st:<name or folder>).")
+
+
+def load_sentence_model(key: str):
+    """A fresh SentenceTransformer for `key` (never a shared instance: training changes its weights)."""
+    return _load_sentence_transformer(sentence_model_source(key))
 
 
 def is_corpus_fitted(key: str) -> bool:

@@ -33,6 +33,7 @@ class Setting:
     reducer_arg: bool = False  # passed unchanged, under its name, to the reducer of each of `methods`
     per_map: bool = False  # set for each side of the Compare page (the others follow the Map page)
     help: str = ""
+    format: str = ""  # printf-style display format of a number widget (e.g. "%.1e"); empty: Streamlit's
 
     @property
     def flag(self) -> str:

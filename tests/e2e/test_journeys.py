@@ -224,3 +224,36 @@ def test_four_sessions_opened_at_once_all_get_the_map(chromium, app_url: str, ar
     finally:
         for context in contexts:
             context.close()
+
+
+def test_finetune_a_tiny_model_and_see_before_and_after(page: Page, app_url: str, tmp_path: Path,
+                                                         artifacts_dir: Path):
+    from tests.core.finetune_toy import save_tiny_model, toy_texts
+
+    model = save_tiny_model(tmp_path / "tiny")
+    csv_path = tmp_path / "toy-topics.csv"
+    toy_texts(30).to_csv(csv_path, index=False)
+    page.goto(f"{app_url}/data")
+    page.get_by_text("Upload a file", exact=True).click(timeout=STEP_TIMEOUT_MS)
+    page.locator('[data-testid="stFileUploader"] input[type=file]').first.set_input_files(str(csv_path))
+    page.get_by_role("button", name="Use this file").click()
+    expect(page.get_by_text(re.compile(r"toy-topics\.csv: 90 rows"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    choose(page, "Model", "Another sentence-transformers model (name or local folder)…")
+    page.get_by_label("Model name or local folder").fill(str(model))
+    page.get_by_label("Model name or local folder").press("Enter")
+    page.get_by_role("button", name="Embed and map").click()
+    expect(page.get_by_text(re.compile(r"^90 vectors of dimension 16"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+
+    open_page(page, "Fine-tune")
+    page.get_by_text("This data: two texts with the same label are a pair", exact=True).click()
+    choose(page, "Label column", "topic")
+    page.get_by_text("Parameters", exact=True).click()
+    for label, value in (("Learning rate", "0.1"), ("Epochs", "3"), ("Batch size", "16")):
+        page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label(label, exact=True).press("Enter")
+    expect(page.get_by_text(re.compile(r"pairs/s over 3 training steps"))).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.get_by_role("button", name="Start fine-tuning").click()
+    expect(page.get_by_text("mrr@10 after", exact=True)).to_be_visible(timeout=FIRST_MAP_TIMEOUT_MS)
+    expect(page.get_by_text(re.compile(r"\(before 0\.\d{3}\)")).first).to_be_visible()
+    expect(page.get_by_text("The points that moved most")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.screenshot(path=str(artifacts_dir / "e2e-finetune.png"), full_page=True)

@@ -1,0 +1,99 @@
+"""After fine-tuning: retrieval before and after, the aligned maps, the points that moved most, WEAT/SEAT."""
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import numpy as np
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.subplots import make_subplots
+
+from components.downloads import csv_download
+from components.maps.controls import method_picker
+from components.state import active_choice, set_active_choice
+from core.errors import UserError
+from core.evaluation import retrieval
+from core.maps.projection import project
+from core.maps.settings import ProjectionParams
+from core.training import space
+from core.training.run import FinetuneResult
+
+TOP_MOVERS = 15
+WEAT = "ee_ft_weat"
+
+
+def build_moved_maps(before: np.ndarray, after: np.ndarray, texts: list[str], moved: np.ndarray,
+                     top: list[int]) -> go.Figure:
+    """Two WebGL scatters, before and after (aligned), coloured by how much each point's neighbours changed."""
+    fig = make_subplots(1, 2, subplot_titles=("Before (base model)", "After (fine-tuned, aligned)"),
+                        shared_xaxes=True, shared_yaxes=True)
+    hover = [t[:120] for t in texts]
+    for col, xy in ((1, before), (2, after)):
+        fig.add_trace(go.Scattergl(x=xy[:, 0], y=xy[:, 1], mode="markers", text=hover, hoverinfo="text",
+                                   name="held-out texts", showlegend=False,
+                                   marker={"size": 6, "color": moved, "colorscale": "Viridis", "cmin": 0, "cmax": 1,
+                                           "showscale": col == 2, "colorbar": {"title": "neighbours changed"}}),
+                      row=1, col=col)
+        fig.add_trace(go.Scattergl(x=xy[top, 0], y=xy[top, 1], mode="markers", name="moved most",
+                                   text=[hover[i] for i in top], hoverinfo="text", showlegend=col == 1,
+                                   marker={"size": 11, "color": "rgba(0,0,0,0)", "line": {"width": 2, "color": "red"}}),
+                      row=1, col=col)
+    fig.update_layout(height=520, margin={"l": 10, "r": 10, "t": 40, "b": 10})
+    return fig
+
+
+def _figures(result: FinetuneResult) -> None:
+    before, after = result.before.metrics(), result.after.metrics()
+    for col, name in zip(st.columns(4), retrieval.METRICS):
+        col.metric(f"{name.replace('_at_', '@').replace('_', ' ')} after", f"{after[name]:.3f}",
+                   delta=f"{after[name] - before[name]:+.3f} (before {before[name]:.3f})")
+    st.caption(f"On {len(result.held):,} held-out pairs: each anchor searches its positive among all held-out "
+               f"positives. {retrieval.CONVENTIONS}")
+
+
+def _maps(result: FinetuneResult) -> None:
+    method = method_picker(key="ee_w_ft_method", label="Map method", default="pca")
+    params = ProjectionParams(method=method, n_neighbors=min(15, len(result.held_texts) - 1))
+    with st.spinner("Projecting the held-out texts before and after…"):
+        map_before, map_after = space.aligned_maps(result.held_before, result.held_after,
+                                                   lambda v: project(v, params))
+    table = space.movement(result.held_texts, result.held_before, result.held_after, map_before, map_after)
+    order = {t: i for i, t in enumerate(result.held_texts)}
+    moved = np.zeros(len(result.held_texts))
+    moved[[order[t] for t in table["text"]]] = table["moved"].to_numpy()
+    top = [order[t] for t in table["text"].head(TOP_MOVERS)]
+    st.plotly_chart(build_moved_maps(map_before, map_after, result.held_texts, moved, top), key="ee_ft_maps")
+    st.caption(space.CONVENTIONS)
+    st.subheader("The points that moved most")
+    st.dataframe(table.head(50), hide_index=True, width="stretch", key="ee_ft_movers")
+    csv_download(table, "finetune-movement.csv", key="ee_ft_movement_csv")
+
+
+def _weat(result: FinetuneResult) -> None:
+    base = result.card["base_model"]["key"]
+    if st.button("Compare WEAT/SEAT effect sizes before and after", key="ee_ft_weat_run"):
+        try:
+            with st.spinner("Embedding the WEAT words in templates with both models…"):
+                st.session_state[WEAT] = (result.key, space.weat_before_after(base, result.key))
+        except UserError as err:
+            st.error(str(err))
+    stored = st.session_state.get(WEAT)
+    if stored and stored[0] == result.key:
+        st.dataframe(stored[1], hide_index=True, width="stretch", key="ee_ft_weat_table")
+        st.caption("Caliskan et al. (2017) tests 1-10 as SEAT (each word in 'This is [word].', 'That is [word].', "
+                   "'Here is [word].'); d is the effect size, p the one-sided permutation p-value.")
+
+
+def results_panel(result: FinetuneResult) -> None:
+    """Everything a finished run shows."""
+    st.success(f"Saved {result.card['title']} to {result.folder}.")
+    _figures(result)
+    if st.button("Use the fine-tuned model for this data", key="ee_ft_use"):
+        set_active_choice(replace(active_choice(), model=result.key))
+        st.toast("The map, search and audits now use the fine-tuned model.")
+    with st.expander("Model card"):
+        st.code(json.dumps(result.card, indent=2, ensure_ascii=False), language="json")
+    if len(result.held_texts) >= 4:
+        _maps(result)
+    _weat(result)

@@ -1,0 +1,142 @@
+"""The Fine-tune page's run: the prepared pairs and their counts, the time it will take here, Start and Cancel."""
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from components import seam
+from components.evaluation.progress import progress
+from core.embedding.models import is_corpus_fitted, model_title
+from core.errors import UserError
+from core.training import job as jobs
+from core.training.pairs import MIN_PAIRS, PairSet, sample
+from core.training.run import Prepared, finetune, prepare
+from core.training.train import negatives_per_anchor
+
+JOB = "ee_ft_job"
+PREPARED = "ee_ft_prepared"
+SPEEDS = "ee_ft_speeds"
+PREVIEW_ROWS = 50
+
+
+def sample_input(pairs: PairSet) -> int:
+    """How many of the pairs to use (all by default; the estimate below can offer fewer)."""
+    return int(st.number_input("Pairs to use (a random sample when fewer than all)", MIN_PAIRS, len(pairs),
+                               value=len(pairs), step=100, key=sample_key(pairs)))
+
+
+def sample_key(pairs: PairSet) -> str:
+    return f"ee_ft_sample_{pairs.data_hash()}"
+
+
+def prepared_pairs(pairs: PairSet, base: str, params: Any) -> Prepared:
+    """The split, the base model's vectors and the mined negatives; kept while the inputs stay the same."""
+    key = (base, pairs.data_hash(), params.eval_split, params.seed, params.hard_negatives, params.margin)
+    store = st.session_state.setdefault(PREPARED, {})
+    if key not in store:
+        get = None if is_corpus_fitted(base) else (lambda: seam.embedder(base))
+        with progress(f"Embedding the pairs' texts with {model_title(base)} and mining hard negatives") as tick:
+            store.clear()
+            store[key] = prepare(pairs, base, params, get_embedder=get, progress=tick)
+    return store[key]
+
+
+def show_preparation(prepared: Prepared, params: Any) -> None:
+    """Counts (pairs, held out, positives, hard negatives mined) and a preview of the training rows."""
+    k = negatives_per_anchor(prepared.train, params.hard_negatives)
+    cols = st.columns(4)
+    cols[0].metric("Training pairs (positives)", f"{len(prepared.train):,}")
+    cols[1].metric("Held-out pairs", f"{len(prepared.held):,}")
+    cols[2].metric("Hard negatives mined", f"{prepared.mined.count:,}",
+                   help=f"{prepared.mined.anchors_with_negatives:,} anchors got at least one; {k} per anchor are "
+                        "used, topped up with random texts of other groups where mining found fewer.")
+    cols[3].metric("Negatives per anchor", k)
+    preview = prepared.train.frame().head(PREVIEW_ROWS)
+    preview["hard negatives"] = [" | ".join(n) for n in prepared.mined.negatives[:PREVIEW_ROWS]]
+    with st.expander(f"Preview of the training pairs (first {min(PREVIEW_ROWS, len(prepared.train))})"):
+        st.dataframe(preview.drop(columns="group"), hide_index=True, width="stretch", key="ee_ft_preview")
+
+
+def measured_speed(prepared: Prepared, base: str, params: Any) -> float:
+    """Training pairs per second on this machine, measured once per model and batch shape."""
+    key = (base, params.batch_size, params.max_seq_length, negatives_per_anchor(prepared.train, params.hard_negatives),
+           prepared.train.data_hash())
+    speeds = st.session_state.setdefault(SPEEDS, {})
+    if key not in speeds:
+        with st.spinner(f"Timing {jobs.CALIBRATION_STEPS} training steps here to estimate the time…"):
+            speeds[key] = jobs.measure_pairs_per_s(base, prepared.train, params)
+    return speeds[key]
+
+
+def _duration(seconds: float) -> str:
+    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
+
+
+def show_estimate(prepared: Prepared, pairs: PairSet, base: str, params: Any) -> None:
+    """How long training takes here, and an offer of a smaller sample when it would take long."""
+    rate = measured_speed(prepared, base, params)
+    seconds = jobs.estimate_seconds(len(prepared.train), params, rate)
+    st.info(f"Training {len(prepared.train):,} pairs for {params.epochs} epoch(s) takes about {_duration(seconds)} "
+            f"here (measured just now: {rate:.1f} pairs/s over {jobs.CALIBRATION_STEPS} training steps of "
+            f"{params.batch_size} pairs), plus encoding the held-out pairs before and after.")
+    if seconds > jobs.TARGET_SECONDS:
+        share = jobs.pairs_for(jobs.TARGET_SECONDS, params, rate) / max(1, len(prepared.train))
+        n = max(MIN_PAIRS, int(len(pairs) * share))
+        st.button(f"Use a sample of {n:,} pairs instead (about {_duration(jobs.TARGET_SECONDS)})",
+                  key="ee_ft_use_sample", on_click=lambda: st.session_state.__setitem__(sample_key(pairs), n))
+
+
+def start_button(prepared: Prepared, base: str, params: Any) -> None:
+    """Start training in a background thread (one run per session at a time)."""
+    current = st.session_state.get(JOB)
+    busy = current is not None and current.running
+    if st.button("Start fine-tuning", type="primary", key="ee_ft_start", disabled=busy):
+        st.session_state[JOB] = jobs.start_job(lambda j: finetune(
+            prepared, base, params, progress=j.progress, status=j.status, cancel=j.cancel_event))
+        st.rerun()
+
+
+@st.fragment(run_every=1.0)
+def job_progress() -> None:
+    """The running job's bar with the time left, and Cancel; the whole page reruns once it ends."""
+    job = st.session_state.get(JOB)
+    if job is None or not job.running:
+        st.rerun(scope="app")
+    left = job.seconds_left()
+    share = job.done / job.total if job.total else 0.0
+    text = (f"{job.phase}: step {job.done:,} of {job.total:,}" if job.total else f"{job.phase}…")
+    if left is not None:
+        text += f" · about {_duration(left)} left"
+    st.progress(min(1.0, share), text=text)
+    if st.button("Cancel", key="ee_ft_cancel"):
+        job.cancel()
+        st.caption("Stopping after the current step…")
+
+
+def job_outcome() -> Any:
+    """The finished job's result, after saying how it ended (None while running or when it failed)."""
+    job = st.session_state.get(JOB)
+    if job is None:
+        return None
+    if job.running:
+        job_progress()
+        return None
+    if job.error:
+        (st.warning if job.cancelled else st.error)(job.error)
+        return None
+    return job.result
+
+
+def run_section(pairs: PairSet, base: str, params: Any) -> Any:
+    """Prepare, show counts and the estimate, offer Start; returns the finished run's result, if any."""
+    pairs = sample(pairs, sample_input(pairs), seed=params.seed)
+    try:
+        prepared = prepared_pairs(pairs, base, params)
+        show_preparation(prepared, params)
+        show_estimate(prepared, pairs, base, params)
+    except UserError as err:
+        st.error(str(err))
+        return None
+    start_button(prepared, base, params)
+    return job_outcome()

@@ -1,0 +1,1 @@
+"""Fine-tuning: training pairs, hard negatives, the training run, the saved models and how the space moved."""

@@ -1,0 +1,47 @@
+"""The fine-tuning parameters, each defined once.
+
+Every parameter has one row in `SETTINGS` (the projection settings' `Setting` row: name, default,
+bounds, label); `TrainParams`, the `finetune` command's options and the Fine-tune page's widgets are
+all derived from it.
+"""
+from __future__ import annotations
+
+from dataclasses import field, make_dataclass
+from typing import Any
+
+from core.maps.settings import Setting
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("epochs", "epochs", "Epochs", 1, bounds=(1, 20), widget="number", help="passes over the training pairs"),
+    Setting("batch_size", "batch_size", "Batch size", 32, bounds=(2, 256), widget="number",
+            help="pairs per step; the other pairs of a batch are its in-batch negatives"),
+    Setting("learning_rate", "learning_rate", "Learning rate", 2e-5, bounds=(1e-7, 1.0), widget="number",
+            format="%.1e", help="peak learning rate of AdamW"),
+    Setting("warmup_ratio", "warmup_ratio", "Warm-up share", 0.1, bounds=(0.0, 0.5), step=0.05,
+            help="share of the steps over which the learning rate rises linearly from 0"),
+    Setting("max_seq_length", "max_seq_length", "Maximum sequence length", 128, bounds=(8, 512), widget="number",
+            help="tokens kept per text; longer texts are cut"),
+    Setting("hard_negatives", "hard_negatives", "Hard negatives per anchor", 1, bounds=(0, 10), widget="number",
+            help="nearest non-positive texts mined from the base model's vectors"),
+    Setting("margin", "margin", "Hard-negative margin", 0.05, bounds=(0.0, 1.0), step=0.01,
+            help="a negative must score at least this much below the anchor's positive (cosine)"),
+    Setting("eval_split", "eval_split", "Held-out share", 0.2, bounds=(0.05, 0.5), step=0.05,
+            help="share of the pairs (whole groups where there are groups) kept out of training for evaluation"),
+    Setting("seed", "seed", "Seed", 42, bounds=(0, 2**31 - 1), widget="number", help="random seed"),
+)
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+
+TrainParams = make_dataclass(
+    "TrainParams", [(s.name, type(s.default), field(default=s.default)) for s in SETTINGS], frozen=True,
+    namespace={"__doc__": "Everything that determines a fine-tuning run (one field per setting)."})
+TrainParams.__module__ = __name__
+
+
+def params_from(values: dict[str, Any]) -> Any:
+    """TrainParams from values keyed by setting name; missing or None values take the default."""
+    return TrainParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS if values.get(s.name) is not None})
+
+
+def params_dict(params: Any) -> dict[str, Any]:
+    """The parameters as a plain dict (for the model card and the JSON output)."""
+    return {s.name: getattr(params, s.name) for s in SETTINGS}
