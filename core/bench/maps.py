@@ -64,6 +64,8 @@ def _timed(step):
 
 def bench_umap(workdir: Path) -> dict[str, float]:
     """Ours (shared graph + UMAP) vs plain umap.UMAP(random_state=0).fit_transform, 20,000 x 384."""
+    from core.maps.numba_cache import enable
+    enable()
     import umap
 
     from core.maps.knn import warm_up_nndescent

@@ -1,6 +1,7 @@
 """Texts to vectors through the on-disk cache: only texts never seen before are encoded."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from core.embedding.cache import EmbeddingCache
 from core.embedding.models import Embedder, create_embedder, is_word_vocabulary, model_id_for
 from core.errors import DataError
 from core.hashing import hash_texts
+from core.jobs import check
 
 Progress = Callable[[int, int], None]
 CHUNK = 256
@@ -37,13 +39,19 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     return np.where(good, vectors / np.where(good, norms, 1), vectors).astype(np.float32)
 
 
-def _encode_missing(embedder: Embedder, texts: Sequence[str], batch_size: int, progress: Progress | None) -> np.ndarray:
-    """Encode longest-first in chunks (less padding per batch), reporting progress."""
+def _encode_missing(embedder: Embedder, texts: Sequence[str], batch_size: int, progress: Progress | None,
+                    store: Callable[[list[int], np.ndarray], None], cancel: threading.Event | None) -> np.ndarray:
+    """Encode longest-first in chunks (less padding per batch), storing each chunk as soon as it is done.
+
+    A stop between chunks (a set `cancel`, or `progress` raising) keeps every finished chunk.
+    """
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     for start in range(0, len(order), CHUNK):
+        check(cancel)
         idx = order[start:start + CHUNK]
         out[idx] = embedder.encode([texts[i] for i in idx], batch_size=batch_size)
+        store(idx, out[idx])
         if progress:
             progress(min(start + CHUNK, len(order)), len(order))
     return out
@@ -58,8 +66,13 @@ def embed_texts(
     normalize: bool = True,
     batch_size: int = 64,
     progress: Progress | None = None,
+    cancel: threading.Event | None = None,
 ) -> EmbeddingResult:
-    """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached."""
+    """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached.
+
+    New vectors reach the cache chunk by chunk, so a stopped run (a set `cancel` raises Cancelled)
+    keeps what it encoded and the next run encodes only the rest.
+    """
     texts = list(texts)
     cache = cache if cache is not None else EmbeddingCache()  # an empty cache is falsy (__len__)
     model_id = model_id_for(model_key, corpus=texts)
@@ -72,8 +85,11 @@ def embed_texts(
     if missing:
         first_text = {k: t for k, t in zip(keys, texts)}
         embedder = get_embedder() if get_embedder else create_embedder(model_key, corpus=texts)
-        new = _encode_missing(embedder, [first_text[k] for k in missing], batch_size, progress)
-        cache.put_many(missing, new)
+
+        def store(idx: list[int], vecs: np.ndarray) -> None:
+            cache.put_many([missing[i] for i in idx], vecs)
+
+        new = _encode_missing(embedder, [first_text[k] for k in missing], batch_size, progress, store, cancel)
         found.update(zip(missing, new))
     # 3. assemble in input order
     vectors = np.stack([found[k] for k in keys]) if texts else np.empty((0, 0), np.float32)
