@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, replace
@@ -10,11 +11,13 @@ from typing import TypeVar
 import numpy as np
 import streamlit as st
 
+from components.progress import bar_ticker
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.data.builtins import builtin
 from core.data.table import Dataset
 from core.embedding.encode import attach_precomputed, coverage_note, embed_dataset
 from core.embedding.models import Embedder, create_embedder, is_corpus_fitted, model_title
+from core.errors import Cancelled
 from core.hashing import hash_array
 from core.maps.projection import (
     ProjectionParams,
@@ -127,21 +130,50 @@ def dataset_title(choice: DataChoice) -> str:
     return builtin(choice.dataset).title_at(choice.size)
 
 
+RATE_MIN_TEXTS = 256  # an encode this long or longer sets the model's measured pace
+
+
+@st.cache_resource(show_spinner=False)
+def encode_rates() -> dict[str, float]:
+    """Texts per second per model, as measured on this machine (per server process)."""
+    return {}
+
+
+def record_rate(model_key: str, n_texts: int, seconds: float) -> None:
+    if n_texts >= RATE_MIN_TEXTS and seconds > 0:
+        encode_rates()[model_key] = n_texts / seconds
+
+
+STOPPED = "ee_embed_stopped"  # data choices whose embedding this session stopped
+
+
+def stop_embedding(choice: DataChoice) -> None:
+    """on_click of the Stop button: the running script stops after the chunk in hand, which stays cached."""
+    st.session_state.setdefault(STOPPED, set()).add(choice)
+
+
+def resume_embedding(choice: DataChoice) -> None:
+    st.session_state.get(STOPPED, set()).discard(choice)
+
+
 def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     if choice.model == PRECOMPUTED:
         ds = attach_precomputed(dataset)
         return Embedded(ds, hash_array(ds.vectors), "the data's own vectors")
     label = model_title(choice.model)
+    stop = st.empty()
+    stop.button("Stop embedding", key="ee_embed_stop", on_click=stop_embedding, args=(choice,),
+                help="Texts encoded so far stay cached; embedding again encodes only the rest.")
     bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Embedding with {label}: {done:,} of {total:,} new texts")
-
+    tick = bar_ticker(bar, f"Embedding with {label}", unit="new texts")
     get = None if is_corpus_fitted(choice.model) else (lambda: embedder(choice.model))
+    start = time.perf_counter()
     try:
         ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick)
     finally:
         bar.empty()
+        stop.empty()
+    record_rate(choice.model, result.n_encoded, time.perf_counter() - start)
     note = coverage_note(choice.model, dataset.texts)
     return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note)
 
@@ -153,12 +185,20 @@ def _from_memory(emb: Embedded, n_texts: int) -> Embedded:
     return replace(emb, n_cached=n_texts, n_encoded=0)
 
 
+def is_embedded(choice: DataChoice) -> bool:
+    """Whether the vectors of `choice` are in memory already."""
+    return choice in _memos()["embedded"]
+
+
 def embedded(choice: DataChoice) -> Embedded:
     """The chosen dataset with vectors; encodes (with a progress bar) only what the disk cache lacks.
 
     n_cached and n_encoded describe this call: a call answered from memory encoded nothing.
     """
     dataset = raw_dataset(choice)
+    if choice in st.session_state.get(STOPPED, set()):
+        raise Cancelled("Embedding was stopped. The texts encoded so far are cached; embedding again encodes "
+                        "only the rest.")
     made: list[Embedded] = []
 
     def make() -> Embedded:
@@ -171,19 +211,22 @@ def embedded(choice: DataChoice) -> Embedded:
     return _from_memory(emb, len(dataset))
 
 
+def _graph_key(emb: Embedded, params: ProjectionParams) -> tuple:
+    return ("knn", emb.vectors_hash, params.metric, graph_k(params))
+
+
 def knn(emb: Embedded, params: ProjectionParams):
     """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
     from core.maps.knn import EXACT_LIMIT
 
-    k = graph_k(params)
-
     def compute():
-        note = " The first time in a server process also compiles NN-descent (about 40 s)." \
+        note = " The first time on this machine also compiles NN-descent (about 40 s)." \
             if len(emb.dataset) > EXACT_LIMIT else ""
-        with st.spinner(f"Finding the {k} nearest neighbours of each of {len(emb.dataset):,} points…{note}"):
+        with st.spinner(f"Finding the {graph_k(params)} nearest neighbours of each of {len(emb.dataset):,} "
+                        f"points…{note}"):
             return neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
 
-    return _memos()["graph"].get_or_make(("knn", emb.vectors_hash, params.metric, k), compute)
+    return _memos()["graph"].get_or_make(_graph_key(emb, params), compute)
 
 
 def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True):
@@ -195,7 +238,7 @@ def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True)
     if use_cache and is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash):
         fitted = fit()
     else:
-        note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
+        note = " The first UMAP on this machine also compiles its kernels (about 30 s)." \
             if params.method == "umap" else ""
         with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
             fitted = fit()

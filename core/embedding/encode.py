@@ -97,6 +97,14 @@ def embed_texts(
                            n_cached=n_cached, n_encoded=len(missing))
 
 
+def count_missing(texts: Sequence[str], model_key: str, *, cache: EmbeddingCache | None = None) -> int:
+    """How many distinct texts `embed_texts` would encode (those not cached for this model)."""
+    texts = list(texts)
+    cache = cache if cache is not None else EmbeddingCache()
+    keys = list(dict.fromkeys(hash_texts(texts, salt=model_id_for(model_key, corpus=texts))))
+    return len(keys) - cache.count_present(keys)
+
+
 def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, EmbeddingResult]:
     """The dataset with vectors attached; rows that could not be embedded are excluded and reported."""
     result = embed_texts(dataset.texts, model_key, **kwargs)
