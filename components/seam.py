@@ -304,7 +304,7 @@ def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
         if not large:
             return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS)
         with st.spinner(f"Preparing hover labels for {len(ds):,} points…"):
-            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE)
+            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE, compact=True)
 
     return _memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
 
