@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from core.bench.first_map import bench_encode_fast, bench_first_map, bench_payload
 from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.bench.search import bench_chroma
 from core.errors import UserError
@@ -156,6 +157,9 @@ SECTIONS: dict[str, Section] = {
     "tsne": bench_tsne,
     "map100k": bench_map100k,
     "rerun": bench_rerun,
+    "first_map": bench_first_map,
+    "encode_fast": bench_encode_fast,
+    "payload": bench_payload,
 }
 
 
@@ -182,6 +186,8 @@ COMPARISONS: list[Comparison] = [
     Comparison("UMAP s, 20k x 384", "ours", "umap_ours_s", "plain", "umap_baseline_s", "plain/ours", "umap_speedup"),
     Comparison("t-SNE s, 5k x 384", "openTSNE", "tsne_ours_s", "sklearn", "tsne_sklearn_s", "sklearn/ours",
                "tsne_speedup"),
+    Comparison("s to a first map", "ours", "first_map_cold_s", "plain", "first_map_baseline_s", "ours/plain",
+               "first_map_cold_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

@@ -85,6 +85,7 @@ def test_numba_cache_switch_is_idempotent_and_defaults_cache_true(tmp_path, monk
     monkeypatch.setattr(numba_cache, "_ENABLED", False)
     monkeypatch.setattr(numba, "njit", numba.njit)
     monkeypatch.setattr(numba, "jit", numba.jit)
+    monkeypatch.setattr(numba.config, "CACHE_DIR", numba.config.CACHE_DIR)
     numba_cache.enable()
     wrapped = numba.njit
     numba_cache.enable()
@@ -95,7 +96,7 @@ def test_numba_cache_switch_is_idempotent_and_defaults_cache_true(tmp_path, monk
         return a + b
 
     assert add(2, 3) == 5 and add._cache.__class__.__name__ == "FunctionCache"  # cache=True by default
-    assert numba.config.CACHE_DIR == str(tmp_path / "numba")
+    assert str(tmp_path / "numba") == numba.config.CACHE_DIR
 
 
 def test_a_sample_is_seeded_in_order_and_not_an_exclusion():
