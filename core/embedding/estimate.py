@@ -10,7 +10,7 @@ from core.embedding.models import Embedder, create_embedder, is_corpus_fitted
 
 CALIBRATE_N = 128  # texts timed for a model that encodes text by text
 CALIBRATE_CORPUS_N = 2_000  # texts a corpus-fitted model is fitted on and timed with
-LONG_JOB_S = 60.0  # jobs expected to take longer than this are announced before they start
+LONG_JOB_S = 120.0  # jobs expected to take minutes are announced before they start
 SAMPLE_ROWS = 50_000  # the sample offered instead of a long job
 
 
