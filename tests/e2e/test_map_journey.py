@@ -93,11 +93,11 @@ def wait_points(page: Page, index: int, n: int, timeout_ms: int = STEP_TIMEOUT_M
 
 
 def wait_title(page: Page, prefix: str, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
-    """Wait until the first map's title starts with `prefix`."""
+    """Wait until the first map's title (in bold markup) starts with `prefix`."""
     page.wait_for_function(
         f"""() => {{ const el = document.querySelector('.js-plotly-plot');
                     const t = el && el.layout && el.layout.title;
-                    return !!t && String(t.text || t).startsWith({prefix!r}); }}""",
+                    return !!t && String(t.text || t).replace(/<[^>]*>/g, '').startsWith({prefix!r}); }}""",
         polling=300, timeout=timeout_ms)
 
 
