@@ -11,6 +11,7 @@ from typing import TypeVar
 import numpy as np
 import streamlit as st
 
+from components.progress import bar_ticker
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.data.builtins import builtin
 from core.data.table import Dataset
@@ -18,6 +19,7 @@ from core.embedding import windows as long_windows
 from core.embedding.encode import Windows, attach_precomputed, coverage_note, embed_dataset
 from core.embedding.models import Embedder, create_embedder, is_corpus_fitted, model_title
 from core.embedding.windows import WindowReport
+from core.errors import Cancelled
 from core.hashing import hash_array
 from core.maps.projection import (
     ProjectionParams,
@@ -132,50 +134,69 @@ def dataset_title(choice: DataChoice) -> str:
     return builtin(choice.dataset).title_at(choice.size)
 
 
+RATE_MIN_TEXTS = 256  # an encode this long or longer sets the model's measured pace
+
+
+@st.cache_resource(show_spinner=False)
+def encode_rates() -> dict[str, float]:
+    """Texts per second per model, as measured on this machine (per server process)."""
+    return {}
+
+
+def record_rate(model_key: str, n_texts: int, seconds: float) -> None:
+    if n_texts >= RATE_MIN_TEXTS and seconds > 0:
+        encode_rates()[model_key] = n_texts / seconds
+
+
+STOPPED = "ee_embed_stopped"  # data choices whose embedding this session stopped
+
+
+def stop_embedding(choice: DataChoice) -> None:
+    """on_click of the Stop button: the running script stops after the chunk in hand, which stays cached."""
+    st.session_state.setdefault(STOPPED, set()).add(choice)
+
+
+def resume_embedding(choice: DataChoice) -> None:
+    st.session_state.get(STOPPED, set()).discard(choice)
+
+
 def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     if choice.model == PRECOMPUTED:
         ds = attach_precomputed(dataset)
         return Embedded(ds, hash_array(ds.vectors), "the data's own vectors")
     label = model_title(choice.model)
+    stop = st.empty()
+    stop.button("Stop embedding", key="ee_embed_stop", on_click=stop_embedding, args=(choice,),
+                help="Texts encoded so far stay cached; embedding again encodes only the rest.")
     bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
-    what = "windows" if choice.long.chunk else "texts"
-    tick = _ProgressBar(bar, label, what)
+    unit = "new windows" if choice.long.chunk else "new texts"
+    tick = bar_ticker(bar, f"Embedding with {label}", unit=unit)
     get = None if is_corpus_fitted(choice.model) else (lambda: embedder(choice.model))
+    start = time.perf_counter()
     try:
         ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick, long_texts=choice.long)
     finally:
         bar.empty()
-    if result.n_encoded and tick.seconds > 0 and result.report is not None:
-        _encode_rates()[choice.model] = tick.tokens(result) / tick.seconds
+        stop.empty()
+    seconds = time.perf_counter() - start
+    record_rate(choice.model, result.n_encoded, seconds)
+    if result.n_encoded and seconds > 0 and result.report is not None:
+        _token_rates()[choice.model] = _tokens_read(result) / seconds
     note = coverage_note(choice.model, dataset.texts)
     return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note,
                     report=result.report, windows=result.windows)
 
 
-class _ProgressBar:
-    """A progress callback that moves the bar, says the time left once it can, and times the encoding."""
-
-    def __init__(self, bar, label: str, what: str) -> None:
-        self.bar, self.label, self.what = bar, label, what
-        self.start, self.seconds = time.perf_counter(), 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        self.seconds = time.perf_counter() - self.start
-        left = self.seconds / done * (total - done) if done else 0.0
-        eta = f", about {left:.0f} s left" if done < total and left >= 10 else ""
-        self.bar.progress(done / total, text=f"Embedding with {self.label}: {done:,} of {total:,} new {self.what}{eta}")
-
-    @staticmethod
-    def tokens(result) -> float:
-        """Tokens the model read for the newly encoded texts (an estimate: their share of all tokens)."""
-        counts = result.report.counts
-        read = np.minimum(counts, result.report.size).sum() if result.windows is None else counts.sum()
-        total = result.n_encoded + result.n_cached
-        return float(read) * result.n_encoded / max(total, 1)
+def _tokens_read(result) -> float:
+    """Tokens the model read for the newly encoded texts (an estimate: their share of all tokens)."""
+    counts = result.report.counts
+    read = np.minimum(counts, result.report.size).sum() if result.windows is None else counts.sum()
+    total = result.n_encoded + result.n_cached
+    return float(read) * result.n_encoded / max(total, 1)
 
 
 @st.cache_resource(show_spinner=False)
-def _encode_rates() -> dict[str, float]:
+def _token_rates() -> dict[str, float]:
     """Tokens per second each model was measured to encode in this server process."""
     return {}
 
@@ -193,9 +214,9 @@ def window_report(choice: DataChoice) -> WindowReport | None:
     return _memos()["derived"].get_or_make(("window-report", choice), compute)
 
 
-def encode_rate(model_key: str, sample: list[str]) -> float:
+def token_rate(model_key: str, sample: list[str]) -> float:
     """Tokens per second for this model: measured in this process, else timed on a few sample texts."""
-    rates = _encode_rates()
+    rates = _token_rates()
     if model_key not in rates:
         model = embedder(model_key)
         window = long_windows.token_window(model_key, lambda: model)
@@ -214,12 +235,20 @@ def _from_memory(emb: Embedded, n_texts: int) -> Embedded:
     return replace(emb, n_cached=n_texts, n_encoded=0)
 
 
+def is_embedded(choice: DataChoice) -> bool:
+    """Whether the vectors of `choice` are in memory already."""
+    return choice in _memos()["embedded"]
+
+
 def embedded(choice: DataChoice) -> Embedded:
     """The chosen dataset with vectors; encodes (with a progress bar) only what the disk cache lacks.
 
     n_cached and n_encoded describe this call: a call answered from memory encoded nothing.
     """
     dataset = raw_dataset(choice)
+    if choice in st.session_state.get(STOPPED, set()):
+        raise Cancelled("Embedding was stopped. The texts encoded so far are cached; embedding again encodes "
+                        "only the rest.")
     made: list[Embedded] = []
 
     def make() -> Embedded:
@@ -232,19 +261,22 @@ def embedded(choice: DataChoice) -> Embedded:
     return _from_memory(emb, len(dataset))
 
 
+def _graph_key(emb: Embedded, params: ProjectionParams) -> tuple:
+    return ("knn", emb.vectors_hash, params.metric, graph_k(params))
+
+
 def knn(emb: Embedded, params: ProjectionParams):
     """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
     from core.maps.knn import EXACT_LIMIT
 
-    k = graph_k(params)
-
     def compute():
-        note = " The first time in a server process also compiles NN-descent (about 40 s)." \
+        note = " The first time on this machine also compiles NN-descent (about 40 s)." \
             if len(emb.dataset) > EXACT_LIMIT else ""
-        with st.spinner(f"Finding the {k} nearest neighbours of each of {len(emb.dataset):,} points…{note}"):
+        with st.spinner(f"Finding the {graph_k(params)} nearest neighbours of each of {len(emb.dataset):,} "
+                        f"points…{note}"):
             return neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
 
-    return _memos()["graph"].get_or_make(("knn", emb.vectors_hash, params.metric, k), compute)
+    return _memos()["graph"].get_or_make(_graph_key(emb, params), compute)
 
 
 def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True):
@@ -256,7 +288,7 @@ def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True)
     if use_cache and is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash):
         fitted = fit()
     else:
-        note = " The first UMAP in a server process also compiles its kernels (about 30 s)." \
+        note = " The first UMAP on this machine also compiles its kernels (about 30 s)." \
             if params.method == "umap" else ""
         with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
             fitted = fit()
@@ -322,7 +354,7 @@ def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
         if not large:
             return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS)
         with st.spinner(f"Preparing hover labels for {len(ds):,} points…"):
-            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE)
+            return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE, compact=True)
 
     return _memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
 

@@ -12,3 +12,7 @@ class DataError(UserError):
 
 class ModelLoadError(UserError):
     """A model that cannot be loaded on this machine right now."""
+
+
+class Cancelled(UserError):
+    """Work the user stopped; what was finished before the stop is kept."""

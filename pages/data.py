@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import seam
+from components.data.long_job import EMBED_NOW, MODEL_FOR, long_job_gate
 from components.data.long_texts import long_texts_panel
 from components.data.upload import PENDING_UPLOAD, dataset_id, upload_form
 from components.state import (
@@ -15,7 +16,7 @@ from components.state import (
 )
 from core.data.builtins import BUILTINS, DEFAULT_SIZE
 from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
-from core.errors import UserError
+from core.errors import Cancelled, UserError
 from core.training.store import local_models
 
 CUSTOM = "custom"
@@ -24,7 +25,6 @@ MODEL_LABELS = {PRECOMPUTED: "The data's own vectors", **{k: m.title for k, m in
 
 st.title("Data")
 current = active_choice()
-MODEL_FOR = "ee_model_for_dataset"  # the dataset the model picker was last shown for
 
 
 def model_options(raw) -> list[str]:
@@ -98,9 +98,16 @@ if model in MODELS:
     st.caption(MODELS[model].description)
 choice = long_texts_panel(DataChoice(pending.source, pending.dataset, pending.size, model))
 
-if st.button("Embed and map", type="primary", key="ee_embed"):
+chosen = st.session_state.pop(EMBED_NOW, None)  # picked in the long-job notice
+if st.button("Embed and map", type="primary", key="ee_embed") or chosen is not None:
+    choice = chosen or choice
     try:
+        seam.resume_embedding(choice)
+        long_job_gate(choice, seam.raw_dataset(choice))
         emb = seam.embedded(choice)
+    except Cancelled as err:
+        st.info(f"{err} Press “Embed and map” to go on.")
+        st.stop()
     except UserError as err:
         st.error(str(err))
         st.stop()

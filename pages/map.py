@@ -8,8 +8,10 @@ from components.maps.cluster_panel import cluster_form, cluster_table
 from components.maps.controls import projection_form
 from components.maps.faith_panel import faith_panel
 from components.maps.map_panel import NONE, map_panel
+from components.maps.progressive import map_state, pending_panel
 from components.maps.view_link import apply_link, sync_link, take_notice
 from core.errors import UserError
+from core.maps.knn import EXACT_LIMIT
 from core.maps.projection import MAX_FIT
 from core.maps.settings import METHOD_LABELS
 
@@ -26,22 +28,29 @@ with st.expander("Projection settings", expanded=False):
 with st.expander("Cluster settings", expanded=False):
     spec = cluster_form()
 try:
-    coords = seam.projection(emb, params)
-    faith = seam.faithfulness(emb, coords, params)
-    clusters = seam.clusters(emb, coords, params, spec) if spec is not None else None
+    state = map_state(emb, params)
+    coords = state.coords
+    # a preview gets clusters only where they cost little; faithfulness waits for the chosen projection
+    cheap = spec is not None and (spec.space == "map" or len(coords) <= EXACT_LIMIT)
+    faith = None if state.preview else seam.faithfulness(emb, coords, state.params)
+    wanted = spec is not None and (cheap or not state.preview)
+    clusters = seam.clusters(emb, coords, state.params, spec) if wanted else None
 except UserError as err:
     st.error(str(err))
     st.stop()
 
-if params.method == "umap" and len(coords) > MAX_FIT:
+if state.preview:
+    pending_panel(emb, params, state)
+if params.method == "umap" and not state.preview and len(coords) > MAX_FIT:
     st.caption(f"UMAP was fitted on a random sample of {MAX_FIT:,} points; the other {len(coords) - MAX_FIT:,} "
                "were placed on that map with UMAP's transform.")
 color = st.session_state.get("ee_w_color")
 sync_link(choice, params, spec, None if color in (None, NONE) else color)
-title = f"{METHOD_LABELS[params.method]} of {seam.dataset_title(choice)}"
-map_panel(emb, coords, title, params, clusters=clusters, faith=faith)
+shown = METHOD_LABELS[state.params.method] + (" (quick preview)" if state.preview else "")
+map_panel(emb, coords, f"{shown} of {seam.dataset_title(choice)}", state.params, clusters=clusters, faith=faith)
 if clusters is not None:
     with st.expander(f"Clusters: {clusters.n_clusters} found", expanded=False):
         cluster_table(clusters)
-with st.expander("How far can this map be trusted?"):
-    faith_panel(faith)
+if faith is not None:
+    with st.expander("How far can this map be trusted?"):
+        faith_panel(faith)

@@ -1,8 +1,6 @@
 """The CEAT choice of the Bias page: contexts from the current corpus, pooled effect sizes per test."""
 from __future__ import annotations
 
-import time
-
 import streamlit as st
 
 from components import seam
@@ -11,6 +9,7 @@ from components.audits.plots import build_intervals
 from components.audits.report import record
 from components.audits.seam import SourceKey
 from components.downloads import csv_download
+from components.progress import bar_ticker
 from components.state import active_choice, persist
 from core.audits.ceat import (
     CEAT_CITATION,
@@ -53,14 +52,8 @@ def _corpus() -> tuple[list[str], str]:
 
 def _progress_bar():
     """A progress callback that shows the texts embedded so far and an estimate of the time left."""
-    bar, start = st.progress(0.0, text="Embedding the contexts…"), time.monotonic()
-
-    def tick(done: int, total: int) -> None:
-        elapsed = time.monotonic() - start
-        left = elapsed / max(done, 1) * (total - done)
-        bar.progress(done / total, text=f"Embedding the contexts: {done:,} of {total:,} new texts, "
-                                        f"about {left:,.0f} s left")
-    return bar, tick
+    bar = st.progress(0.0, text="Embedding the contexts…")
+    return bar, bar_ticker(bar, "Embedding the contexts", unit="new texts")
 
 
 def ceat_panel(key: SourceKey, source_label: str, tests: list[WeatTest]) -> None:

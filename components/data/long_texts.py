@@ -21,7 +21,7 @@ def chunking_estimate(report: WindowReport, texts: list[str], model: str, overla
     n_windows = windows_needed(report.counts, report.size, overlap)
     tokens = float(report.counts.sum()) + (n_windows - len(report.counts)) * min(overlap, report.size // 2)
     sample = [texts[i] for i in np.argsort(-report.counts, kind="stable")[:CALIBRATION_TEXTS]]
-    seconds = tokens / seam.encode_rate(model, sample)
+    seconds = tokens / seam.token_rate(model, sample)
     took = f"about {seconds / 60:.0f} min" if seconds >= 90 else f"about {max(seconds, 1):.0f} s"
     return f"{n_windows:,} windows, {took} on this machine (less for windows already in the cache)"
 

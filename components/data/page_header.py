@@ -6,9 +6,10 @@ from collections.abc import Callable
 import streamlit as st
 
 from components import seam
+from components.data.long_job import long_job_gate
 from components.seam import Embedded
 from components.state import DataChoice
-from core.errors import UserError
+from core.errors import Cancelled, UserError
 
 DATA_PAGE = "pages/data.py"
 
@@ -25,8 +26,13 @@ def embedded_or_stop(title: str, choice: DataChoice, *, notice: str | None = Non
     if notice:
         st.warning(notice)
     try:
+        long_job_gate(choice, seam.raw_dataset(choice))
         emb = seam.embedded(choice)
         more = [extra(emb)] if extra else []
+    except Cancelled as err:
+        st.info(str(err))
+        st.button("Resume embedding", key="ee_embed_resume", on_click=seam.resume_embedding, args=(choice,))
+        st.stop()
     except UserError as err:
         st.error(str(err))
         st.page_link(DATA_PAGE, label="Choose other data or another model", icon=":material/database:")

@@ -7,8 +7,8 @@ import streamlit as st
 from components import seam
 from components.downloads import csv_download
 from components.evaluation.outcome_map import OUTCOME
-from components.evaluation.progress import progress
 from components.evaluation.task_panels import NONE, label_columns
+from components.progress import progress
 from components.state import persist
 from core.errors import UserError
 from core.evaluation.compare import agreement, agreement_table

@@ -11,7 +11,7 @@ from components import seam
 from components.audits.report import record
 from components.downloads import csv_download
 from components.evaluation.outcome_map import results_store
-from components.evaluation.progress import progress
+from components.progress import progress
 from components.state import PRECOMPUTED, DataChoice, persist, saved
 from core.embedding.models import CUSTOM_PREFIX, MODELS, is_corpus_fitted, model_title
 from core.errors import UserError

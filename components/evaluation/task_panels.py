@@ -9,9 +9,9 @@ from components import seam
 from components.audits.report import record
 from components.downloads import csv_download
 from components.evaluation.outcome_map import outcome_map, results_store
-from components.evaluation.progress import progress
 from components.maps.cluster_panel import saved_cluster_spec
 from components.maps.controls import saved_params
+from components.progress import progress
 from components.state import PRECOMPUTED, DataChoice, persist
 from core.embedding.models import is_corpus_fitted
 from core.errors import UserError

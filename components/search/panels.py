@@ -11,6 +11,7 @@ import streamlit as st
 from components import seam
 from components.downloads import csv_download
 from components.maps.plots import is_continuous, selected_rows, show_scatter
+from components.progress import bar_ticker
 from components.search import seam as store_seam
 from components.search.passages import PASSAGE_HELP, passage_table, top_passage
 from components.search.plots import build_search_map
@@ -86,9 +87,7 @@ def index_panel(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> 
 def _ingest(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> bool:
     """Write the dataset into its collection with a progress bar; True when it worked."""
     bar = st.progress(0.0, text="Indexing…")
-
-    def tick(done: int, total: int) -> None:
-        bar.progress(done / total, text=f"Indexing: {done:,} of {total:,} rows checked")
+    tick = bar_ticker(bar, "Indexing", unit="rows checked")
 
     dataset = emb.dataset
     try:

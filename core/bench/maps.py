@@ -64,6 +64,8 @@ def _timed(step):
 
 def bench_umap(workdir: Path) -> dict[str, float]:
     """Ours (shared graph + UMAP) vs plain umap.UMAP(random_state=0).fit_transform, 20,000 x 384."""
+    from core.maps.numba_cache import enable
+    enable()
     import umap
 
     from core.maps.knn import warm_up_nndescent
@@ -128,6 +130,7 @@ def _child(code: str, workdir: Path, label: str) -> dict:
     data = workdir / f"{label}-data"
     data.mkdir(exist_ok=True)
     env = dict(os.environ, EE_DATA_DIR=str(data))
+    env.pop("NUMBA_CACHE_DIR", None)  # the child's kernel cache lives in its own data folder
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
     proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     lines = proc.stdout.strip().splitlines()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from core.bench.chunk import bench_chunk
 from core.bench.finetune import bench_finetune
+from core.bench.first_map import bench_encode_fast, bench_first_map, bench_payload
 from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.bench.search import bench_chroma
 from core.errors import UserError
@@ -160,6 +161,9 @@ SECTIONS: dict[str, Section] = {
     "map100k": bench_map100k,
     "rerun": bench_rerun,
     "finetune": bench_finetune,
+    "first_map": bench_first_map,
+    "encode_fast": bench_encode_fast,
+    "payload": bench_payload,
 }
 
 
@@ -192,6 +196,8 @@ COMPARISONS: list[Comparison] = [
                "ours/plain", "finetune_ratio"),
     Comparison("held-out recall@10", "after", "finetune_recall_at_10_after", "before",
                "finetune_recall_at_10_before", "after/before", "finetune_recall_ratio"),
+    Comparison("s to a first map", "ours", "first_map_cold_s", "plain", "first_map_baseline_s", "ours/plain",
+               "first_map_cold_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

@@ -76,6 +76,19 @@ class Dataset:
                        excluded=excluded, description=self.description,
                        source_rows=np.asarray(self.source_rows)[keep], generated_labels=self.generated_labels)
 
+    def sample(self, n: int, *, seed: int = 0) -> Dataset:
+        """A seeded random sample of `n` rows in their original order, named as such (not an exclusion)."""
+        if n >= len(self):
+            return self
+        rows = np.sort(np.random.default_rng(seed).choice(len(self), n, replace=False))
+        name = f"{self.name} (sample of {n:,}, seed {seed})"
+        return Dataset(name, self.frame.iloc[rows].reset_index(drop=True), self.text_column,
+                       vectors=None if self.vectors is None else self.vectors[rows],
+                       images=None if self.images is None else self.images[rows],
+                       excluded=self.excluded, description=f"A seeded random sample of {n:,} of {len(self):,} rows "
+                       f"of {self.name}.", source_rows=np.asarray(self.source_rows)[rows],
+                       generated_labels=self.generated_labels)
+
     def __len__(self) -> int:
         return len(self.frame)
 

@@ -39,6 +39,16 @@ class EmbeddingCache:
                         found[key] = np.frombuffer(blob, dtype=np.float32)
         return found
 
+    def count_present(self, keys: Sequence[str]) -> int:
+        """How many of the keys are cached (without reading their vectors)."""
+        total = 0
+        with closing(self._connect()) as db:
+            for start in range(0, len(keys), _CHUNK):
+                chunk = list(keys[start:start + _CHUNK])
+                marks = ",".join("?" * len(chunk))
+                total += db.execute(f"SELECT COUNT(*) FROM vectors WHERE key IN ({marks})", chunk).fetchone()[0]
+        return int(total)
+
     def put_many(self, keys: Sequence[str], vectors: np.ndarray) -> None:
         """Store one vector per key in a single transaction."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)

@@ -1,6 +1,7 @@
 """Texts to vectors through the on-disk cache: only texts never seen before are encoded."""
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -12,6 +13,7 @@ from core.embedding.models import Embedder, create_embedder, is_word_vocabulary,
 from core.embedding.windows import LongTexts, TokenWindow, WindowReport, token_window, window_report, window_spans
 from core.errors import DataError
 from core.hashing import hash_texts
+from core.jobs import check
 
 Progress = Callable[[int, int], None]
 CHUNK = 256
@@ -72,13 +74,19 @@ def l2_normalize(vectors: np.ndarray) -> np.ndarray:
     return np.where(good, vectors / np.where(good, norms, 1), vectors).astype(np.float32)
 
 
-def _encode_missing(embedder: Embedder, texts: Sequence[str], batch_size: int, progress: Progress | None) -> np.ndarray:
-    """Encode longest-first in chunks (less padding per batch), reporting progress."""
+def _encode_missing(embedder: Embedder, texts: Sequence[str], batch_size: int, progress: Progress | None,
+                    store: Callable[[list[int], np.ndarray], None], cancel: threading.Event | None) -> np.ndarray:
+    """Encode longest-first in chunks (less padding per batch), storing each chunk as soon as it is done.
+
+    A stop between chunks (a set `cancel`, or `progress` raising) keeps every finished chunk.
+    """
     order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
     out = np.empty((len(texts), embedder.dim), dtype=np.float32)
     for start in range(0, len(order), CHUNK):
+        check(cancel)
         idx = order[start:start + CHUNK]
         out[idx] = embedder.encode([texts[i] for i in idx], batch_size=batch_size)
+        store(idx, out[idx])
         if progress:
             progress(min(start + CHUNK, len(order)), len(order))
     return out
@@ -94,10 +102,13 @@ def embed_texts(
     batch_size: int = 64,
     progress: Progress | None = None,
     long_texts: LongTexts | None = None,
+    cancel: threading.Event | None = None,
 ) -> EmbeddingResult:
     """Vectors for `texts` from `model_key`; the model is loaded only when a text is not cached.
 
     With `long_texts` chunking, a windowed model embeds every window of a long text and pools them.
+    New vectors reach the cache chunk by chunk, so a stopped run (a set `cancel` raises Cancelled)
+    keeps what it encoded and the next run encodes only the rest.
     """
     texts = list(texts)
     cache = cache if cache is not None else EmbeddingCache()  # an empty cache is falsy (__len__)
@@ -105,7 +116,7 @@ def embed_texts(
         window = token_window(model_key, get_embedder)
         if window is not None:
             return _embed_chunked(texts, model_key, window, long_texts, cache=cache, get_embedder=get_embedder,
-                                  normalize=normalize, batch_size=batch_size, progress=progress)
+                                  normalize=normalize, batch_size=batch_size, progress=progress, cancel=cancel)
     model_id = model_id_for(model_key, corpus=texts)
     # 1. key each text by content and model, and take what the cache has
     keys = hash_texts(texts, salt=model_id)
@@ -116,8 +127,11 @@ def embed_texts(
     if missing:
         first_text = {k: t for k, t in zip(keys, texts)}
         embedder = get_embedder() if get_embedder else create_embedder(model_key, corpus=texts)
-        new = _encode_missing(embedder, [first_text[k] for k in missing], batch_size, progress)
-        cache.put_many(missing, new)
+
+        def store(idx: list[int], vecs: np.ndarray) -> None:
+            cache.put_many([missing[i] for i in idx], vecs)
+
+        new = _encode_missing(embedder, [first_text[k] for k in missing], batch_size, progress, store, cancel)
         found.update(zip(missing, new))
     # 3. assemble in input order
     vectors = np.stack([found[k] for k in keys]) if texts else np.empty((0, 0), np.float32)
@@ -144,6 +158,14 @@ def _embed_chunked(texts: list[str], model_key: str, window: TokenWindow, long_t
     report = window_report(texts, window, long_texts.mode)
     return EmbeddingResult(l2_normalize(pooled) if normalize else pooled, model_id, parts.n_cached,
                            parts.n_encoded, report=report, windows=windows)
+
+
+def count_missing(texts: Sequence[str], model_key: str, *, cache: EmbeddingCache | None = None) -> int:
+    """How many distinct texts `embed_texts` would encode (those not cached for this model)."""
+    texts = list(texts)
+    cache = cache if cache is not None else EmbeddingCache()
+    keys = list(dict.fromkeys(hash_texts(texts, salt=model_id_for(model_key, corpus=texts))))
+    return len(keys) - cache.count_present(keys)
 
 
 def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, EmbeddingResult]:

@@ -77,11 +77,13 @@ def plotly_text(value: Any) -> str:
     return html.escape(str(value), quote=False)
 
 
-def hover_label(text: Any, *, limit: int = HOVER_CHARS) -> str:
-    """User text made safe for Plotly hover: truncated, HTML-escaped, wrapped."""
+def hover_label(text: Any, *, limit: int = HOVER_CHARS, wrapped: bool = True) -> str:
+    """User text made safe for Plotly hover: truncated, HTML-escaped, wrapped (or on one line)."""
     text = str(text)
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
+    if not wrapped:
+        return plotly_text(" ".join(text.split()))
     return "<br>".join(plotly_text(line) for line in wrap(text)) or ""
 
 
@@ -93,9 +95,16 @@ def image_as_text(image: np.ndarray) -> str:
 
 
 def hover_texts(frame: pd.DataFrame, text_column: str, hover_columns: Sequence[str] = (),
-                images: np.ndarray | None = None, *, limit: int = HOVER_CHARS) -> list[str]:
-    """One hover label per row: the text, then `column: value` lines, then the image if any."""
-    labels = [f"<b>{hover_label(t, limit=limit)}</b>" for t in frame[text_column]]
+                images: np.ndarray | None = None, *, limit: int = HOVER_CHARS, compact: bool = False) -> list[str]:
+    """One hover label per row: the text, then `column: value` lines, then the image if any.
+
+    `compact` labels (large maps) put the text on one line without markup: every tag costs about
+    15 bytes per point in the JSON sent to the browser (Plotly escapes `<` and `>`).
+    """
+    if compact:
+        labels = [hover_label(t, limit=limit, wrapped=False) for t in frame[text_column]]
+    else:
+        labels = [f"<b>{hover_label(t, limit=limit)}</b>" for t in frame[text_column]]
     for column in hover_columns:
         values = frame[column].tolist()
         labels = [f"{lab}<br>{plotly_text(str(column))}: {hover_label(v, limit=80)}" for lab, v in zip(labels, values)]
@@ -160,7 +169,7 @@ def render_rows(n_rows: int, *, visible: np.ndarray | None = None, max_points: i
 
 def _trace(coords: np.ndarray, rows: np.ndarray, hover: Mapping[int, str], name: str, marker: dict,
            **extra) -> go.BaseTraceType:
-    common = dict(mode="markers", name=name, customdata=rows, hovertext=[hover[i] for i in rows],
+    common = dict(mode="markers", name=name, customdata=rows.astype(np.int32), hovertext=[hover[i] for i in rows],
                   hoverinfo="text", marker=marker, **extra)
     if coords.shape[1] == 3:
         return go.Scatter3d(x=coords[rows, 0], y=coords[rows, 1], z=coords[rows, 2], **common)
@@ -176,7 +185,7 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
     """A colour-scaled trace for rows with a value, and a grey one for rows without."""
     finite = np.isfinite(values[rows])
     low, high = color_range or (None, None)
-    marker = dict(size=size, opacity=0.8, color=values[rows[finite]], colorscale=colorscale, showscale=True,
+    marker = dict(size=size, opacity=0.8, color=values[rows[finite]].astype(np.float32), colorscale=colorscale, showscale=True,
                   cmin=low, cmax=high, colorbar=dict(title=dict(text=plotly_text(name))))
     traces = [_trace(coords, rows[finite], hover, plotly_text(name), marker, showlegend=False)]
     if (~finite).any():
@@ -250,7 +259,7 @@ def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hove
     if hover is not None:
         return {int(i): hover[i] for i in drawn}
     texts = hover_texts(frame.iloc[drawn], text_column, hover_columns, None if images is None else images[drawn],
-                        limit=HOVER_CHARS_LARGE if large else HOVER_CHARS)
+                        limit=HOVER_CHARS_LARGE if large else HOVER_CHARS, compact=large)
     return dict(zip(drawn.tolist(), texts))
 
 

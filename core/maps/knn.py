@@ -108,6 +108,8 @@ class KnnGraph:
 
 
 def _nndescent(X: np.ndarray, k: int, metric: str, random_state: int):
+    from core.maps.numba_cache import enable
+    enable()
     from pynndescent import NNDescent
 
     return NNDescent(X, n_neighbors=k, metric=metric, random_state=random_state, n_jobs=1, low_memory=True,

@@ -7,6 +7,7 @@ fitted on a seeded sample with the other rows placed by `transform`. t-SNE runs 
 from __future__ import annotations
 
 import os
+import threading
 import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -19,6 +20,7 @@ from sklearn.utils.validation import check_is_fitted
 from core.disk_cache import load_or_compute
 from core.errors import DataError
 from core.hashing import hash_array, hash_params
+from core.jobs import check
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
 from core.maps.settings import METHODS, ProjectionParams, reducer_args, settings_signature
 from core.paths import data_dir
@@ -60,6 +62,8 @@ class Projector(TransformerMixin, BaseEstimator):
         perplexity = min(self.perplexity, (n_rows - 1) / 3)
         if self.method == "tsne":
             return _tsne(self.n_components, perplexity, self.metric, self.random_state)
+        from core.maps.numba_cache import enable
+        enable()
         import umap
         n_neighbors = min(self.n_neighbors, n_rows - 1)
         extra = {"precomputed_knn": knn.umap_knn(n_neighbors)} if knn is not None else {}
@@ -154,10 +158,11 @@ def _fit_rows(n_rows: int, params: ProjectionParams, max_fit: int) -> np.ndarray
 
 
 def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGraph | None = None,
-                   max_fit: int = MAX_FIT) -> FittedMap:
+                   max_fit: int = MAX_FIT, cancel: threading.Event | None = None) -> FittedMap:
     """Fit the projection; UMAP above `max_fit` rows is fitted on a sample and places the rest.
 
-    `knn` is the shared graph of all rows; UMAP reuses it when it fits on every row.
+    `knn` is the shared graph of all rows; UMAP reuses it when it fits on every row. A set `cancel`
+    stops the work at the next step (raising Cancelled).
     """
     X = np.asarray(vectors, dtype=np.float32)
     projector = Projector(**asdict(params))
@@ -170,6 +175,7 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
     sample = np.ascontiguousarray(X[rows])
     projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric))
+    check(cancel)
     # 2. place every other row with transform, in chunks (bounded memory)
     coords = np.empty((len(X), params.n_components), dtype=np.float32)
     coords[rows] = projector.embedding_
@@ -177,6 +183,7 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     for start in range(0, len(rest), TRANSFORM_CHUNK):
         chunk = rest[start:start + TRANSFORM_CHUNK]
         coords[chunk] = projector.transform(X[chunk])
+        check(cancel)
     return FittedMap(coords, projector, rows)
 
 
@@ -192,16 +199,21 @@ def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_
 
 
 def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callable[[], KnnGraph] | None = None,
-                vectors_hash: str | None = None, use_cache: bool = True, max_fit: int = MAX_FIT) -> FittedMap:
+                vectors_hash: str | None = None, use_cache: bool = True, max_fit: int = MAX_FIT,
+                cancel: threading.Event | None = None) -> FittedMap:
     """The map of `vectors`: from disk when these exact inputs were seen before, else fitted and kept on disk.
 
-    UMAP fitted on every row reuses `graph()`, the shared neighbour graph.
+    UMAP fitted on every row reuses `graph()`, the shared neighbour graph. A set `cancel` stops the
+    work between steps and discards a finished fit, so nothing is written (raises Cancelled).
     """
     path = projection_cache_path(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash) if use_cache else None
 
     def fit() -> FittedMap:
         shared = graph() if graph is not None and params.method == "umap" else None
-        return fit_projection(vectors, params, knn=shared, max_fit=max_fit)
+        check(cancel)
+        fitted = fit_projection(vectors, params, knn=shared, max_fit=max_fit, cancel=cancel)
+        check(cancel)
+        return fitted
 
     return load_or_compute(path, fit, to_arrays=lambda fitted: fitted.coords,
                            from_arrays=lambda coords: FittedMap(coords, None, _fit_rows(len(coords), params, max_fit)))

@@ -35,6 +35,8 @@ def init_graph_transform(graph, embedding: np.ndarray) -> np.ndarray:
 def install() -> None:
     """Use the vectorised version inside umap.umap_ (idempotent)."""
     global ORIGINAL
+    from core.maps.numba_cache import enable
+    enable()
     import umap.umap_ as umap_module
 
     with _LOCK:

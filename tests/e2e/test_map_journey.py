@@ -92,6 +92,27 @@ def wait_points(page: Page, index: int, n: int, timeout_ms: int = STEP_TIMEOUT_M
         timeout=timeout_ms, polling=300)
 
 
+def wait_title(page: Page, prefix: str, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
+    """Wait until the first map's title (in bold markup) starts with `prefix`."""
+    page.wait_for_function(
+        f"""() => {{ const el = document.querySelector('.js-plotly-plot');
+                    const t = el && el.layout && el.layout.title;
+                    return !!t && String(t.text || t).replace(/<[^>]*>/g, '').startsWith({prefix!r}); }}""",
+        polling=300, timeout=timeout_ms)
+
+
+def test_a_quick_map_first_then_the_umap_map(page: Page, app_url: str, artifacts_dir: Path):
+    """Parameters no other test projects: a PCA preview with every point, then UMAP swapped in."""
+    page.goto(f"{app_url}/?data=digits&model=precomputed&method=umap&seed=23&neighbors=9")
+    wait_title(page, "PCA (quick preview)", LOAD_TIMEOUT_MS)
+    wait_points(page, 0, N_DIGITS, STEP_TIMEOUT_MS)
+    expect(page.get_by_text("UMAP computing", exact=False)).to_be_visible()
+    page.screenshot(path=str(artifacts_dir / "e2e-map-preview.png"), full_page=True)
+    wait_title(page, "UMAP of", LOAD_TIMEOUT_MS)
+    wait_points(page, 0, N_DIGITS, STEP_TIMEOUT_MS)
+    expect(page.get_by_text("UMAP computing", exact=False)).to_have_count(0)
+
+
 def lasso(page: Page, chart: Locator, box=(0.25, 0.25, 0.65, 0.7)) -> None:
     """Drag a closed lasso over a share of the chart's plotting area with the mouse."""
     area = chart.locator(".nsewdrag").first.bounding_box()
@@ -134,6 +155,7 @@ def selected_count(page: Page) -> int:
 def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_dir: Path):
     page.goto(f"{app_url}/{DIGITS}")
     expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    wait_title(page, "UMAP of", LOAD_TIMEOUT_MS)  # after any quick preview
     wait_points(page, 0, N_DIGITS, LOAD_TIMEOUT_MS)
     expect(page.get_by_text(f"{N_DIGITS:,} of {N_DIGITS:,} points shown", exact=False)).to_be_visible()
 

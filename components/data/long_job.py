@@ -1,0 +1,86 @@
+"""Before an embedding job of minutes: say how long it takes here, and offer a faster model or a sample."""
+from __future__ import annotations
+
+import streamlit as st
+
+from components import seam
+from components.data.upload import PENDING_UPLOAD, dataset_id
+from components.progress import duration
+from components.state import PRECOMPUTED, UPLOADS, DataChoice, set_active_choice
+from core.data.table import Dataset
+from core.embedding.encode import count_missing
+from core.embedding.estimate import CALIBRATE_N, LONG_JOB_S, SAMPLE_ROWS, measure_rate, seconds_for
+from core.embedding.models import MODELS, is_corpus_fitted, model_title
+
+CONFIRMED = "ee_long_job_ok"  # data choices whose long embedding the user accepted
+EMBED_NOW = "ee_embed_now"  # a choice the Data page embeds on its next run (picked in this notice)
+MODEL_FOR = "ee_model_for_dataset"  # the dataset the Data page's model picker was last shown for
+FAST_MODEL = "tfidf-lsa"
+CALIBRATE_FLOOR = 1_000  # fewer new texts than this are never worth a warning
+
+
+def model_rate(model_key: str, texts: list[str]) -> float:
+    """Texts per second of the model here: the last real job's pace, else timed on a small sample."""
+    rates = seam.encode_rates()
+    if model_key not in rates:
+        get = None if is_corpus_fitted(model_key) else (lambda: seam.embedder(model_key))
+        with st.spinner(f"Timing {model_title(model_key)} on {CALIBRATE_N} texts to estimate the job…"):
+            rates[model_key] = measure_rate(model_key, texts, get_embedder=get)
+    return rates[model_key]
+
+
+def _choose(choice: DataChoice) -> None:
+    st.session_state.setdefault(CONFIRMED, set()).add(choice)
+    st.session_state[EMBED_NOW] = choice
+    set_active_choice(choice)
+
+
+def _use_sample(choice: DataChoice, dataset: Dataset) -> None:
+    """Keep a seeded sample as an upload and choose it, with the same model."""
+    sample = dataset.sample(SAMPLE_ROWS, seed=0)
+    key = dataset_id(sample)
+    st.session_state.setdefault(UPLOADS, {})[key] = sample
+    st.session_state[PENDING_UPLOAD] = key
+    st.session_state["ee_w_source"] = "upload"
+    picked = DataChoice("upload", key, model=choice.model)
+    st.session_state[MODEL_FOR] = DataChoice("upload", key)
+    _choose(picked)
+
+
+def _use_model(choice: DataChoice, model_key: str) -> None:
+    st.session_state["ee_w_model"] = model_key
+    _choose(DataChoice(choice.source, choice.dataset, choice.size, model_key))
+
+
+def _offers(choice: DataChoice, dataset: Dataset, seconds: float) -> None:
+    """The three ways on: all rows with this model, a faster model, or a sample."""
+    texts = dataset.texts
+    left, middle, right = st.columns(3)
+    left.button(f"Embed all {len(dataset):,} rows (about {duration(seconds)})", key="ee_long_all",
+                on_click=_choose, args=(choice,))
+    if choice.model != FAST_MODEL and FAST_MODEL in MODELS:
+        fast = seconds_for(len(texts), model_rate(FAST_MODEL, texts))
+        middle.button(f"Use {MODELS[FAST_MODEL].title} (about {duration(fast)})", key="ee_long_fast",
+                      on_click=_use_model, args=(choice, FAST_MODEL))
+    if len(dataset) > SAMPLE_ROWS:
+        part = seconds * SAMPLE_ROWS / len(dataset)
+        right.button(f"Map a {SAMPLE_ROWS:,}-row sample (about {duration(part)})", key="ee_long_sample",
+                     on_click=_use_sample, args=(choice, dataset), type="primary")
+
+
+def long_job_gate(choice: DataChoice, dataset: Dataset) -> None:
+    """When embedding `choice` would take more than a minute, say so with the options and stop the page."""
+    if choice.model == PRECOMPUTED or seam.is_embedded(choice) or choice in st.session_state.get(CONFIRMED, set()):
+        return
+    texts = dataset.texts
+    missing = count_missing(texts, choice.model)
+    if missing < CALIBRATE_FLOOR:
+        return
+    rate = model_rate(choice.model, texts)
+    seconds = seconds_for(missing, rate)
+    if seconds < LONG_JOB_S:
+        return
+    st.warning(f"{len(dataset):,} rows with {model_title(choice.model)}: about {duration(seconds)} here "
+               f"({missing:,} texts to encode at about {rate:,.0f} per second on this machine). Choose how to go on:")
+    _offers(choice, dataset, seconds)
+    st.stop()

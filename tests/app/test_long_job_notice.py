@@ -1,0 +1,28 @@
+"""AppTest: before an embedding of minutes the page says how long, and a sample is a real option."""
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+
+from components.data import long_job
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_a_long_job_is_announced_and_a_seeded_sample_replaces_it(monkeypatch):
+    monkeypatch.setattr(long_job, "count_missing", lambda texts, model: 100_000)  # as if nothing were cached
+    monkeypatch.setattr(long_job, "SAMPLE_ROWS", 300)
+    monkeypatch.setattr(long_job, "model_rate", lambda model, texts: {"tfidf-lsa": 5_000.0}.get(model, 50.0))
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update({"data": "lee-documents", "model": "glove-6b-50d", "method": "pca"})
+    at.run()
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "rows with GloVe" in w.value)
+    assert "350 rows" in notice and "about 33 min here" in notice  # 100,000 texts at 50 per second
+    labels = [b.label for b in at.button]
+    assert any(label.startswith("Use TF-IDF + SVD") and "about 1 s" in label for label in labels)
+    assert not at.get("plotly_chart")  # nothing started
+    at.button(key="ee_long_sample").click().run()
+    assert not at.exception
+    sample = next(iter(at.session_state["ee_uploads"].values()))
+    assert len(sample) == 300 and "sample of 300, seed 0" in sample.name
+    assert "300 points" in at.caption[0].value and at.get("plotly_chart")  # the sample is mapped

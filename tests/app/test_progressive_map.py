@@ -1,0 +1,89 @@
+"""AppTest: the Map page draws a quick PCA at once, computes the chosen projection in the background and
+swaps it in; a cancelled projection writes nothing."""
+import json
+import threading
+from pathlib import Path
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from components.maps import progressive
+from core.jobs import check
+from core.maps.projection import FittedMap, is_cached, projection_cache_path
+
+ROOT = Path(__file__).resolve().parents[2]
+DIGITS_UMAP = {"data": "digits", "model": "precomputed", "method": "umap", "seed": "11"}
+
+
+@pytest.fixture
+def slow_fit(monkeypatch):
+    """A projection that waits until the test lets it finish, then returns recognisable coordinates."""
+    gate, calls = threading.Event(), []
+
+    def fake_project_map(vectors, params, *, cancel=None, vectors_hash=None, **kwargs):
+        calls.append(params)
+        assert gate.wait(60)
+        check(cancel)  # a cancelled job stops here, before anything is written
+        coords = np.column_stack([np.arange(len(vectors)), np.zeros(len(vectors))]).astype(np.float32) + 1000
+        np.save(projection_cache_path(vectors, params, vectors_hash=vectors_hash), coords)
+        return FittedMap(coords, None, np.arange(len(vectors)))
+
+    monkeypatch.setattr(progressive, "project_map", fake_project_map)
+    return gate, calls
+
+
+def _title(at: AppTest) -> str:
+    return json.loads(at.get("plotly_chart")[0].proto.spec)["layout"]["title"]["text"]
+
+
+def _job(at: AppTest):
+    pool = progressive.job_pool()
+    return next(iter(pool.jobs.values()))
+
+
+def test_a_preview_is_drawn_first_and_replaced_by_the_projection(slow_fit):
+    gate, calls = slow_fit
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update(DIGITS_UMAP)
+    at.run()
+    assert not at.exception
+    assert _title(at).startswith("PCA (quick preview)")
+    assert any("UMAP computing" in i.value for i in at.info)
+    assert len(calls) == 1 and calls[0].method == "umap"
+    job = _job(at)
+    gate.set()
+    job.result(timeout=60)
+    at.run()
+    assert not at.exception
+    assert _title(at).startswith("UMAP of")
+    assert not any("computing" in i.value for i in at.info)
+    xs = json.loads(at.get("plotly_chart")[0].proto.spec)["data"][0]
+    assert "x" in xs  # the swapped-in map is drawn
+    assert len(calls) == 1  # the finished projection is read from memory, not fitted again
+
+
+def test_a_cancelled_projection_writes_nothing_and_can_be_resumed(slow_fit):
+    gate, calls = slow_fit
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update(DIGITS_UMAP | {"seed": "12"})
+    at.run()
+    job = _job(at)
+    at.button(key="ee_map_cancel").click().run()
+    assert not at.exception
+    gate.set()
+    with pytest.raises(Exception, match="cancelled"):
+        job.result(timeout=60)
+    assert job.cancelled()
+    vectors_hash, params = next(iter(at.session_state["ee_map_cancelled"]))
+    assert params == calls[0]
+    stand_in = np.empty((1797, 1), dtype=np.float32)  # the path depends only on the row count and the hash
+    assert not is_cached(stand_in, params, vectors_hash=vectors_hash)  # the cancelled fit wrote nothing
+    assert any("was cancelled" in i.value for i in at.info)
+    assert _title(at).startswith("PCA")
+    at.button(key="ee_map_resume").click().run()
+    assert not at.exception
+    _job(at).result(timeout=60)
+    at.run()
+    assert _title(at).startswith("UMAP of") and len(calls) == 2 and calls[1] == params
+    assert is_cached(stand_in, params, vectors_hash=vectors_hash)
