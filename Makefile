@@ -14,7 +14,7 @@ test: $(VENV)/.installed-test
 	$(VENV)/bin/ruff check .
 	$(PY) -m pytest -ra
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-test
 	$(PY) -m core bench --json
 
 install: $(VENV)/.installed

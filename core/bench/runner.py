@@ -26,6 +26,7 @@ from core.bench.finetune import bench_finetune
 from core.bench.first_map import bench_encode_fast, bench_first_map, bench_payload
 from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
 from core.bench.search import bench_chroma
+from core.bench.sessions import bench_sessions
 from core.errors import UserError
 from core.paths import PROJECT_ROOT
 
@@ -164,6 +165,7 @@ SECTIONS: dict[str, Section] = {
     "first_map": bench_first_map,
     "encode_fast": bench_encode_fast,
     "payload": bench_payload,
+    "sessions": bench_sessions,
 }
 
 
@@ -198,6 +200,10 @@ COMPARISONS: list[Comparison] = [
                "finetune_recall_at_10_before", "after/before", "finetune_recall_ratio"),
     Comparison("s to a first map", "ours", "first_map_cold_s", "plain", "first_map_baseline_s", "ours/plain",
                "first_map_cold_ratio"),
+    Comparison("s to the default map", "8 at once", "sessions_8_s", "1 session", "sessions_1_s", "8/1",
+               "sessions_ratio"),
+    Comparison("server RSS MB", "8 sessions", "sessions_rss_mb_8", "1 session", "sessions_rss_mb_1", "8/1",
+               "sessions_rss_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

@@ -66,3 +66,29 @@ def test_cli_unknown_section_exits_non_zero(fake_sections, capsys):
     captured = capsys.readouterr()
     assert captured.out == ""
     assert "nope" in captured.err
+
+
+@pytest.mark.skipif(not os.path.exists("/proc/self/status"), reason="reads Linux /proc")
+def test_sessions_bench_reads_memory_and_cpu_of_a_process_tree():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from core.bench.sessions import _process_tree, cpu_s, rss_mb
+
+    child = subprocess.Popen([sys.executable, "-c", "import time; print('ready', flush=True); time.sleep(30)"],
+                             stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "ready"
+        assert child.pid in _process_tree(os.getpid())
+        status = Path("/proc/self/status").read_text().splitlines()
+        self_only = int(next(x for x in status if x.startswith("VmRSS:")).split()[1]) / 1024
+        child_mb = rss_mb(child.pid)
+        assert child_mb > 1
+        assert rss_mb(os.getpid()) >= self_only + child_mb - 5  # the tree counts the child too
+    finally:
+        child.kill()
+        child.wait()
+    before = cpu_s(os.getpid())
+    sum(i * i for i in range(3_000_000))
+    assert cpu_s(os.getpid()) > before

@@ -1,61 +1,14 @@
 """End-to-end fixtures: a real `streamlit run` server and a headless Chromium driving it."""
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import time
-import urllib.error
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from core.bench.browser import CHROMIUM, chromium_browser, serve_app
+
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run", "--disable-quic"]
-HEALTH_TIMEOUT_S = 120
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = HEALTH_TIMEOUT_S) -> None:
-    """Poll Streamlit's health endpoint until it answers "ok", the server dies, or time runs out."""
-    for _ in range(int(timeout_s / 0.5)):
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited with code {proc.returncode}; see {ARTIFACTS / 'streamlit-server.log'}")
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(0.5)
-    raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout_s:.0f} s")
-
-
-def _stop(proc: subprocess.Popen) -> None:
-    """Terminate the server's whole process group, then kill it if it lingers."""
-    if proc.poll() is not None:
-        return
-    for sig, wait_s in ((signal.SIGTERM, 15), (signal.SIGKILL, 5)):
-        try:
-            os.killpg(proc.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            proc.wait(timeout=wait_s)
-            return
-        except subprocess.TimeoutExpired:
-            continue
 
 
 @pytest.fixture(scope="session")
@@ -67,18 +20,8 @@ def artifacts_dir() -> Path:
 @pytest.fixture(scope="session")
 def app_url(artifacts_dir: Path):
     """Base URL of a `streamlit run app.py` server that shares this session's EE_DATA_DIR."""
-    port = _free_port()
-    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
-           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false"]
-    env = dict(os.environ)  # carries EE_DATA_DIR from tests/conftest.py
-    with open(artifacts_dir / "streamlit-server.log", "wb") as log:
-        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
-        try:
-            base = f"http://127.0.0.1:{port}"
-            _wait_healthy(f"{base}/_stcore/health", proc)
-            yield base
-        finally:
-            _stop(proc)
+    with serve_app(artifacts_dir / "streamlit-server.log") as (base, _):  # env carries EE_DATA_DIR (tests/conftest.py)
+        yield base
 
 
 @pytest.fixture(scope="session")
@@ -86,12 +29,8 @@ def chromium():
     """A headless Debian Chromium driven by Playwright (its bundled browsers cannot be downloaded here)."""
     if not CHROMIUM.exists():
         pytest.skip(f"{CHROMIUM} not found; install Debian's chromium package to run the browser tests")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS)
+    with chromium_browser() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

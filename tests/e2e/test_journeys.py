@@ -8,18 +8,13 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from core.bench.browser import POINTS_JS, map_ready_js
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 FIRST_MAP_TIMEOUT_MS = 300_000  # first load embeds 2,756 sentences and compiles UMAP
 STEP_TIMEOUT_MS = 120_000
 LSA_TITLE = "TF-IDF + SVD (LSA, no weights)"
-
-# Plotly >= 6 ships arrays base64-encoded in `data`; `_fullData` holds the decoded ones.
-POINTS_JS = "el => el._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
-COUNT_JS = f"""() => {{
-    const el = document.querySelector('.js-plotly-plot');
-    return el && el._fullData ? ({POINTS_JS})(el) : 0;
-}}"""
 
 TOPICS = {  # subjects x predicates give distinct sentences with an obvious topic each
     "sport": (["The striker", "The goalkeeper", "The tennis player", "The marathon runner", "The team captain"],
@@ -41,7 +36,7 @@ def point_count(page: Page) -> int:
 
 def wait_for_points(page: Page, condition: str, timeout_ms: int) -> int:
     """Wait until the chart's point count `n` satisfies the JS `condition`, e.g. 'n > 2000'."""
-    page.wait_for_function(f"() => {{ const n = ({COUNT_JS})(); return {condition}; }}", timeout=timeout_ms,
+    page.wait_for_function(map_ready_js(condition), timeout=timeout_ms,
                            polling=500)
     return point_count(page)
 

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from core.bench.browser import TITLE_JS
+
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 LOAD_TIMEOUT_MS = 300_000  # a fresh server may still be compiling UMAP
@@ -94,11 +96,7 @@ def wait_points(page: Page, index: int, n: int, timeout_ms: int = STEP_TIMEOUT_M
 
 def wait_title(page: Page, prefix: str, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
     """Wait until the first map's title (in bold markup) starts with `prefix`."""
-    page.wait_for_function(
-        f"""() => {{ const el = document.querySelector('.js-plotly-plot');
-                    const t = el && el.layout && el.layout.title;
-                    return !!t && String(t.text || t).replace(/<[^>]*>/g, '').startsWith({prefix!r}); }}""",
-        polling=300, timeout=timeout_ms)
+    page.wait_for_function(f"() => ({TITLE_JS})().startsWith({prefix!r})", polling=300, timeout=timeout_ms)
 
 
 def test_a_quick_map_first_then_the_umap_map(page: Page, app_url: str, artifacts_dir: Path):
