@@ -262,7 +262,7 @@ def first_load_note(key: str) -> str | None:
     spec = MODELS.get(key)
     if spec is None or spec.ready is None or spec.ready():
         return None
-    return f"Preparing {spec.title} once on this machine (export and quantisation, about 10-30 s)…"
+    return f"Preparing {spec.title} once on this machine (export and quantisation, about 10 s)…"
 
 
 def is_corpus_fitted(key: str) -> bool:
