@@ -17,7 +17,7 @@ from core.data.builtins import builtin
 from core.data.table import Dataset
 from core.embedding import windows as long_windows
 from core.embedding.encode import Windows, attach_precomputed, coverage_note, embed_dataset
-from core.embedding.models import Embedder, create_embedder, is_corpus_fitted, model_title
+from core.embedding.models import Embedder, create_embedder, first_load_note, is_corpus_fitted, model_title
 from core.embedding.windows import WindowReport
 from core.errors import Cancelled
 from core.hashing import hash_array
@@ -108,10 +108,20 @@ def start_umap_warmup() -> threading.Thread:
     return thread
 
 
-@st.cache_resource(show_spinner="Loading the model…", max_entries=4)
-def embedder(model_key: str) -> Embedder:
-    """One loaded model per server process."""
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _loaded(model_key: str) -> Embedder:
     return create_embedder(model_key)
+
+
+def embedder(model_key: str) -> Embedder:
+    """One loaded model per server process; a first load that builds files on this machine says so."""
+    with st.spinner(first_load_note(model_key) or "Loading the model…"):
+        return _loaded(model_key)
+
+
+def forget_models() -> None:
+    """Drop every loaded model (after a model folder is deleted)."""
+    _loaded.clear()
 
 
 @st.cache_resource(show_spinner="Loading the dataset…", max_entries=8)

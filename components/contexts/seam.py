@@ -10,7 +10,7 @@ import streamlit as st
 from components import seam
 from components.state import PRECOMPUTED, DataChoice
 from core.contexts.tokens import TokenEncoder, token_encoder
-from core.embedding.models import CUSTOM_PREFIX, DEFAULT_MODEL, MODELS, model_id_for
+from core.embedding.models import CUSTOM_PREFIX, DEFAULT_MODEL, MODELS, model_id_for, sentence_base
 
 SENTENCES_PER_S = 100  # texts encoded per second on 2 CPU cores, for time estimates
 
@@ -21,8 +21,8 @@ def context_model(choice: DataChoice) -> str:
     spec = MODELS.get(key)
     if key.startswith(CUSTOM_PREFIX) or (key != PRECOMPUTED and spec is not None and not spec.needs_corpus
                                          and not spec.word_vocabulary):
-        return key
-    return DEFAULT_MODEL
+        return sentence_base(key)
+    return sentence_base(DEFAULT_MODEL)
 
 
 def encoder(model_key: str) -> TokenEncoder:

@@ -34,6 +34,6 @@ def models_panel() -> None:
 
 def _forget(key: str) -> None:
     """After a deletion: the loaded copy is dropped, and a data choice that used it goes back to the default."""
-    seam.embedder.clear()
+    seam.forget_models()
     if active_choice().model == key:
         set_active_choice(replace(active_choice(), model=DEFAULT_MODEL))

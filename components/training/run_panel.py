@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from components import seam
-from components.evaluation.progress import progress
+from components.progress import progress
 from core.embedding.models import is_corpus_fitted, model_title
 from core.errors import UserError
 from core.training import job as jobs

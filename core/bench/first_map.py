@@ -3,7 +3,8 @@
 - first_map: the Map page (AppTest, in components/bench/first_map.py) in a fresh process with an empty
   data folder, then again on the same folder; the baseline is a plain script loading MiniLM with
   sentence-transformers, encoding the same sentences and running `umap.UMAP().fit_transform`.
-- encode_fast: the int8 MiniLM variant against fp32: sentences/s, mean cosine, top-10 neighbour overlap.
+- encode_fast: the default (int8 ONNX) MiniLM against the plain fp32 sentence-transformers encode (batch 64):
+  sentences/s, mean cosine, top-10 neighbour overlap; the fp32 ONNX path's pace and agreement alongside.
 - payload: bytes of the Map figure's JSON (what Streamlit sends) after a colour change at 50,000 points.
 """
 from __future__ import annotations
@@ -65,27 +66,34 @@ def knn_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:
     return float(np.mean([len(set(p) & set(q)) / k for p, q in zip(top(a), top(b))]))
 
 
-def bench_encode_fast(workdir: Path) -> dict[str, float]:
-    """The int8 variant against fp32 MiniLM on the Lee sentences: pace and agreement."""
-    from core.data.builtins import lee_sentences
-    from core.embedding.models import create_embedder
+def _timed(model, texts: list[str]) -> tuple[np.ndarray, float]:
+    """Unit vectors of `texts` and sentences/s, after a short warm-up."""
     from core.vectors import unit_rows
 
+    model.encode(texts[:32])
+    start = time.perf_counter()
+    vectors = unit_rows(model.encode(texts, batch_size=ENCODE_BATCH))
+    return vectors, len(texts) / (time.perf_counter() - start)
+
+
+def bench_encode_fast(workdir: Path) -> dict[str, float]:
+    """The fast default and the fp32 ONNX path against fp32 MiniLM (sentence-transformers) on the Lee sentences."""
+    from core.data.builtins import lee_sentences
+    from core.embedding.models import DEFAULT_MODEL, MINILM_ID, create_embedder, model_folder
+    from core.embedding.onnx_encoder import OnnxSentenceEncoder
+
     texts = lee_sentences().texts
-    rates, vectors = {}, {}
-    for key in ("minilm", "minilm-int8"):
-        model = create_embedder(key)
-        model.encode(texts[:32])
-        start = time.perf_counter()
-        vectors[key] = unit_rows(model.encode(texts, batch_size=ENCODE_BATCH))
-        rates[key] = len(texts) / (time.perf_counter() - start)
-        _log(f"encode_fast: {key} {rates[key]:.1f} sentences/s")
-    cosine = float((vectors["minilm"] * vectors["minilm-int8"]).sum(axis=1).mean())
-    _log(f"encode_fast: mean cosine to fp32 {cosine:.4f}")
-    return {"encode_fast_per_s": round(rates["minilm-int8"], 2), "encode_fp32_per_s": round(rates["minilm"], 2),
-            "encode_fast_ratio": round(rates["minilm-int8"] / rates["minilm"], 3),
-            "encode_fast_cosine": round(cosine, 4),
-            "encode_fast_knn_overlap": round(knn_overlap(vectors["minilm"], vectors["minilm-int8"]), 4)}
+    runs = {"fp32": _timed(create_embedder("minilm"), texts), "fast": _timed(create_embedder(DEFAULT_MODEL), texts),
+            "onnx_fp32": _timed(OnnxSentenceEncoder(model_folder("minilm"), "fp32", f"{MINILM_ID}-onnx-fp32"), texts)}
+    ref, out = runs["fp32"][0], {"encode_fp32_per_s": round(runs["fp32"][1], 2)}
+    for name in ("fast", "onnx_fp32"):
+        vectors, rate = runs[name]
+        out |= {f"encode_{name}_per_s": round(rate, 2), f"encode_{name}_ratio": round(rate / runs["fp32"][1], 3),
+                f"encode_{name}_cosine": round(float((ref * vectors).sum(axis=1).mean()), 4),
+                f"encode_{name}_knn_overlap": round(knn_overlap(ref, vectors), 4)}
+        _log(f"encode_fast: {name} {rate:.1f} sentences/s (fp32 {runs['fp32'][1]:.1f}), "
+             f"cosine {out[f'encode_{name}_cosine']:.4f}, top-10 overlap {out[f'encode_{name}_knn_overlap']:.4f}")
+    return out
 
 
 def figure_bytes(color: str | None, *, compact: bool) -> int:

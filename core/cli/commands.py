@@ -23,7 +23,7 @@ from core.cli.evaluate import add_evaluate_command
 from core.cli.finetune import add_finetune_command
 from core.cli.inputs import load_input, report_exclusions
 from core.cli.maps import add_map_command
-from core.cli.outputs import write_table
+from core.cli.outputs import note_first_load, write_table
 from core.cli.search import add_store_commands
 from core.data.builtins import BUILTINS
 from core.embedding.models import DEFAULT_MODEL, MODELS
@@ -43,6 +43,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     from core.embedding.encode import coverage_note, embed_dataset
 
     dataset = load_input(args)
+    note_first_load(args.model)
     embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize,
                                      long_texts=long_texts(args))
     out = Path(args.out)

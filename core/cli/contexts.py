@@ -8,7 +8,7 @@ from typing import Any
 
 from core.cli.inputs import load_input
 from core.contexts.occurrences import MAX_OCCURRENCES
-from core.embedding.models import DEFAULT_MODEL
+from core.embedding.models import DEFAULT_MODEL, sentence_base
 
 EXAMPLES = 3
 
@@ -25,12 +25,13 @@ def contexts_payload(args: argparse.Namespace) -> dict[str, Any]:
     from core.embedding.models import create_embedder, model_id_for, model_title
 
     texts = load_input(args).texts
-    model_id = model_id_for(args.model)
-    encoder = token_encoder(create_embedder(args.model))
+    key = sentence_base(args.model)  # a token view needs the sentence-transformers model itself
+    model_id = model_id_for(key)
+    encoder = token_encoder(create_embedder(key))
     baseline = anisotropy_baseline(encoder, texts, model_id=model_id)
     result = analyse_word(args.word, texts, encoder, baseline=baseline, progress=_progress, with_map=False,
                           max_occurrences=args.max_occurrences)
-    doc = {"model": model_title(args.model), **result.as_dict(args.examples)}
+    doc = {"model": model_title(key), **result.as_dict(args.examples)}
     if args.suggest:
         doc["suggestions"] = suggest_words(ambiguity_table(encoder, texts, model_id=model_id, progress=_progress))
     return doc
@@ -69,8 +70,8 @@ def add_contexts_command(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("word", help="the word (or short phrase) to look for, whole word, any case")
     cmd.add_argument("input", help="a table/text file, or builtin:NAME")
     cmd.add_argument("--column", help="the text column (default: text/sentence/document/word or first text column)")
-    cmd.add_argument("--model", default=DEFAULT_MODEL,
-                     help=f"a sentence-transformers model: {DEFAULT_MODEL} (default) or st:NAME|PATH")
+    cmd.add_argument("--model", default=sentence_base(DEFAULT_MODEL),
+                     help=f"a sentence-transformers model: {sentence_base(DEFAULT_MODEL)} (default) or st:NAME|PATH")
     cmd.add_argument("--max-occurrences", type=int, default=MAX_OCCURRENCES,
                      help=f"embed at most this many occurrences, a seeded sample (default {MAX_OCCURRENCES})")
     cmd.add_argument("--examples", type=int, default=EXAMPLES, help=f"example contexts per sense (default {EXAMPLES})")

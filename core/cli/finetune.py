@@ -86,7 +86,7 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 
 def add_finetune_command(sub: argparse._SubParsersAction) -> None:
     """Register `finetune` on the main parser."""
-    from core.embedding.models import DEFAULT_MODEL
+    from core.embedding.models import DEFAULT_MODEL, sentence_base
 
     ft = sub.add_parser("finetune", help="fine-tune a sentence model on pairs (contrastive, with hard negatives)")
     ft.add_argument("input", metavar="PAIRS", help="a table of pairs, or texts with a group or label column, "
@@ -97,8 +97,9 @@ def add_finetune_command(sub: argparse._SubParsersAction) -> None:
     ft.add_argument("--group-column", help="instead of pairs: consecutive texts of one group are pairs")
     ft.add_argument("--label-column", help="instead of pairs: two texts with the same label are a pair")
     ft.add_argument("--column", help="the text column (with --group-column or --label-column)")
-    ft.add_argument("--model", default=DEFAULT_MODEL,
-                    help=f"base model (default {DEFAULT_MODEL}) or st:NAME|PATH of a sentence-transformers model")
+    ft.add_argument("--model", default=sentence_base(DEFAULT_MODEL),
+                    help=f"base model (default {sentence_base(DEFAULT_MODEL)}) or st:NAME|PATH of a "
+                         "sentence-transformers model")
     for setting in SETTINGS:
         add_setting_argument(ft, setting)
     ft.add_argument("--sample", type=int, help="train on at most N pairs, drawn at random (seeded)")

@@ -21,3 +21,12 @@ def print_csv(frame: pd.DataFrame, *, raw: bool = False, **options) -> None:
     """The table as CSV on stdout; `options` go to pandas' to_csv (e.g. float_format)."""
     sys.stdout.write(to_csv(frame, raw=raw, **options))
     sys.stdout.flush()
+
+
+def note_first_load(model_key: str) -> None:
+    """On stderr: the one-off build a model's first load on this machine does (nothing once it is built)."""
+    from core.embedding.models import first_load_note
+
+    note = first_load_note(model_key)
+    if note:
+        print(note, file=sys.stderr, flush=True)

@@ -11,6 +11,7 @@ import pandas as pd
 
 from core.cli.args import add_long_text_arguments, long_texts
 from core.cli.inputs import load_input, report_exclusions
+from core.cli.outputs import note_first_load
 from core.data.table import Dataset
 from core.embedding.windows import LongTexts
 from core.errors import UserError
@@ -47,6 +48,7 @@ def _vectors_for(dataset: Dataset, model: str | None, long: LongTexts) -> tuple[
     model = model or (PRECOMPUTED if dataset.vectors is not None else DEFAULT_MODEL)
     if model == PRECOMPUTED:
         return attach_precomputed(dataset), f"{PRECOMPUTED}:{dataset.name}", PRECOMPUTED, ""
+    note_first_load(model)
     embedded, result = embed_dataset(dataset, model, progress=_progress("encoding"), long_texts=long)
     if result.report is not None and result.report.sentence():
         print(result.report.sentence(), file=sys.stderr)

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.embedding.models import DEFAULT_MODEL
+
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 600
 
@@ -14,7 +16,7 @@ def test_data_page_warns_about_long_lee_documents_and_offers_chunking():
     at.session_state["ee_w_builtin"] = "lee-documents"
     at.run()
     assert not at.exception
-    assert at.selectbox(key="ee_w_model").value == "minilm"
+    assert at.selectbox(key="ee_w_model").value == DEFAULT_MODEL
     warnings = [w.value for w in at.warning]
     assert any("101 of 350 texts are longer than this model's 256-token window" in w for w in warnings), warnings
     assert any("windows, about" in w for w in warnings)

@@ -144,7 +144,7 @@ def test_each_metric_has_its_own_collection(data_dir):
 
 @pytest.mark.slow
 def test_lee_corpus_text_search_finds_the_bushfires(data_dir):
-    at = search_page()  # the default: Lee sentences with all-MiniLM-L6-v2
+    at = search_page()  # the default: Lee sentences with the default model (MiniLM, int8 ONNX)
     assert not at.exception
     index_current_data(at)
     at.text_input(key="ee_w_search_text").input("bushfires near Sydney").run()

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from core.embedding.models import DEFAULT_MODEL
+
 ROOT = Path(__file__).resolve().parents[2]
 TOPICS = {
     "sport": ["The team won the football match", "A striker scored two goals", "The cricket test ended in a draw",
@@ -100,7 +102,7 @@ def _npy_bytes() -> bytes:
 
 def test_vectors_only_upload_defaults_to_its_own_vectors_and_offers_no_text_model():
     at = _data_page()
-    assert at.selectbox(key="ee_w_model").value == "minilm"  # remembered from the built-in text dataset
+    assert at.selectbox(key="ee_w_model").value == DEFAULT_MODEL  # remembered from the built-in text dataset
     at.radio(key="ee_w_source").set_value("upload").run()
     at.radio(key="ee_w_upload_kind").set_value("npy").run()
     at.file_uploader(key="ee_upload_npy").set_value(("nan.npy", _npy_bytes(), "application/octet-stream")).run()

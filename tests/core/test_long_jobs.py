@@ -1,4 +1,4 @@
-"""Background jobs, cancellation between chunks, the numba cache switch, seeded samples, the int8 encoder."""
+"""Background jobs, cancellation between chunks, the numba cache switch, seeded samples."""
 from __future__ import annotations
 
 import threading
@@ -107,17 +107,3 @@ def test_a_sample_is_seeded_in_order_and_not_an_exclusion():
     assert list(a.frame["n"]) == sorted(a.frame["n"]) and "sample of 10" in a.name
     np.testing.assert_array_equal(a.vectors[:, 0], a.frame["n"].to_numpy() * 2)
     assert ds.sample(500) is ds
-
-
-@pytest.mark.slow  # loads MiniLM twice
-def test_the_int8_encoder_stays_close_to_fp32_on_a_small_sample():
-    from core.data.builtins import lee_sentences
-    from core.embedding.models import create_embedder
-    from core.vectors import unit_rows
-
-    texts = lee_sentences().texts[:200]
-    fp32 = unit_rows(create_embedder("minilm").encode(texts))
-    int8 = unit_rows(create_embedder("minilm-int8").encode(texts))
-    cosine = (fp32 * int8).sum(axis=1)
-    assert cosine.mean() > 0.95 and cosine.min() > 0.85  # close, but not the same space (see the bench)
-    assert not np.allclose(fp32, int8, atol=1e-4)  # really quantised

@@ -46,8 +46,8 @@ def glove_row(word: str) -> np.ndarray:
 
 
 def test_registry_keys():
-    assert set(MODELS) == {"minilm", "minilm-int8", "glove-6b-50d", "tfidf-lsa"}
-    assert MODELS["minilm-int8"].cache_id() != MODELS["minilm"].cache_id()  # the vector cache keys on the variant
+    assert set(MODELS) == {"minilm-onnx-int8", "minilm", "glove-6b-50d", "tfidf-lsa"}
+    assert MODELS["minilm-onnx-int8"].cache_id() != MODELS["minilm"].cache_id()  # the vector cache keys on the variant
     assert DEFAULT_MODEL in MODELS
     assert MODELS["tfidf-lsa"].needs_corpus and not MODELS["glove-6b-50d"].needs_corpus
 
