@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import os
-import time
 
 import numpy as np
 import pytest
@@ -73,17 +72,28 @@ def test_custom_model_without_name():
         create_embedder("st:   ")
 
 
+def block_network(monkeypatch) -> list:
+    """Refuse every socket connection for the rest of the test; returns the list of addresses tried."""
+    import socket
+
+    attempts: list = []
+
+    def refuse(sock, address):
+        attempts.append(address)
+        raise OSError(f"network blocked in this test: {address}")
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    return attempts
+
+
 @pytest.mark.slow  # imports sentence-transformers / torch
 @pytest.mark.parametrize("name", ["/nonexistent/ee-model-folder", "ee-no-such-org/ee-no-such-model"])
-def test_custom_model_missing_fails_fast_and_cleanly(name):
-    import sentence_transformers  # noqa: F401 - import time is not what is measured
-
-    start = time.perf_counter()
+def test_custom_model_missing_fails_cleanly_without_the_network(name, monkeypatch):
+    attempts = block_network(monkeypatch)
     with pytest.raises(ModelLoadError) as info:
         create_embedder(f"st:{name}")
-    elapsed = time.perf_counter() - start
     message = str(info.value)
-    assert elapsed < 10, f"took {elapsed:.1f}s: a missing model must fail without network retries"
+    assert attempts == [], f"a missing model must fail without reaching for the network: {attempts}"
     assert name in message and "offline" in message
     assert "\n" not in message and "Traceback" not in message
     assert len(message) < 400
@@ -241,10 +251,10 @@ def test_lsa_single_document():
 
 
 @pytest.mark.slow
-def test_minilm_offline():
-    start = time.perf_counter()
+def test_minilm_offline(monkeypatch):
+    attempts = block_network(monkeypatch)
     model = create_embedder("minilm")
-    assert time.perf_counter() - start < 120
+    assert attempts == []
     assert model.dim == 384 and model.model_id == MINILM_ID
     texts = [
         "A man is playing a guitar on stage.",
