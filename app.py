@@ -3,13 +3,11 @@ from pathlib import Path
 
 import streamlit as st
 
-from components.seam import start_umap_warmup
 from components.state import save_widget_state
 
 FAVICON = Path(__file__).parent / "static" / "favicon.png"  # local file: no icon request leaves the machine
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=str(FAVICON), layout="wide")
-start_umap_warmup()
 
 pages = {
     "Explore": [

@@ -28,7 +28,6 @@ from core.maps.projection import (
     is_cached,
     neighbour_graph,
     project_map,
-    warm_up_umap,
 )
 
 T = TypeVar("T")
@@ -98,14 +97,6 @@ def _memos() -> dict[str, _Memo]:
     # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
     return {"embedded": _Memo(8), "projection": _Memo(32), "graph": _Memo(4), "fitted": _Memo(4),
             "derived": _Memo(24)}
-
-
-@st.cache_resource(show_spinner=False)
-def start_umap_warmup() -> threading.Thread:
-    """Compile UMAP's kernels in the background once per server process."""
-    thread = threading.Thread(target=warm_up_umap, name="umap-warmup", daemon=True)
-    thread.start()
-    return thread
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

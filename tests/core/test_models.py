@@ -73,7 +73,7 @@ def test_custom_model_without_name():
 
 
 def block_network(monkeypatch) -> list:
-    """Refuse every socket connection for the rest of the test; returns the list of addresses tried."""
+    """Refuse every connection and name lookup for the rest of the test; returns what was tried."""
     import socket
 
     attempts: list = []
@@ -82,7 +82,12 @@ def block_network(monkeypatch) -> list:
         attempts.append(address)
         raise OSError(f"network blocked in this test: {address}")
 
+    def no_lookup(host, *args, **kwargs):
+        attempts.append(host)
+        raise socket.gaierror(f"name lookup blocked in this test: {host}")
+
     monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(socket, "getaddrinfo", no_lookup)
     return attempts
 
 
