@@ -6,7 +6,8 @@ from typing import Any
 import streamlit as st
 
 from components.state import persist, saved
-from core.maps.settings import BY_NAME, METHOD_LABELS, SETTINGS, ProjectionParams, Setting, params_from
+from core.maps.settings import BY_NAME, METHOD_LABELS, SETTINGS, ProjectionParams, params_from
+from core.setting import Setting
 
 
 def setting_widget(setting: Setting, *, key: str | None = None, label: str | None = None,
@@ -42,7 +43,7 @@ def method_picker(*, key: str | None = None, label: str | None = None, default: 
 
 def applicable(method: str, *, per_map: bool | None = None) -> list[Setting]:
     """The settings other than the method that change a `method` projection (optionally only per-map ones)."""
-    return [s for s in SETTINGS if s.name != "method" and method in s.methods
+    return [s for s in SETTINGS if s.name != "method" and s.applies_to(method)
             and (per_map is None or s.per_map == per_map)]
 
 

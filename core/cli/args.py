@@ -4,7 +4,8 @@ from __future__ import annotations
 import argparse
 
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
-from core.maps.settings import SETTINGS, ProjectionParams, Setting
+from core.maps.settings import SETTINGS, ProjectionParams
+from core.setting import Setting
 
 
 def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:

@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from core.maps.settings import Setting
+from core.setting import Setting
 
 LONG_TEXTS = Setting("long_texts", "long_texts", "Long texts", "truncate", choices=("truncate", "chunk"),
                      choice_labels=("Cut at the window", "Chunk and pool"), widget="segmented",

@@ -8,62 +8,14 @@ is one new row.
 from __future__ import annotations
 
 import inspect
-from dataclasses import dataclass, field, make_dataclass
+from dataclasses import field, make_dataclass
 from typing import Any
+
+from core.setting import Setting
 
 METHODS = ("umap", "tsne", "pca")
 METHOD_LABELS = {"umap": "UMAP", "tsne": "t-SNE", "pca": "PCA"}
 METRICS = ("cosine", "euclidean", "manhattan")
-
-
-@dataclass(frozen=True)
-class Setting:
-    """One projection setting and everything the CLI, the link and the widgets need to know of it."""
-
-    name: str  # ProjectionParams field and Projector parameter
-    key: str  # public name: link parameter, CLI option (--key) and widget key (ee_w_key)
-    label: str
-    default: Any
-    choices: tuple = ()
-    choice_labels: tuple[str, ...] = ()  # how each choice is shown (default: as it is written)
-    bounds: tuple[float, float] | None = None
-    step: float | None = None
-    widget: str = "slider"  # "segmented", "select", "number" or "slider"
-    methods: tuple[str, ...] = METHODS  # the projections this setting changes
-    reducer_arg: bool = False  # passed unchanged, under its name, to the reducer of each of `methods`
-    per_map: bool = False  # set for each side of the Compare page (the others follow the Map page)
-    help: str = ""
-    format: str = ""  # printf-style display format of a number widget (e.g. "%.1e"); empty: Streamlit's
-
-    @property
-    def flag(self) -> str:
-        return "--" + self.key.replace("_", "-")
-
-    @property
-    def widget_key(self) -> str:
-        return f"ee_w_{self.key}"
-
-    def choice_label(self, value: Any) -> str:
-        """How a choice is shown in a widget."""
-        return dict(zip(self.choices, self.choice_labels)).get(value, str(value))
-
-    def cast(self, value: Any) -> Any:
-        """`value` as this setting's type (int, float or str)."""
-        return type(self.default)(value)
-
-    def parse(self, text: str) -> Any:
-        """The value `text` names; ValueError when it is not a choice or lies outside the bounds."""
-        value = self.cast(text)
-        if self.choices and value not in self.choices:
-            raise ValueError(f"{text!r} is not one of {', '.join(map(str, self.choices))}")
-        if self.bounds and not self.bounds[0] <= value <= self.bounds[1]:
-            raise ValueError(f"{text!r} is outside {self.bounds[0]}..{self.bounds[1]}")
-        return value
-
-    def describe(self) -> str:
-        """CLI help: what it is, and its range."""
-        span = f"{self.bounds[0]}..{self.bounds[1]}" if self.bounds else ", ".join(map(str, self.choices))
-        return f"{self.help or self.label} ({span}; default {self.default})"
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -97,7 +49,7 @@ def settings_signature() -> inspect.Signature:
 
 def reducer_args(params: Any, method: str) -> dict[str, Any]:
     """The settings passed unchanged to `method`'s reducer, read from `params` (ProjectionParams or Projector)."""
-    return {s.name: getattr(params, s.name) for s in SETTINGS if s.reducer_arg and method in s.methods}
+    return {s.name: getattr(params, s.name) for s in SETTINGS if s.reducer_arg and s.applies_to(method)}
 
 
 def params_from(values: dict[str, Any]) -> Any:

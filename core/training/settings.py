@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import field, make_dataclass
 from typing import Any
 
-from core.maps.settings import Setting
+from core.setting import Setting
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("epochs", "epochs", "Epochs", 1, bounds=(1, 20), widget="number", help="passes over the training pairs"),

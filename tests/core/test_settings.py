@@ -9,8 +9,9 @@ from sklearn.base import clone
 
 from core.cli.args import add_projection_arguments, projection_params
 from core.maps.projection import Projector
-from core.maps.settings import BY_NAME, SETTINGS, ProjectionParams, Setting, params_from, reducer_args
+from core.maps.settings import BY_NAME, SETTINGS, ProjectionParams, params_from, reducer_args
 from core.maps.view_state import ViewState, decode_view, encode_view
+from core.setting import Setting
 
 NON_DEFAULT = {"method": "tsne", "n_components": 3, "n_neighbors": 40, "min_dist": 0.25, "perplexity": 12.5,
                "metric": "manhattan", "random_state": 7}
