@@ -1,6 +1,8 @@
 """The Evaluate page's extrinsic tabs: classification on a label column, retrieval from a query column."""
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 import streamlit as st
@@ -62,6 +64,17 @@ def _label_figures(ev: LabelEvaluation) -> None:
         cols[4].metric("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}")
 
 
+def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], tuple]) -> tuple | None:
+    """This session's result for `key`, computed when the button is pressed; None before, or after an error."""
+    if st.button(label, key=button_key, type="primary"):
+        try:
+            results_store()[key] = run()
+        except UserError as err:
+            st.error(str(err))
+            return None
+    return results_store().get(key)
+
+
 def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     """Pick a label column, evaluate, and show the figures, the mistakes on the map and the confusions."""
     options = [NONE, *label_columns(emb)]
@@ -70,17 +83,10 @@ def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     if column == NONE:
         st.info("Choose the column that holds each row's label (for example a topic or a class).")
         return
-    key = ("labels", emb.vectors_hash, column)
-    if st.button("Evaluate on these labels", key="ee_eval_labels_run", type="primary"):
-        try:
-            results_store()[key] = run_labels(emb, column)
-        except UserError as err:
-            st.error(str(err))
-            return
-    if key not in results_store():
-        return
-    ev, note = results_store()[key]
-    _label_results(emb, choice, ev, note, column)
+    found = run_on_click(("labels", emb.vectors_hash, column), "Evaluate on these labels", "ee_eval_labels_run",
+                         lambda: run_labels(emb, column))
+    if found is not None:
+        _label_results(emb, choice, *found, column)
 
 
 def _label_results(emb: seam.Embedded, choice: DataChoice, ev: LabelEvaluation, note: str, column: str) -> None:
@@ -110,15 +116,10 @@ def retrieval_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     if column == NONE:
         st.info("Choose the column that holds a query for each row; the row's own text is its right answer.")
         return
-    key = ("retrieval", emb.vectors_hash, column)
-    if st.button("Evaluate retrieval", key="ee_eval_retrieval_run", type="primary"):
-        try:
-            results_store()[key] = run_retrieval(emb, choice, column)
-        except UserError as err:
-            st.error(str(err))
-            return
-    if key in results_store():
-        _retrieval_results(emb, column, *results_store()[key])
+    found = run_on_click(("retrieval", emb.vectors_hash, column), "Evaluate retrieval", "ee_eval_retrieval_run",
+                         lambda: run_retrieval(emb, choice, column))
+    if found is not None:
+        _retrieval_results(emb, column, *found)
 
 
 def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str):
