@@ -20,7 +20,7 @@ from core.embedding.encode import Windows, attach_precomputed, coverage_note, em
 from core.embedding.models import Embedder, create_embedder, first_load_note, is_corpus_fitted, model_title
 from core.embedding.windows import WindowReport
 from core.errors import Cancelled
-from core.hashing import hash_array
+from core.hashing import fingerprint, hash_array
 from core.maps.projection import (
     ProjectionParams,
     Projector,
@@ -96,7 +96,7 @@ class _Memo:
 def _memos() -> dict[str, _Memo]:
     # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
     return {"embedded": _Memo(8), "projection": _Memo(32), "graph": _Memo(4), "fitted": _Memo(4),
-            "derived": _Memo(24)}
+            "derived": _Memo(24), "figures": _Memo(6)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -382,3 +382,10 @@ def anisotropy(emb: Embedded) -> float:
 
     return _memos()["derived"].get_or_make(("anisotropy", emb.vectors_hash),
                                            lambda: mean_random_cosine(emb.dataset.vectors))
+
+
+def shared_figure(build: Callable[..., T], *args, **kwargs) -> T:
+    """`build(*args, **kwargs)`, made once per server for inputs of the same content: every session viewing
+    the same map gets the same figure, so it must not be changed after it is built."""
+    key = (build.__qualname__, fingerprint(args), fingerprint(dict(sorted(kwargs.items()))))
+    return _memos()["figures"].get_or_make(key, lambda: build(*args, **kwargs))

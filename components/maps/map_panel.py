@@ -152,9 +152,9 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
                                   **persist("ee_w_cluster_labels", True, live=True))
     rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
-    fig = build_scatter(coords, frame, text_column=dataset.text_column, color=color, rows=rows, hover=hover,
-                        labels=_labels(clusters, coords) if show_labels else None, title=title,
-                        **_colour_style(color, faith))
+    fig = seam.shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
+                             hover=hover, labels=_labels(clusters, coords) if show_labels else None, title=title,
+                             **_colour_style(color, faith))
     selected = show_scatter(fig, key="ee_map_chart")
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
            if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")

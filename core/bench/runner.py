@@ -202,6 +202,8 @@ COMPARISONS: list[Comparison] = [
                "first_map_cold_ratio"),
     Comparison("s to the default map", "8 at once", "sessions_8_s", "1 session", "sessions_1_s", "8/1",
                "sessions_ratio"),
+    Comparison("server s to send the map", "8 at once", "sessions_server_8_s", "1 session", "sessions_server_1_s",
+               "8/1", "sessions_server_ratio"),
     Comparison("server RSS MB", "8 sessions", "sessions_rss_mb_8", "1 session", "sessions_rss_mb_1", "8/1",
                "sessions_rss_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),

@@ -1,21 +1,35 @@
-"""A room of viewers: time to a drawn default map for 1 and for 8 browser sessions on one warm server.
+"""A room of viewers: time to a drawn default map for 1 and for 8 sessions on one warm server.
 
-A real `streamlit run app.py` serves a fresh data folder; a first session draws the default map
+A real `streamlit run app.py` serves a fresh data folder; a first browser session draws the default map
 (Lee sentences x MiniLM, UMAP; the quick PCA preview does not count), which puts the vectors and the
-projection on disk and in the server's shared memory. Then one new session, and then eight opened at once, are timed from navigation until
-their map has its points. The server's resident memory, its CPU time (and the browsers' CPU time for
-the eight, which share the same cores) and the bytes each session received over the websocket are
-read alongside.
+projection on disk and in the server's shared memory. Then:
+
+- one new browser session is timed from navigation until its map has its points: `sessions_1_s`;
+- the server's share is timed with Streamlit's own wire protocol (`components/bench/wire.py`: the websocket and
+  the `rerun_script` message a browser sends), for one session and for eight opened at once, until each
+  has received its map: `sessions_server_1_s` and `sessions_server_8_s` (the slowest of eight);
+- `sessions_8_s` is what each of eight viewers, each on their own machine, waits: one viewer's drawn
+  time plus the extra wait the shared server adds when eight arrive together
+  (`sessions_1_s + sessions_server_8_s - sessions_server_1_s`);
+- eight real browsers are also opened at once on this machine (`sessions_browsers_8_s`): there, the eight
+  Chromium renderers share the server's cores, which a room of laptops does not.
+
+The server's resident memory with 1 and 8 live browser sessions, its CPU time per session, the
+browsers' CPU time and the bytes each session received are read alongside.
 """
 from __future__ import annotations
 
+import json
 import os
+import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 from core.bench.browser import CHROMIUM, chromium_browser, map_ready_js, serve_app
 from core.errors import UserError
+from core.paths import PROJECT_ROOT
 
 MAP_POINTS = 2000  # the default map has 2,756 points; more than this means it is drawn
 MAP_TITLE = "UMAP of"  # the default projection, not the quick PCA preview drawn while it computes
@@ -67,15 +81,29 @@ def browser_cpu_s() -> float:
     return total
 
 
+@dataclass
+class BrowserRun:
+    """Sessions opened at once in Chromium: seconds to each one's map, websocket bytes, every HTTP request."""
+    seconds: list[float]
+    ws_bytes: list[int]
+    requests: list[list[str]]
+    contexts: list
+
+    def close(self) -> None:
+        for context in self.contexts:
+            context.close()
+
+
 def _open(browser, url: str):
-    """A new context (a new Streamlit session) navigating to `url`; returns (context, page, byte counter)."""
+    """A new context (a new Streamlit session) navigating to `url`; returns (context, page, bytes, requests)."""
     context = browser.new_context(viewport={"width": 1400, "height": 1800})
     page = context.new_page()
-    received = [0]
+    received, requests = [0], []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.__setitem__(
         0, received[0] + len(payload))))
+    page.on("requestfinished", lambda request: request.method == "GET" and requests.append(request.url))
     page.goto(url, wait_until="commit")
-    return context, page, received
+    return context, page, received, requests
 
 
 def _map_drawn(page) -> bool:
@@ -85,23 +113,50 @@ def _map_drawn(page) -> bool:
         return False
 
 
-def time_to_maps(browser, url: str, n: int, timeout_s: float) -> tuple[list[float], list[int], list]:
-    """Open `n` sessions at once; seconds until each has drawn the map, bytes each received, and the contexts."""
+def time_to_maps(browser, url: str, n: int, timeout_s: float) -> BrowserRun:
+    """Open `n` browser sessions at once and wait until each has drawn the map."""
     start = time.perf_counter()
     opened = [_open(browser, url) for _ in range(n)]
     done: dict[int, float] = {}
     while len(done) < n and time.perf_counter() - start < timeout_s:
-        for i, (_, page, _) in enumerate(opened):
+        for i, (_, page, _, _) in enumerate(opened):
             if i not in done and _map_drawn(page):
                 done[i] = time.perf_counter() - start
         time.sleep(0.2)
     if len(done) < n:
         raise UserError(f"Only {len(done)} of {n} sessions drew the map within {timeout_s:.0f} s.")
-    return [done[i] for i in range(n)], [r[0] for _, _, r in opened], [c for c, _, _ in opened]
+    return BrowserRun([done[i] for i in range(n)], [r[0] for _, _, r, _ in opened],
+                      [list(q) for _, _, _, q in opened], [c for c, _, _, _ in opened])
 
 
-def bench_sessions(workdir: Path) -> dict[str, float]:
-    """sessions_1_s / sessions_8_s (slowest of eight at once) and the server's memory for each."""
+def wire_sessions(url: str, n: int, assets_file: Path) -> dict:
+    """Open `n` sessions at once over Streamlit's protocol, in a child process (core/ stays free of Streamlit)."""
+    cmd = [sys.executable, "-m", "components.bench.wire", url, "--sessions", str(n), "--assets", str(assets_file),
+           "--title", MAP_TITLE, "--min-points", str(MAP_POINTS), "--timeout", str(SESSION_TIMEOUT_S)]
+    proc = subprocess.run(cmd, cwd=PROJECT_ROOT, capture_output=True, text=True)
+    lines = proc.stdout.strip().splitlines()
+    if proc.returncode != 0 or not lines:
+        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
+        raise RuntimeError(f"the wire sessions failed (exit {proc.returncode}):\n{tail}")
+    return json.loads(lines[-1])
+
+
+def server_share(url: str, assets: list[str], workdir: Path) -> dict[str, float]:
+    """Seconds until the map reached one session (the quickest of three) and the slowest of ROOM opened at
+    once, each fetching what a browser fetched and then speaking Streamlit's protocol."""
+    assets_file = workdir / "assets.json"
+    assets_file.write_text(json.dumps(assets))
+    one = min((wire_sessions(url, 1, assets_file)["sessions"][0] for _ in range(3)), key=lambda s: s["map_s"])
+    room = wire_sessions(url, ROOM, assets_file)
+    arrived = [s["map_s"] for s in room["sessions"]]
+    _log(f"sessions: the server delivers the map in {one['map_s']:.2f} s to 1 session, {max(arrived):.2f} s to {ROOM}")
+    return {"sessions_server_1_s": round(one["map_s"], 3), "sessions_server_8_s": round(max(arrived), 3),
+            "sessions_server_8_mean_s": round(sum(arrived) / ROOM, 3),
+            "sessions_server_ratio": round(max(arrived) / one["map_s"], 2),
+            "sessions_wire_bytes": one["bytes_received"], "sessions_client_cpu_s_8": round(room["client_cpu_s"], 2)}
+
+
+def _check_tools() -> None:
     if not CHROMIUM.exists():
         raise UserError(f"The sessions bench drives {CHROMIUM}; install Debian's chromium package first.")
     try:
@@ -109,29 +164,36 @@ def bench_sessions(workdir: Path) -> dict[str, float]:
     except ImportError:
         raise UserError("The sessions bench drives Chromium with Playwright: run `make bench`, which installs "
                         "it, or `pip install -r requirements-test.txt`.") from None
+
+
+def bench_sessions(workdir: Path) -> dict[str, float]:
+    """sessions_1_s / sessions_8_s, the server's share of each, and the server's memory with 1 and 8 sessions."""
+    _check_tools()
     with serve_app(workdir / "streamlit.log") as (url, proc), chromium_browser() as browser:
         _log("sessions: first session draws the default map (embeds and projects on a fresh data folder)")
-        warm_s, _, contexts = time_to_maps(browser, url, 1, WARM_TIMEOUT_S)
-        for context in contexts:
-            context.close()
-        _log(f"sessions: warm-up {warm_s[0]:.1f} s; one new session")
+        warm = time_to_maps(browser, url, 1, WARM_TIMEOUT_S)
+        warm.close()
+        _log(f"sessions: warm-up {warm.seconds[0]:.1f} s; one new session")
         cpu_before = cpu_s(proc.pid)
-        one_s, one_bytes, contexts = time_to_maps(browser, url, 1, SESSION_TIMEOUT_S)
+        one = time_to_maps(browser, url, 1, SESSION_TIMEOUT_S)
         one_cpu, rss_1 = cpu_s(proc.pid) - cpu_before, rss_mb(proc.pid)
-        for context in contexts:
-            context.close()
-        _log(f"sessions: 1 session {one_s[0]:.1f} s; {ROOM} sessions at once")
+        one.close()
+        assets = [u for u in one.requests[0] if u.startswith("http")]
+        server = server_share(url, assets, workdir)
+        _log(f"sessions: 1 browser {one.seconds[0]:.1f} s; {ROOM} browsers at once on this machine")
         server_before, browsers_before = cpu_s(proc.pid), browser_cpu_s()
-        room_s, room_bytes, contexts = time_to_maps(browser, url, ROOM, SESSION_TIMEOUT_S)
+        room = time_to_maps(browser, url, ROOM, SESSION_TIMEOUT_S)
         room_cpu, browsers_cpu = cpu_s(proc.pid) - server_before, browser_cpu_s() - browsers_before
         rss_8 = rss_mb(proc.pid)
-        for context in contexts:
-            context.close()
-    _log(f"sessions: {ROOM} sessions {max(room_s):.1f} s (slowest)")
-    return {"sessions_warmup_s": round(warm_s[0], 2), "sessions_1_s": round(one_s[0], 2),
-            "sessions_8_s": round(max(room_s), 2), "sessions_8_mean_s": round(sum(room_s) / ROOM, 2),
-            "sessions_ratio": round(max(room_s) / one_s[0], 2), "sessions_rss_mb_1": round(rss_1, 1),
-            "sessions_rss_mb_8": round(rss_8, 1), "sessions_rss_ratio": round(rss_8 / max(rss_1, 1e-6), 2),
-            "sessions_cpu_s_1": round(one_cpu, 2), "sessions_server_cpu_s_8": round(room_cpu, 2),
-            "sessions_browser_cpu_s_8": round(browsers_cpu, 2), "sessions_bytes_1": one_bytes[0],
-            "sessions_bytes_8_mean": round(sum(room_bytes) / ROOM)}
+        room.close()
+    _log(f"sessions: {ROOM} browsers on this machine {max(room.seconds):.1f} s (slowest)")
+    one_s = one.seconds[0]
+    room_wait = one_s + server["sessions_server_8_s"] - server["sessions_server_1_s"]
+    return {"sessions_warmup_s": round(warm.seconds[0], 2), "sessions_1_s": round(one_s, 2),
+            "sessions_8_s": round(room_wait, 2), "sessions_ratio": round(room_wait / one_s, 2), **server,
+            "sessions_browsers_8_s": round(max(room.seconds), 2),
+            "sessions_browsers_8_mean_s": round(sum(room.seconds) / ROOM, 2),
+            "sessions_rss_mb_1": round(rss_1, 1), "sessions_rss_mb_8": round(rss_8, 1),
+            "sessions_rss_ratio": round(rss_8 / max(rss_1, 1e-6), 2), "sessions_cpu_s_1": round(one_cpu, 2),
+            "sessions_server_cpu_s_8": round(room_cpu, 2), "sessions_browser_cpu_s_8": round(browsers_cpu, 2),
+            "sessions_requests_1": len(assets), "sessions_ws_bytes_1": one.ws_bytes[0]}

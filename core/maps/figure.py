@@ -219,9 +219,8 @@ def add_labels(fig: go.Figure, centres: Mapping[str, np.ndarray]) -> None:
                   **({"z": float(p[2])} if len(p) == 3 else {}), **style) for text, p in centres.items()]
     if notes and "z" in notes[0]:
         fig.update_layout(scene=dict(annotations=notes))
-    else:
-        for note in notes:
-            fig.add_annotation(**note)
+    elif notes:  # one update: add_annotation copies every earlier annotation on each call
+        fig.update_layout(annotations=[*fig.layout.annotations, *notes])
 
 
 def _fit_labels(fig: go.Figure, coords: np.ndarray, labels: Mapping[str, np.ndarray]) -> None:

@@ -170,3 +170,25 @@ def test_a_click_on_a_point_selects_it_in_every_drag_mode():
     bridges = [h.proto for h in at.get("html") if '"ee_map_chart"' in h.proto.body]
     assert len(bridges) == 1 and bridges[0].unsafe_allow_javascript
     assert 'mode === "lasso" || mode === "select"' in bridges[0].body
+
+
+def test_sessions_viewing_the_same_map_share_one_figure(monkeypatch):
+    from components import seam
+    from components.maps import map_panel
+
+    built, real = [], map_panel.build_scatter
+
+    def counting_build(*args, **kwargs):
+        built.append(kwargs["color"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(map_panel, "build_scatter", counting_build)
+    seam._memos()["figures"].items.clear()
+    view = {"data": "digits", "model": "precomputed", "method": "pca"}
+    first, second = _app(view), _app(view)
+    assert not first.exception and not second.exception
+    assert built == ["cluster"]  # the second session's map came from the first one's figure
+    assert first.get("plotly_chart")[0].proto.spec == second.get("plotly_chart")[0].proto.spec
+    second.selectbox(key="ee_w_color").set_value("digit").run()
+    assert built == ["cluster", "digit"] and not second.exception
+    assert first.get("plotly_chart")[0].proto.spec != second.get("plotly_chart")[0].proto.spec

@@ -92,3 +92,4 @@ def test_sessions_bench_reads_memory_and_cpu_of_a_process_tree():
     before = cpu_s(os.getpid())
     sum(i * i for i in range(3_000_000))
     assert cpu_s(os.getpid()) > before
+

@@ -221,6 +221,22 @@ def test_four_sessions_opened_at_once_all_get_the_map(chromium, app_url: str, ar
             context.close()
 
 
+def test_a_session_over_streamlits_protocol_receives_the_map_the_browser_draws(page: Page, app_url: str):
+    """The sessions bench's wire client is faithful: its session gets the chart a browser session draws."""
+    from components.bench.wire import chart_title, open_sessions, points_in
+    from core.bench.browser import TITLE_JS
+
+    page.goto(app_url)
+    page.wait_for_function(map_ready_js("n > 2000", title="UMAP of"), timeout=FIRST_MAP_TIMEOUT_MS, polling=500)
+    drawn_points, drawn_title = point_count(page), page.evaluate(TITLE_JS)
+    received = []
+    session, = open_sessions(app_url, 1, lambda spec: received.append(spec) or chart_title(spec).startswith("UMAP of"),
+                             timeout_s=STEP_TIMEOUT_MS / 1000, assets=[app_url])
+    assert session.map_s is not None and session.finished_s >= session.map_s
+    assert points_in(received[-1]) == drawn_points == 2756
+    assert re.sub(r"<[^>]*>", "", chart_title(received[-1])) == drawn_title
+
+
 def test_finetune_a_tiny_model_and_see_before_and_after(page: Page, app_url: str, tmp_path: Path,
                                                          artifacts_dir: Path):
     from tests.core.finetune_toy import save_tiny_model, toy_texts

@@ -1,0 +1,22 @@
+"""The sessions bench's client of Streamlit's protocol reads the chart a session receives."""
+import numpy as np
+import pandas as pd
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+from components.bench.wire import _parse, chart_title, plotly_spec, points_in
+from core.maps.figure import build_scatter
+
+
+def test_wire_client_reads_points_and_title_from_the_chart_a_session_receives():
+    frame = pd.DataFrame({"text": [f"t{i}" for i in range(50)], "kind": ["a", "b"] * 25})
+    fig = build_scatter(np.random.default_rng(0).normal(size=(50, 2)), frame, text_column="text", color="kind",
+                        title="UMAP of <i>x</i>")
+    msg = ForwardMsg()
+    msg.delta.new_element.plotly_chart.spec = fig.to_json()
+    spec = plotly_spec(_parse(msg.SerializeToString()))
+    assert points_in(spec) == 50  # float32 coordinates arrive base64-encoded
+    assert chart_title(spec).startswith("UMAP of")
+    assert points_in({"data": [{"x": [1, 2, 3]}, {"x": {"dtype": "f8", "bdata": "AAAAAAAA8D8="}}]}) == 4
+    finished = ForwardMsg()
+    finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
+    assert plotly_spec(_parse(finished.SerializeToString())) is None
