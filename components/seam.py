@@ -20,7 +20,7 @@ from core.embedding.encode import Windows, attach_precomputed, coverage_note, em
 from core.embedding.models import Embedder, create_embedder, first_load_note, is_corpus_fitted, model_title
 from core.embedding.windows import WindowReport
 from core.errors import Cancelled
-from core.hashing import fingerprint, hash_array
+from core.hashing import hash_array
 from core.maps.projection import (
     ProjectionParams,
     Projector,
@@ -96,7 +96,7 @@ class _Memo:
 def _memos() -> dict[str, _Memo]:
     # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
     return {"embedded": _Memo(8), "projection": _Memo(32), "graph": _Memo(4), "fitted": _Memo(4),
-            "derived": _Memo(24), "figures": _Memo(6)}
+            "derived": _Memo(24), "views": _Memo(12), "figures": _Memo(6)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -384,8 +384,34 @@ def anisotropy(emb: Embedded) -> float:
                                            lambda: mean_random_cosine(emb.dataset.vectors))
 
 
+PLAIN = (str, bytes, int, float, bool, type(None))
+
+
+def _input_key(value: object) -> Hashable:
+    """What stands for one input of a shared build: arrays and plain values by content (hashing a map's
+    coordinates or row numbers takes microseconds), anything else by identity: tables, lists and mappings
+    handed out by this seam are the same objects in every session, and the entry holds them alive."""
+    if isinstance(value, np.ndarray) and value.dtype != object:
+        return "array", hash_array(value)
+    if isinstance(value, tuple):
+        return "tuple", tuple(map(_input_key, value))
+    return value if isinstance(value, PLAIN) else ("object", id(value))
+
+
+def _shared(memo: str, build: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    inputs = (*args, *sorted(kwargs.items()))
+    key = (build.__module__, build.__qualname__, _input_key(inputs))
+    # the entry keeps its inputs: while it lives, no other object can take an identity in its key
+    return _memos()[memo].get_or_make(key, lambda: (inputs, build(*args, **kwargs)))[1]
+
+
+def shared_view(build: Callable[..., T], *args, **kwargs) -> T:
+    """`build(*args, **kwargs)` made once per server for the same inputs (see `_input_key`): a view's table or
+    label positions, read by every session that shows it, so neither it nor its inputs may be changed."""
+    return _shared("views", build, args, kwargs)
+
+
 def shared_figure(build: Callable[..., T], *args, **kwargs) -> T:
-    """`build(*args, **kwargs)`, made once per server for inputs of the same content: every session viewing
+    """Like `shared_view`, for figures (fewer are kept: a large map's figure is large). Every session viewing
     the same map gets the same figure, so it must not be changed after it is built."""
-    key = (build.__qualname__, fingerprint(args), fingerprint(dict(sorted(kwargs.items()))))
-    return _memos()["figures"].get_or_make(key, lambda: build(*args, **kwargs))
+    return _shared("figures", build, args, kwargs)

@@ -154,9 +154,11 @@ def open_sessions(url: str, n: int, wanted: Callable[[dict], bool], timeout_s: f
     """Open `n` sessions on `url` at the same moment, each until its wanted chart and the end of its script run.
 
     Each session first fetches `assets` (the page and the files a browser loaded for it, from the server), so
-    the server serves what a room of browsers would ask of it.
+    the server serves what a room of browsers would ask of it. The sessions run on an event loop of their own, in
+    a thread of their own, so a caller whose thread already runs a loop (Playwright's sync API does) can call it.
     """
-    return asyncio.run(_open_all(url, n, wanted, timeout_s, list(assets)))
+    with ThreadPoolExecutor(max_workers=1) as runner:
+        return runner.submit(lambda: asyncio.run(_open_all(url, n, wanted, timeout_s, list(assets)))).result()
 
 
 def _args() -> argparse.Namespace:

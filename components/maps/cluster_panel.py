@@ -84,4 +84,4 @@ def cluster_table(result: ClusterResult) -> None:
               "examples": st.column_config.TextColumn(width="large")}
     st.dataframe(result.table.drop(columns=["label"]), column_config=config, hide_index=True, width="stretch",
                  key="ee_cluster_table")
-    csv_download(result.table, "clusters.csv", key="ee_cluster_csv")
+    csv_download(lambda: result.table, "clusters.csv", key="ee_cluster_csv")  # written on click

@@ -138,7 +138,7 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
               clusters: ClusterResult | None = None, faith: Faithfulness | None = None) -> None:
     """Colour, filter, select and export without recomputing the projection."""
     dataset = emb.dataset
-    frame = view_frame(dataset, clusters, faith)
+    frame = seam.shared_view(view_frame, dataset, clusters, faith)
     left, middle, right = st.columns([2, 2, 1])
     with left:
         color = _colour_choice(frame, dataset.text_column, clusters is not None)
@@ -152,9 +152,9 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
                                   **persist("ee_w_cluster_labels", True, live=True))
     rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
+    labels = seam.shared_view(_labels, clusters, coords) if show_labels else None
     fig = seam.shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
-                             hover=hover, labels=_labels(clusters, coords) if show_labels else None, title=title,
-                             **_colour_style(color, faith))
+                             hover=hover, labels=labels, title=title, **_colour_style(color, faith))
     selected = show_scatter(fig, key="ee_map_chart")
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
            if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")

@@ -40,10 +40,11 @@ TITLE_JS = """() => {
 
 
 def map_ready_js(condition: str, *, title: str = "") -> str:
-    """A page function true once the chart's point count `n` meets `condition` (e.g. 'n > 2000'),
-    and its title (markup removed) starts with `title`."""
-    return (f"() => {{ ({ACCEPT_LONG_JOB_JS})(); const n = ({COUNT_JS})(); "
-            f"return ({condition}) && ({TITLE_JS})().startsWith({title!r}); }}")
+    """A page function that, once the chart's point count `n` meets `condition` (e.g. 'n > 2000') and its title
+    (markup removed) starts with `title`, returns `{points, title}` read together (a chart redrawn a moment
+    later cannot mix two drawings), and false before."""
+    return (f"() => {{ ({ACCEPT_LONG_JOB_JS})(); const n = ({COUNT_JS})(); const t = ({TITLE_JS})(); "
+            f"return ({condition}) && t.startsWith({title!r}) ? {{points: n, title: t}} : false; }}")
 
 
 def free_port() -> int:

@@ -88,3 +88,46 @@ def test_embedding_again_reports_what_this_call_did(monkeypatch, tmp_path):
     again = seam.embedded(choice)
     assert (again.n_cached, again.n_encoded) == (5, 0)
     assert again.vectors_hash == first.vectors_hash
+
+
+def test_a_shared_view_is_built_once_for_equal_arrays_and_the_same_shared_objects():
+    import pandas as pd
+
+    from components import seam
+
+    seam._memos()["views"].items.clear()
+    built = []
+
+    def build(coords, table, *, rows, title):
+        built.append(title)
+        return object()
+
+    table, coords = pd.DataFrame({"text": ["a", "b"]}), np.zeros((2, 2), dtype=np.float32)
+    first = seam.shared_view(build, coords, table, rows=np.arange(2), title="t")
+    again = seam.shared_view(build, coords.copy(), table, rows=np.arange(2), title="t")  # equal arrays, new objects
+    assert again is first and built == ["t"]
+    seam.shared_view(build, coords + 1, table, rows=np.arange(2), title="t")  # other coordinates
+    seam.shared_view(build, coords, table, rows=np.arange(1), title="t")  # other rows
+    seam.shared_view(build, coords, table, rows=np.arange(2), title="u")  # another title
+    seam.shared_view(build, coords, table.copy(), rows=np.arange(2), title="t")  # a table not handed out before
+    assert built == ["t"] * 3 + ["u", "t"]
+
+
+def test_a_shared_view_keeps_its_inputs_alive_so_their_identity_cannot_be_reused():
+    import gc
+    import weakref
+
+    import pandas as pd
+
+    from components import seam
+
+    seam._memos()["views"].items.clear()
+    table = pd.DataFrame({"text": ["a"]})
+    seam.shared_view(lambda t: len(t), table)
+    watch = weakref.ref(table)
+    del table
+    gc.collect()
+    assert watch() is not None  # held by the entry, so no new object can take its id while the entry lives
+    seam._memos()["views"].items.clear()
+    gc.collect()
+    assert watch() is None

@@ -1,9 +1,13 @@
 """The sessions bench's client of Streamlit's protocol reads the chart a session receives."""
+import asyncio
+
 import numpy as np
 import pandas as pd
+import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from components.bench.wire import _parse, chart_title, plotly_spec, points_in
+from components.bench.wire import _parse, chart_title, open_sessions, plotly_spec, points_in
+from core.bench.browser import free_port
 from core.maps.figure import build_scatter
 
 
@@ -20,3 +24,14 @@ def test_wire_client_reads_points_and_title_from_the_chart_a_session_receives():
     finished = ForwardMsg()
     finished.script_finished = ForwardMsg.FINISHED_SUCCESSFULLY
     assert plotly_spec(_parse(finished.SerializeToString())) is None
+
+
+def test_sessions_open_from_a_thread_that_already_runs_an_event_loop():
+    """Playwright's sync API keeps an event loop running in the test's thread: the client runs beside it."""
+    nobody_listens = f"http://127.0.0.1:{free_port()}/"
+
+    async def caller() -> None:
+        with pytest.raises(ConnectionRefusedError):  # the server's answer, not asyncio's "running event loop"
+            open_sessions(nobody_listens, 1, lambda spec: True, timeout_s=5)
+
+    asyncio.run(caller())

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from core.bench.browser import POINTS_JS, map_ready_js
+from core.bench.browser import map_ready_js
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
@@ -29,16 +29,15 @@ TOPICS = {  # subjects x predicates give distinct sentences with an obvious topi
 }
 
 
-def point_count(page: Page) -> int:
-    """How many points the (single) Plotly chart on the page draws."""
-    return page.locator(".js-plotly-plot").first.evaluate(POINTS_JS)
-
-
 def wait_for_points(page: Page, condition: str, timeout_ms: int) -> int:
     """Wait until the chart's point count `n` satisfies the JS `condition`, e.g. 'n > 2000'."""
-    page.wait_for_function(map_ready_js(condition), timeout=timeout_ms,
-                           polling=500)
-    return point_count(page)
+    return drawn_map(page, condition, timeout_ms)["points"]
+
+
+def drawn_map(page: Page, condition: str, timeout_ms: int, *, title: str = "") -> dict:
+    """Wait for a map whose point count `n` satisfies `condition` and whose title starts with `title`;
+    its `points` and `title`, read in the same moment."""
+    return page.wait_for_function(map_ready_js(condition, title=title), timeout=timeout_ms, polling=500).json_value()
 
 
 def open_page(page: Page, name: str) -> None:
@@ -108,7 +107,7 @@ def test_upload_csv_embed_with_lsa_and_map(page: Page, app_url: str, artifacts_d
     assert wait_for_points(page, "n === 40", FIRST_MAP_TIMEOUT_MS) == 40
     expect(page.get_by_text(re.compile(r"· 40 points ·"))).to_be_visible()
     choose(page, "Colour by", "topic")
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length === 3", polling=500)
+    page.wait_for_function("() => ((document.querySelector('.js-plotly-plot') || {})._fullData || []).length === 3", polling=500)
     assert wait_for_points(page, "n === 40", STEP_TIMEOUT_MS) == 40  # the chart may redraw once more
     page.screenshot(path=str(artifacts_dir / "e2e-upload-map.png"), full_page=True)
 
@@ -224,17 +223,15 @@ def test_four_sessions_opened_at_once_all_get_the_map(chromium, app_url: str, ar
 def test_a_session_over_streamlits_protocol_receives_the_map_the_browser_draws(page: Page, app_url: str):
     """The sessions bench's wire client is faithful: its session gets the chart a browser session draws."""
     from components.bench.wire import chart_title, open_sessions, points_in
-    from core.bench.browser import TITLE_JS
 
     page.goto(app_url)
-    page.wait_for_function(map_ready_js("n > 2000", title="UMAP of"), timeout=FIRST_MAP_TIMEOUT_MS, polling=500)
-    drawn_points, drawn_title = point_count(page), page.evaluate(TITLE_JS)
+    drawn = drawn_map(page, "n > 2000", FIRST_MAP_TIMEOUT_MS, title="UMAP of")
     received = []
     session, = open_sessions(app_url, 1, lambda spec: received.append(spec) or chart_title(spec).startswith("UMAP of"),
                              timeout_s=STEP_TIMEOUT_MS / 1000, assets=[app_url])
     assert session.map_s is not None and session.finished_s >= session.map_s
-    assert points_in(received[-1]) == drawn_points == 2756
-    assert re.sub(r"<[^>]*>", "", chart_title(received[-1])) == drawn_title
+    assert points_in(received[-1]) == drawn["points"] == 2756
+    assert re.sub(r"<[^>]*>", "", chart_title(received[-1])) == drawn["title"]
 
 
 def test_finetune_a_tiny_model_and_see_before_and_after(page: Page, app_url: str, tmp_path: Path,

@@ -147,9 +147,13 @@ def choose(page: Page, label: str, option: str) -> None:
     expect(box.get_by_role("combobox")).to_have_value(option)
 
 
-def selected_count(page: Page) -> int:
+def selected_count(page: Page, *, before: int | None = None) -> int:
+    """The number in the "N selected" heading, once it no longer shows the `before` count (a selection's
+    rerun replaces the heading a moment after the gesture)."""
     heading = page.get_by_role("heading", name=re.compile(r"^[\d,]+ selected"))
     expect(heading).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    if before is not None:
+        expect(heading).not_to_have_text(f"{before:,} selected", timeout=STEP_TIMEOUT_MS)
     return int(heading.inner_text().split()[0].replace(",", ""))
 
 
@@ -167,7 +171,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
 
     # 2. lasso a group of points: they are listed in the table under the map
     lasso(page, plot(page))
-    n = selected_count(page)
+    n = selected_count(page, before=1)
     assert 0 < n < N_DIGITS
     grid = page.locator('[data-testid="stDataFrame"]').filter(has=page.locator('[role="grid"]')).last
     expect(grid).to_be_visible()
@@ -177,7 +181,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
     # 3. a colour change reruns only the map's fragment: no spinner, no "Computing…"
     page.evaluate(WATCH_JS)
     choose(page, "Colour by", "digit")
-    page.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length >= 10", polling=200,
+    page.wait_for_function("() => ((document.querySelector('.js-plotly-plot') || {})._fullData || []).length >= 10", polling=200,
                            timeout=STEP_TIMEOUT_MS)
     assert page.evaluate("window.__eeComputing") == []
     wait_points(page, 0, N_DIGITS)  # every point still drawn, now in one trace per digit
@@ -191,7 +195,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
     wait_points(fresh, 0, N_DIGITS)
     box = fresh.locator('[data-testid="stSelectbox"]').filter(has=fresh.locator("label").get_by_text("Colour by", exact=True))
     expect(box.get_by_role("combobox")).to_have_value("digit")
-    fresh.wait_for_function("() => document.querySelector('.js-plotly-plot')._fullData.length >= 10", polling=300,
+    fresh.wait_for_function("() => ((document.querySelector('.js-plotly-plot') || {})._fullData || []).length >= 10", polling=300,
                             timeout=STEP_TIMEOUT_MS)
     fresh.close()
 
