@@ -8,7 +8,8 @@ element) arrived, so the server's share of "time to the map" can be timed withou
 competing for the same cores.
 
 Run as a child process by `python -m core bench --only sessions` (core/ stays free of Streamlit); prints
-one JSON line: each session's figures and the client's own CPU seconds.
+one JSON line: each session's figures, the client's own CPU seconds and how late it opened them (with
+`--start-at`, the moment a browser opens its own session beside them).
 """
 from __future__ import annotations
 
@@ -169,6 +170,7 @@ def _args() -> argparse.Namespace:
     parser.add_argument("--title", default="", help="the wanted chart's title starts with this")
     parser.add_argument("--min-points", type=int, default=1, help="the wanted chart has more points than this")
     parser.add_argument("--timeout", type=float, default=600)
+    parser.add_argument("--start-at", type=float, help="open the sessions at this moment (seconds since the epoch)")
     return parser.parse_args()
 
 
@@ -177,5 +179,8 @@ if __name__ == "__main__":
     assets = json.loads(args.assets.read_text()) if args.assets else []
     wanted = lambda spec: points_in(spec) > args.min_points and chart_title(spec).startswith(args.title)  # noqa: E731
     cpu_before = time.process_time()
+    late_s = 0.0 if args.start_at is None else time.time() - args.start_at
+    time.sleep(max(0.0, -late_s))
     sessions = open_sessions(args.url, args.sessions, wanted, args.timeout, assets=assets)
-    print(json.dumps({"sessions": [asdict(s) for s in sessions], "client_cpu_s": time.process_time() - cpu_before}))
+    print(json.dumps({"sessions": [asdict(s) for s in sessions], "client_cpu_s": time.process_time() - cpu_before,
+                      "late_s": max(0.0, late_s)}))
