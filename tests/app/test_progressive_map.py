@@ -87,3 +87,21 @@ def test_a_cancelled_projection_writes_nothing_and_can_be_resumed(slow_fit):
     at.run()
     assert _title(at).startswith("UMAP of") and len(calls) == 2 and calls[1] == params
     assert is_cached(stand_in, params, vectors_hash=vectors_hash)
+
+
+def test_a_room_of_sessions_on_one_link_shares_one_background_projection(slow_fit):
+    """Sessions opening the same link while its projection computes wait for one fit, not one each."""
+    gate, calls = slow_fit
+    room = [AppTest.from_file(str(ROOT / "app.py"), default_timeout=300) for _ in range(4)]
+    for at in room:
+        at.query_params.update(DIGITS_UMAP | {"seed": "13"})
+        at.run()
+        assert not at.exception and _title(at).startswith("PCA (quick preview)")
+    assert len(progressive.job_pool().jobs) == 1
+    gate.set()
+    for job in list(progressive.job_pool().jobs.values()):
+        job.result(timeout=60)
+    for at in room:
+        at.run()
+        assert not at.exception and _title(at).startswith("UMAP of")
+    assert len(calls) == 1
