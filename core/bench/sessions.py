@@ -136,11 +136,15 @@ def time_to_maps(browser, url: str, n: int, timeout_s: float) -> BrowserRun:
                       [list(q) for _, _, _, q in opened], [c for c, _, _, _ in opened])
 
 
-def start_wire_sessions(url: str, n: int, assets_file: Path, *, start_at: float | None = None) -> subprocess.Popen:
+def start_wire_sessions(url: str, n: int, assets_file: Path | None, *,
+                        start_at: float | None = None) -> subprocess.Popen:
     """A child process (core/ stays free of Streamlit) that opens `n` sessions at once over Streamlit's protocol,
-    at the moment `start_at` (seconds since the epoch) when given."""
-    cmd = [sys.executable, "-m", "components.bench.wire", url, "--sessions", str(n), "--assets", str(assets_file),
-           "--title", MAP_TITLE, "--min-points", str(MAP_POINTS), "--timeout", str(SESSION_TIMEOUT_S)]
+    each first fetching the URLs listed in `assets_file` (none without it), at the moment `start_at` (seconds
+    since the epoch) when given."""
+    cmd = [sys.executable, "-m", "components.bench.wire", url, "--sessions", str(n), "--title", MAP_TITLE,
+           "--min-points", str(MAP_POINTS), "--timeout", str(SESSION_TIMEOUT_S)]
+    if assets_file is not None:
+        cmd += ["--assets", str(assets_file)]
     if start_at is not None:
         cmd += ["--start-at", repr(start_at)]
     return subprocess.Popen(cmd, cwd=PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -163,9 +167,7 @@ def server_share(url: str, assets_file: Path) -> dict[str, float]:
               key=lambda s: s["map_s"])
     room = wire_result(start_wire_sessions(url, ROOM, assets_file))
     arrived = [s["map_s"] for s in room["sessions"]]
-    no_files = assets_file.with_name("no-files.json")
-    no_files.write_text("[]")
-    scripts_only = max(s["map_s"] for s in wire_result(start_wire_sessions(url, ROOM, no_files))["sessions"])
+    scripts_only = max(s["map_s"] for s in wire_result(start_wire_sessions(url, ROOM, None))["sessions"])
     _log(f"sessions: the server delivers the map in {one['map_s']:.2f} s to 1 session, {max(arrived):.2f} s to {ROOM} "
          f"({scripts_only:.2f} s when they fetch no page files)")
     return {"sessions_server_1_s": round(one["map_s"], 3), "sessions_server_8_s": round(max(arrived), 3),

@@ -37,16 +37,14 @@ def test_sessions_open_from_a_thread_that_already_runs_an_event_loop():
     asyncio.run(caller())
 
 
-def test_room_sessions_open_at_the_moment_given_not_before(tmp_path):
+def test_room_sessions_open_at_the_moment_given_not_before():
     """The room's protocol sessions wait for the moment the browser opens its own; an error names what failed."""
     import time
 
     from core.bench.sessions import start_wire_sessions, wire_result
 
-    assets = tmp_path / "assets.json"
-    assets.write_text("[]")
     start_at = time.time() + 3
-    child = start_wire_sessions(f"http://127.0.0.1:{free_port()}/", 1, assets, start_at=start_at)
+    child = start_wire_sessions(f"http://127.0.0.1:{free_port()}/", 1, None, start_at=start_at)
     with pytest.raises(RuntimeError, match="ConnectionRefusedError"):  # nobody listens: the child fails...
         wire_result(child)
     assert time.time() >= start_at  # ...but only once it has tried to connect, at the moment given
