@@ -1,16 +1,14 @@
 """The caching seam: every page reaches models, datasets, vectors and maps through here."""
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
-from typing import TypeVar
 
 import numpy as np
 import streamlit as st
 
+from components.memo import server_memos
 from components.progress import bar_ticker
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.data.builtins import builtin
@@ -30,8 +28,6 @@ from core.maps.projection import (
     project_map,
 )
 
-T = TypeVar("T")
-
 
 @dataclass
 class Embedded:
@@ -45,58 +41,6 @@ class Embedded:
     note: str | None = None
     report: WindowReport | None = None  # how the texts fit the model's token window
     windows: Windows | None = None  # each text's windows and their vectors, with chunking
-
-
-class _Memo:
-    """A small thread-safe LRU shared by all sessions of this server process."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-        self.making: dict[Hashable, threading.Lock] = {}  # one lock per key being computed
-
-    def _cached(self, key: Hashable) -> tuple[bool, T | None]:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return True, self.items[key]
-            return False, None
-
-    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The value for `key`; concurrent callers of a missing key wait for one computation."""
-        found, value = self._cached(key)
-        if found:
-            return value
-        with self.lock:
-            key_lock = self.making.setdefault(key, threading.Lock())
-        with key_lock:
-            found, value = self._cached(key)
-            if found:
-                return value
-            try:
-                value = make()
-                self.put(key, value)
-            finally:
-                with self.lock:
-                    self.making.pop(key, None)
-        return value
-
-    def put(self, key: Hashable, value: T) -> None:
-        """Keep `value` for `key` (a computation may store a by-product for another key of this memo)."""
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self.items
-
-
-@st.cache_resource(show_spinner=False)
-def _memos() -> dict[str, _Memo]:
-    # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
-    return {"embedded": _Memo(8), "projection": _Memo(32), "graph": _Memo(4), "fitted": _Memo(4),
-            "derived": _Memo(24), "views": _Memo(12), "figures": _Memo(6)}
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -212,7 +156,7 @@ def window_report(choice: DataChoice) -> WindowReport | None:
         window = long_windows.token_window(choice.model, lambda: embedder(choice.model))
         return None if window is None else long_windows.window_report(dataset.texts, window, choice.long_texts)
 
-    return _memos()["derived"].get_or_make(("window-report", choice), compute)
+    return server_memos()["derived"].get_or_make(("window-report", choice), compute)
 
 
 def token_rate(model_key: str, sample: list[str]) -> float:
@@ -238,7 +182,7 @@ def _from_memory(emb: Embedded, n_texts: int) -> Embedded:
 
 def is_embedded(choice: DataChoice) -> bool:
     """Whether the vectors of `choice` are in memory already."""
-    return choice in _memos()["embedded"]
+    return choice in server_memos()["embedded"]
 
 
 def embedded(choice: DataChoice) -> Embedded:
@@ -256,7 +200,7 @@ def embedded(choice: DataChoice) -> Embedded:
         made.append(_embed_with_progress(choice, dataset))
         return made[0]
 
-    emb = _memos()["embedded"].get_or_make(choice, make)
+    emb = server_memos()["embedded"].get_or_make(choice, make)
     if made or choice.model == PRECOMPUTED:
         return emb
     return _from_memory(emb, len(dataset))
@@ -277,7 +221,7 @@ def knn(emb: Embedded, params: ProjectionParams):
                         f"points…{note}"):
             return neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
 
-    return _memos()["graph"].get_or_make(_graph_key(emb, params), compute)
+    return server_memos()["graph"].get_or_make(_graph_key(emb, params), compute)
 
 
 def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True):
@@ -294,13 +238,13 @@ def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True)
         with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
             fitted = fit()
     if fitted.projector is not None:
-        _memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
+        server_memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
     return fitted
 
 
 def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
     """Map coordinates, from memory or disk when seen before, else computed behind a spinner."""
-    return _memos()["projection"].get_or_make((emb.vectors_hash, params), lambda: _project(emb, params).coords)
+    return server_memos()["projection"].get_or_make((emb.vectors_hash, params), lambda: _project(emb, params).coords)
 
 
 def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | None:
@@ -310,7 +254,7 @@ def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | Non
     """
     if params.method == "tsne":
         return None
-    return _memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params),
+    return server_memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params),
                                           lambda: _project(emb, params, use_cache=False).projector)
 
 
@@ -329,7 +273,7 @@ def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec):
         with st.spinner(f"Clustering {len(emb.dataset):,} points ({spec.method})…"):
             return cluster_map(emb.dataset.vectors, coords, emb.dataset.texts, spec, metric=params.metric, graph=graph)
 
-    return _memos()["derived"].get_or_make(("clusters", emb.vectors_hash, params, spec), compute)
+    return server_memos()["derived"].get_or_make(("clusters", emb.vectors_hash, params, spec), compute)
 
 
 def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
@@ -341,7 +285,7 @@ def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
         with st.spinner("Measuring how faithful the map is…"):
             return measure(emb.dataset.vectors, coords, graph)
 
-    return _memos()["derived"].get_or_make(("faith", emb.vectors_hash, params), compute)
+    return server_memos()["derived"].get_or_make(("faith", emb.vectors_hash, params), compute)
 
 
 def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
@@ -357,7 +301,7 @@ def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
         with st.spinner(f"Preparing hover labels for {len(ds):,} points…"):
             return hover_texts(ds.frame, ds.text_column, columns, ds.images, limit=HOVER_CHARS_LARGE, compact=True)
 
-    return _memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
+    return server_memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
 
 
 def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], np.ndarray] | None:
@@ -369,7 +313,7 @@ def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], 
     spec = MODELS.get(choice.model)
     if spec is not None and spec.needs_corpus:
         texts = raw_dataset(choice).texts
-        model = _memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash),
+        model = server_memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash),
                                                  lambda: create_embedder(choice.model, corpus=texts))
     else:
         model = embedder(choice.model)
@@ -380,38 +324,5 @@ def anisotropy(emb: Embedded) -> float:
     """The mean cosine between random pairs of the current vectors, computed once per vectors."""
     from core.vectors import anisotropy as mean_random_cosine
 
-    return _memos()["derived"].get_or_make(("anisotropy", emb.vectors_hash),
+    return server_memos()["derived"].get_or_make(("anisotropy", emb.vectors_hash),
                                            lambda: mean_random_cosine(emb.dataset.vectors))
-
-
-PLAIN = (str, bytes, int, float, bool, type(None))
-
-
-def _input_key(value: object) -> Hashable:
-    """What stands for one input of a shared build: arrays and plain values by content (hashing a map's
-    coordinates or row numbers takes microseconds), anything else by identity: tables, lists and mappings
-    handed out by this seam are the same objects in every session, and the entry holds them alive."""
-    if isinstance(value, np.ndarray) and value.dtype != object:
-        return "array", hash_array(value)
-    if isinstance(value, tuple):
-        return "tuple", tuple(map(_input_key, value))
-    return value if isinstance(value, PLAIN) else ("object", id(value))
-
-
-def _shared(memo: str, build: Callable[..., T], args: tuple, kwargs: dict) -> T:
-    inputs = (*args, *sorted(kwargs.items()))
-    key = (build.__module__, build.__qualname__, _input_key(inputs))
-    # the entry keeps its inputs: while it lives, no other object can take an identity in its key
-    return _memos()[memo].get_or_make(key, lambda: (inputs, build(*args, **kwargs)))[1]
-
-
-def shared_view(build: Callable[..., T], *args, **kwargs) -> T:
-    """`build(*args, **kwargs)` made once per server for the same inputs (see `_input_key`): a view's table or
-    label positions, read by every session that shows it, so neither it nor its inputs may be changed."""
-    return _shared("views", build, args, kwargs)
-
-
-def shared_figure(build: Callable[..., T], *args, **kwargs) -> T:
-    """Like `shared_view`, for figures (fewer are kept: a large map's figure is large). Every session viewing
-    the same map gets the same figure, so it must not be changed after it is built."""
-    return _shared("figures", build, args, kwargs)

@@ -21,6 +21,7 @@ from components.maps.plots import (
 )
 from components.maps.share_panel import share_panel
 from components.maps.view_link import color_notice, sync_color
+from components.memo import shared_figure, shared_view
 from components.seam import Embedded
 from components.state import persist
 from core.data.table import Dataset
@@ -138,7 +139,7 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
               clusters: ClusterResult | None = None, faith: Faithfulness | None = None) -> None:
     """Colour, filter, select and export without recomputing the projection."""
     dataset = emb.dataset
-    frame = seam.shared_view(view_frame, dataset, clusters, faith)
+    frame = shared_view(view_frame, dataset, clusters, faith)
     left, middle, right = st.columns([2, 2, 1])
     with left:
         color = _colour_choice(frame, dataset.text_column, clusters is not None)
@@ -152,8 +153,8 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
                                   **persist("ee_w_cluster_labels", True, live=True))
     rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
-    labels = seam.shared_view(_labels, clusters, coords) if show_labels else None
-    fig = seam.shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
+    labels = shared_view(_labels, clusters, coords) if show_labels else None
+    fig = shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
                              hover=hover, labels=labels, title=title, **_colour_style(color, faith))
     selected = show_scatter(fig, key="ee_map_chart")
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."

@@ -10,7 +10,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
-from components.seam import Embedded, _graph_key, _memos, projection
+from components.memo import server_memos
+from components.seam import Embedded, _graph_key, projection
 from core.jobs import Job, JobPool
 from core.maps.projection import ProjectionParams, is_cached, neighbour_graph, project_map
 from core.maps.settings import METHOD_LABELS
@@ -55,7 +56,7 @@ def _fit_in_background(emb: Embedded, params: ProjectionParams, memos: dict, can
 
 def _ready_now(emb: Embedded, params: ProjectionParams) -> bool:
     """Whether the chosen projection costs about a second: in memory, on disk, or PCA."""
-    return params.method == PREVIEW_METHOD or (emb.vectors_hash, params) in _memos()["projection"] \
+    return params.method == PREVIEW_METHOD or (emb.vectors_hash, params) in server_memos()["projection"] \
         or is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
 
 
@@ -67,7 +68,7 @@ def map_state(emb: Embedded, params: ProjectionParams) -> MapState:
     quick = replace(params, method=PREVIEW_METHOD)
     if key in st.session_state.get(CANCELLED, set()):
         return MapState(projection(emb, quick), quick, cancelled=True)
-    memos, pool = _memos(), job_pool()
+    memos, pool = server_memos(), job_pool()
     job = pool.submit(("projection", *key), f"{METHOD_LABELS[params.method]} of {len(emb.dataset):,} points",
                       lambda cancel: _fit_in_background(emb, params, memos, cancel))
     if job.done():

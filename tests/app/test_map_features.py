@@ -173,8 +173,8 @@ def test_a_click_on_a_point_selects_it_in_every_drag_mode():
 
 
 def test_sessions_viewing_the_same_map_share_one_figure(monkeypatch):
-    from components import seam
     from components.maps import map_panel
+    from components.memo import server_memos
 
     built, real = [], map_panel.build_scatter
 
@@ -183,7 +183,7 @@ def test_sessions_viewing_the_same_map_share_one_figure(monkeypatch):
         return real(*args, **kwargs)
 
     monkeypatch.setattr(map_panel, "build_scatter", counting_build)
-    seam._memos()["figures"].items.clear()
+    server_memos()["figures"].items.clear()
     view = {"data": "digits", "model": "precomputed", "method": "pca"}
     first, second = _app(view), _app(view)
     assert not first.exception and not second.exception

@@ -4,11 +4,11 @@ import time
 
 import numpy as np
 
-from components.seam import _Memo
+from components.memo import Memo, server_memos, shared_view
 
 
 def test_concurrent_misses_of_one_key_compute_once():
-    memo, calls, release = _Memo(4), [], threading.Event()
+    memo, calls, release = Memo(4), [], threading.Event()
 
     def make():
         calls.append(1)
@@ -28,7 +28,7 @@ def test_concurrent_misses_of_one_key_compute_once():
 
 
 def test_failed_computation_is_not_cached_and_can_be_retried():
-    memo = _Memo(2)
+    memo = Memo(2)
 
     def boom():
         raise RuntimeError("no")
@@ -42,14 +42,14 @@ def test_failed_computation_is_not_cached_and_can_be_retried():
 
 
 def test_lru_evicts_oldest():
-    memo = _Memo(2)
+    memo = Memo(2)
     for key in "abc":
         memo.get_or_make(key, lambda key=key: key)
     assert "a" not in memo and "b" in memo and "c" in memo
 
 
 def test_a_computation_may_store_its_own_key_without_deadlock():
-    memo = _Memo(2)
+    memo = Memo(2)
 
     def make():
         memo.put("k", "by-product")
@@ -80,8 +80,8 @@ def test_embedding_again_reports_what_this_call_did(monkeypatch, tmp_path):
     monkeypatch.setattr(seam, "raw_dataset", lambda choice: dataset)
     monkeypatch.setattr(seam, "embed_dataset", lambda ds, key, **kw: real_embed(
         ds, key, **(kw | {"get_embedder": lambda: fake, "cache": EmbeddingCache(tmp_path / "c.sqlite")})))
-    memos = {"embedded": _Memo(2)}
-    monkeypatch.setattr(seam, "_memos", lambda: memos)
+    memos = {"embedded": Memo(2)}
+    monkeypatch.setattr(seam, "server_memos", lambda: memos)
     choice = DataChoice("builtin", "five", model="minilm")
     first = seam.embedded(choice)
     assert (first.n_cached, first.n_encoded) == (0, 5)
@@ -93,9 +93,8 @@ def test_embedding_again_reports_what_this_call_did(monkeypatch, tmp_path):
 def test_a_shared_view_is_built_once_for_equal_arrays_and_the_same_shared_objects():
     import pandas as pd
 
-    from components import seam
 
-    seam._memos()["views"].items.clear()
+    server_memos()["views"].items.clear()
     built = []
 
     def build(coords, table, *, rows, title):
@@ -103,13 +102,13 @@ def test_a_shared_view_is_built_once_for_equal_arrays_and_the_same_shared_object
         return object()
 
     table, coords = pd.DataFrame({"text": ["a", "b"]}), np.zeros((2, 2), dtype=np.float32)
-    first = seam.shared_view(build, coords, table, rows=np.arange(2), title="t")
-    again = seam.shared_view(build, coords.copy(), table, rows=np.arange(2), title="t")  # equal arrays, new objects
+    first = shared_view(build, coords, table, rows=np.arange(2), title="t")
+    again = shared_view(build, coords.copy(), table, rows=np.arange(2), title="t")  # equal arrays, new objects
     assert again is first and built == ["t"]
-    seam.shared_view(build, coords + 1, table, rows=np.arange(2), title="t")  # other coordinates
-    seam.shared_view(build, coords, table, rows=np.arange(1), title="t")  # other rows
-    seam.shared_view(build, coords, table, rows=np.arange(2), title="u")  # another title
-    seam.shared_view(build, coords, table.copy(), rows=np.arange(2), title="t")  # a table not handed out before
+    shared_view(build, coords + 1, table, rows=np.arange(2), title="t")  # other coordinates
+    shared_view(build, coords, table, rows=np.arange(1), title="t")  # other rows
+    shared_view(build, coords, table, rows=np.arange(2), title="u")  # another title
+    shared_view(build, coords, table.copy(), rows=np.arange(2), title="t")  # a table not handed out before
     assert built == ["t"] * 3 + ["u", "t"]
 
 
@@ -119,15 +118,14 @@ def test_a_shared_view_keeps_its_inputs_alive_so_their_identity_cannot_be_reused
 
     import pandas as pd
 
-    from components import seam
 
-    seam._memos()["views"].items.clear()
+    server_memos()["views"].items.clear()
     table = pd.DataFrame({"text": ["a"]})
-    seam.shared_view(lambda t: len(t), table)
+    shared_view(lambda t: len(t), table)
     watch = weakref.ref(table)
     del table
     gc.collect()
     assert watch() is not None  # held by the entry, so no new object can take its id while the entry lives
-    seam._memos()["views"].items.clear()
+    server_memos()["views"].items.clear()
     gc.collect()
     assert watch() is None
