@@ -2,8 +2,6 @@
 and builds (a view's table, label positions, a figure) made once for the same inputs."""
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import TypeVar
 
@@ -11,60 +9,15 @@ import numpy as np
 import streamlit as st
 
 from core.hashing import hash_array
+from core.memo import Memo
 
 T = TypeVar("T")
 
 
-class Memo:
-    """A small thread-safe LRU shared by all sessions of this server process."""
-
-    def __init__(self, size: int) -> None:
-        self.size, self.items, self.lock = size, OrderedDict(), threading.Lock()
-        self.making: dict[Hashable, threading.Lock] = {}  # one lock per key being computed
-
-    def _cached(self, key: Hashable) -> tuple[bool, T | None]:
-        with self.lock:
-            if key in self.items:
-                self.items.move_to_end(key)
-                return True, self.items[key]
-            return False, None
-
-    def get_or_make(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The value for `key`; concurrent callers of a missing key wait for one computation."""
-        found, value = self._cached(key)
-        if found:
-            return value
-        with self.lock:
-            key_lock = self.making.setdefault(key, threading.Lock())
-        with key_lock:
-            found, value = self._cached(key)
-            if found:
-                return value
-            try:
-                value = make()
-                self.put(key, value)
-            finally:
-                with self.lock:
-                    self.making.pop(key, None)
-        return value
-
-    def put(self, key: Hashable, value: T) -> None:
-        """Keep `value` for `key` (a computation may store a by-product for another key of this memo)."""
-        with self.lock:
-            self.items[key] = value
-            self.items.move_to_end(key)
-            while len(self.items) > self.size:
-                self.items.popitem(last=False)
-
-    def __contains__(self, key: Hashable) -> bool:
-        return key in self.items
-
-
 @st.cache_resource(show_spinner=False)
 def server_memos() -> dict[str, Memo]:
-    # graphs and fitted projectors can be large (100k rows): few of them; coordinates are small
-    return {"embedded": Memo(8), "projection": Memo(32), "graph": Memo(4), "fitted": Memo(4),
-            "derived": Memo(24), "views": Memo(12), "figures": Memo(6)}
+    """Vectors, other per-dataset results and shared builds (the map's steps live in the map service)."""
+    return {"embedded": Memo(8), "derived": Memo(24), "views": Memo(12), "figures": Memo(6)}
 
 
 

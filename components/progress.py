@@ -7,6 +7,8 @@ from contextlib import contextmanager
 
 import streamlit as st
 
+from core.jobs import seconds_left
+
 Tick = Callable[[int, int], None]
 
 
@@ -19,11 +21,9 @@ def duration(seconds: float) -> str:
     return f"{seconds / 3600:.1f} h"
 
 
-def time_left(elapsed: float, done: int, total: int) -> str:
-    """' · about N s left' from the pace so far (empty before the first step and after the last)."""
-    if done <= 0 or done >= total:
-        return ""
-    return f" · about {duration(elapsed / done * (total - done))} left"
+def left_note(seconds: float | None) -> str:
+    """' · about N s left' (empty without an estimate, and when nothing is left)."""
+    return f" · about {duration(seconds)} left" if seconds else ""
 
 
 def bar_ticker(bar, text: str, *, unit: str = "") -> Tick:
@@ -32,8 +32,8 @@ def bar_ticker(bar, text: str, *, unit: str = "") -> Tick:
     unit = f" {unit}" if unit else ""
 
     def tick(done: int, total: int) -> None:
-        bar.progress(min(1.0, done / max(1, total)),
-                     text=f"{text}: {done:,} of {total:,}{unit}{time_left(time.perf_counter() - start, done, total)}")
+        left = left_note(seconds_left(time.perf_counter() - start, done, total))
+        bar.progress(min(1.0, done / max(1, total)), text=f"{text}: {done:,} of {total:,}{unit}{left}")
 
     return tick
 

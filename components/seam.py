@@ -19,14 +19,11 @@ from core.embedding.models import Embedder, create_embedder, first_load_note, is
 from core.embedding.windows import WindowReport
 from core.errors import Cancelled
 from core.hashing import hash_array
-from core.maps.projection import (
-    ProjectionParams,
-    Projector,
-    graph_k,
-    is_cached,
-    neighbour_graph,
-    project_map,
-)
+from core.maps.clusters import ClusterResult, ClusterSpec
+from core.maps.faithfulness import Faithfulness
+from core.maps.knn import KnnGraph
+from core.maps.projection import ProjectionParams
+from core.maps.service import MapData, MapService
 
 
 @dataclass
@@ -42,6 +39,11 @@ class Embedded:
     report: WindowReport | None = None  # how the texts fit the model's token window
     windows: Windows | None = None  # each text's windows and their vectors, with chunking
 
+    @property
+    def map_data(self) -> MapData:
+        """What the map service keys and computes on."""
+        return MapData(self.dataset.vectors, self.vectors_hash, self.dataset.texts)
+
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _loaded(model_key: str) -> Embedder:
@@ -52,6 +54,11 @@ def embedder(model_key: str) -> Embedder:
     """One loaded model per server process; a first load that builds files on this machine says so."""
     with st.spinner(first_load_note(model_key) or "Loading the model…"):
         return _loaded(model_key)
+
+
+def embedder_getter(model_key: str) -> Callable[[], Embedder] | None:
+    """How core gets the loaded model: None for models fitted on the data's own texts (core fits those)."""
+    return None if is_corpus_fitted(model_key) else (lambda: embedder(model_key))
 
 
 def forget_models() -> None:
@@ -116,7 +123,7 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
     unit = "new windows" if choice.long.chunk else "new texts"
     tick = bar_ticker(bar, f"Embedding with {label}", unit=unit)
-    get = None if is_corpus_fitted(choice.model) else (lambda: embedder(choice.model))
+    get = embedder_getter(choice.model)
     start = time.perf_counter()
     try:
         ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick, long_texts=choice.long)
@@ -206,86 +213,35 @@ def embedded(choice: DataChoice) -> Embedded:
     return _from_memory(emb, len(dataset))
 
 
-def _graph_key(emb: Embedded, params: ProjectionParams) -> tuple:
-    return ("knn", emb.vectors_hash, params.metric, graph_k(params))
+@st.cache_resource(show_spinner=False)
+def map_service() -> MapService:
+    """One map service per server: every session shares its memo and its background jobs."""
+    return MapService()
 
 
-def knn(emb: Embedded, params: ProjectionParams):
+def knn(emb: Embedded, params: ProjectionParams) -> KnnGraph:
     """The shared neighbour graph of the vectors (UMAP, clusters, faithfulness and neighbour panels read it)."""
-    from core.maps.knn import EXACT_LIMIT
-
-    def compute():
-        note = " The first time on this machine also compiles NN-descent (about 40 s)." \
-            if len(emb.dataset) > EXACT_LIMIT else ""
-        with st.spinner(f"Finding the {graph_k(params)} nearest neighbours of each of {len(emb.dataset):,} "
-                        f"points…{note}"):
-            return neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
-
-    return server_memos()["graph"].get_or_make(_graph_key(emb, params), compute)
-
-
-def _project(emb: Embedded, params: ProjectionParams, *, use_cache: bool = True):
-    """core's projection step behind a spinner when it has to fit; a fitted projector is remembered."""
-    def fit():
-        return project_map(emb.dataset.vectors, params, graph=lambda: knn(emb, params),
-                           vectors_hash=emb.vectors_hash, use_cache=use_cache)
-
-    if use_cache and is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash):
-        fitted = fit()
-    else:
-        note = " The first UMAP on this machine also compiles its kernels (about 30 s)." \
-            if params.method == "umap" else ""
-        with st.spinner(f"Computing {params.method.upper()} for {len(emb.dataset):,} points…{note}"):
-            fitted = fit()
-    if fitted.projector is not None:
-        server_memos()["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
-    return fitted
+    return map_service().graph(emb.map_data, params, announce=st.spinner)
 
 
 def projection(emb: Embedded, params: ProjectionParams) -> np.ndarray:
     """Map coordinates, from memory or disk when seen before, else computed behind a spinner."""
-    return server_memos()["projection"].get_or_make((emb.vectors_hash, params), lambda: _project(emb, params).coords)
-
-
-def fitted_projector(emb: Embedded, params: ProjectionParams) -> Projector | None:
-    """The fitted reducer behind a map, for placing new points with `transform` (None for t-SNE).
-
-    With a fixed seed the refit reproduces the cached coordinates exactly.
-    """
-    if params.method == "tsne":
-        return None
-    return server_memos()["fitted"].get_or_make(("fitted", emb.vectors_hash, params),
-                                          lambda: _project(emb, params, use_cache=False).projector)
+    return map_service().projection(emb.map_data, params, announce=st.spinner)
 
 
 def place_on_map(emb: Embedded, params: ProjectionParams, vectors: np.ndarray) -> np.ndarray | None:
     """Map coordinates for new vectors (queries), or None when the method cannot place them."""
-    projector = fitted_projector(emb, params)
-    return None if projector is None else projector.transform(np.asarray(vectors, dtype=np.float32))
+    return map_service().place(emb.map_data, params, vectors, announce=st.spinner)
 
 
-def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec):
-    """Clusters of the current map with keyword labels (core.cluster_map), computed once per settings."""
-    from core.maps.clusters import cluster_map
-
-    def compute():
-        graph = knn(emb, params) if spec.space == "vectors" else None
-        with st.spinner(f"Clustering {len(emb.dataset):,} points ({spec.method})…"):
-            return cluster_map(emb.dataset.vectors, coords, emb.dataset.texts, spec, metric=params.metric, graph=graph)
-
-    return server_memos()["derived"].get_or_make(("clusters", emb.vectors_hash, params, spec), compute)
+def clusters(emb: Embedded, coords: np.ndarray, params: ProjectionParams, spec: ClusterSpec) -> ClusterResult:
+    """Clusters of the current map with keyword labels, computed once per settings."""
+    return map_service().clusters(emb.map_data, coords, params, spec, announce=st.spinner)
 
 
-def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams):
+def faithfulness(emb: Embedded, coords: np.ndarray, params: ProjectionParams) -> Faithfulness:
     """kNN preservation and trustworthiness of the current map, overall and per point."""
-    from core.maps.faithfulness import faithfulness as measure
-
-    def compute():
-        graph = knn(emb, params)
-        with st.spinner("Measuring how faithful the map is…"):
-            return measure(emb.dataset.vectors, coords, graph)
-
-    return server_memos()["derived"].get_or_make(("faith", emb.vectors_hash, params), compute)
+    return map_service().faithfulness(emb.map_data, coords, params, announce=st.spinner)
 
 
 def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
@@ -304,19 +260,27 @@ def hover_labels(emb: Embedded, columns: tuple[str, ...]) -> list[str]:
     return server_memos()["derived"].get_or_make(("hover", emb.vectors_hash, ds.name, columns), compute)
 
 
-def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], np.ndarray] | None:
-    """A function embedding phrases the way the data was embedded, or None for the data's own vectors."""
+def text_embedder(choice: DataChoice, emb: Embedded) -> Embedder:
+    """The model that embeds new texts (queries, phrases) the way the current data was embedded: the loaded
+    model, or for a model fitted on the data's own texts, that fit (one per server process)."""
     from core.embedding.models import MODELS
 
+    spec = MODELS.get(choice.model)
+    if spec is None or not spec.needs_corpus:
+        return embedder(choice.model)
+
+    def fit() -> Embedder:
+        with st.spinner(f"Fitting {spec.title} to embed new texts…"):
+            return create_embedder(choice.model, corpus=raw_dataset(choice).texts)
+
+    return server_memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash), fit)
+
+
+def phrase_embedder(choice: DataChoice, emb: Embedded) -> Callable[[list[str]], np.ndarray] | None:
+    """A function embedding phrases the way the data was embedded, or None for the data's own vectors."""
     if choice.model == PRECOMPUTED:
         return None
-    spec = MODELS.get(choice.model)
-    if spec is not None and spec.needs_corpus:
-        texts = raw_dataset(choice).texts
-        model = server_memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash),
-                                                 lambda: create_embedder(choice.model, corpus=texts))
-    else:
-        model = embedder(choice.model)
+    model = text_embedder(choice, emb)
     return lambda phrases: model.encode(list(phrases))
 
 

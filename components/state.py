@@ -8,6 +8,7 @@ from typing import Any
 import streamlit as st
 
 from core.data.builtins import DEFAULT_DATASET, DEFAULT_SIZE
+from core.data.table import Dataset
 from core.embedding.models import DEFAULT_MODEL
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 
@@ -35,6 +36,13 @@ class DataChoice:
     @property
     def long(self) -> LongTexts:
         return LongTexts(self.long_texts, self.overlap)
+
+
+def vector_sources(dataset: Dataset, text_models: Sequence[str]) -> list[str]:
+    """Where the data's vectors can come from: its own vectors first when it has them, then `text_models` unless
+    its texts are made-up row names (nothing worth embedding)."""
+    own = [PRECOMPUTED] if dataset.vectors is not None else []
+    return own if dataset.generated_labels else [*own, *text_models]
 
 
 def saved(key: str, default: Any) -> Any:

@@ -1,9 +1,11 @@
 """The on-disk cache every room uses: content hash -> file; load it, or compute and replace it atomically."""
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Callable
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, BinaryIO, TypeVar
 
 import numpy as np
 
@@ -11,14 +13,30 @@ T = TypeVar("T")
 Arrays = np.ndarray | dict[str, np.ndarray]
 
 
+def write_atomically(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`write(file)` into a temporary file of its own, then renamed into place.
+
+    The temporary name is unique to this write, so processes writing the same key at once never share a
+    file; the rename is atomic, so a reader sees a whole file (the last one renamed) and never half of one.
+    """
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}-{uuid.uuid4().hex}.tmp{path.suffix}")
+    try:
+        with open(tmp, "wb") as out:
+            write(out)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def save_atomically(path: Path, arrays: Arrays) -> None:
-    """One array as .npy, or named arrays as .npz, written to a temporary file and renamed into place."""
-    tmp = path.with_suffix(".tmp" + path.suffix)
-    if isinstance(arrays, dict):
-        np.savez(tmp, **arrays)
-    else:
-        np.save(tmp, arrays, allow_pickle=False)
-    tmp.replace(path)  # atomic: a killed process never leaves half a file
+    """One array as .npy, or named arrays as .npz, written atomically (`write_atomically`)."""
+    def write(out: BinaryIO) -> None:
+        if isinstance(arrays, dict):
+            np.savez(out, allow_pickle=False, **arrays)
+        else:
+            np.save(out, arrays, allow_pickle=False)
+
+    write_atomically(path, write)
 
 
 def load_arrays(path: Path) -> Arrays:
@@ -29,8 +47,19 @@ def load_arrays(path: Path) -> Arrays:
     return np.load(path, allow_pickle=False)
 
 
-def load_or_compute(path: Path | None, compute: Callable[[], T], *, to_arrays: Callable[[T], Arrays] = lambda v: v,
-                    from_arrays: Callable[[Arrays], T] = lambda a: a) -> T:
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def single(arrays: Arrays) -> np.ndarray:
+    """The one array of a .npy entry."""
+    if isinstance(arrays, dict):
+        raise TypeError("expected one array, found named arrays")
+    return arrays
+
+
+def load_or_compute(path: Path | None, compute: Callable[[], T], *, to_arrays: Callable[[T], Arrays] = _as_is,
+                    from_arrays: Callable[[Arrays], T] = _as_is) -> T:
     """The value kept at `path`, or `compute()` saved there; `path=None` computes without the cache."""
     if path is not None and path.exists():
         return from_arrays(load_arrays(path))

@@ -20,7 +20,7 @@ def hash_array(array: np.ndarray) -> str:
     arr = np.ascontiguousarray(array)
     h = hashlib.blake2b(digest_size=16)
     h.update(f"{arr.dtype.str}{arr.shape}".encode())
-    h.update(memoryview(arr).cast("B"))
+    h.update(arr.data.cast("B"))
     return h.hexdigest()
 
 

@@ -2,6 +2,7 @@
 
 A job's function receives a `threading.Event`; it checks it between steps and raises `Cancelled`
 when it is set, so a cancelled job stops at the next step and writes nothing it has not finished.
+A job that reports its progress (`JobProgress`) tells its phase, its steps and the time left.
 """
 from __future__ import annotations
 
@@ -15,9 +16,41 @@ from typing import Any
 from core.errors import Cancelled
 
 
+def seconds_left(elapsed: float, done: int, total: int) -> float | None:
+    """Seconds still to go at the pace of the steps so far (`elapsed` seconds for `done` of `total`);
+    None before the first step."""
+    if done <= 0 or total <= 0:
+        return None
+    return elapsed / done * max(total - done, 0)
+
+
+@dataclass
+class JobProgress:
+    """What a running job reports: its phase and its steps done of total, which give the time left."""
+
+    phase: str = "Starting"
+    done: int = 0
+    total: int = 0
+    steps_started: float | None = None
+
+    def status(self, phase: str) -> None:
+        self.phase = phase
+
+    def step(self, done: int, total: int) -> None:
+        if self.steps_started is None:
+            self.steps_started = time.monotonic()
+        self.done, self.total = done, total
+
+    def seconds_left(self) -> float | None:
+        """From the pace of the steps so far; None before the first step."""
+        if self.steps_started is None:
+            return None
+        return seconds_left(time.monotonic() - self.steps_started, self.done, self.total)
+
+
 @dataclass
 class Job:
-    """One piece of background work: its future, its cancel flag and when it started running."""
+    """One piece of background work: its future, its cancel flag, when it started running and its progress."""
 
     key: Hashable
     label: str
@@ -25,6 +58,7 @@ class Job:
     cancel_event: threading.Event = field(default_factory=threading.Event)
     queued_at: float = field(default_factory=time.monotonic)
     started_at: float | None = None
+    progress: JobProgress = field(default_factory=JobProgress)
 
     def done(self) -> bool:
         return self.future.done()
@@ -38,6 +72,14 @@ class Job:
 
     def result(self, timeout: float | None = None) -> Any:
         return self.future.result(timeout)
+
+    def error(self) -> BaseException | None:
+        """What ended the finished job, when it did not succeed (None while it runs, and after a success)."""
+        if not self.done():
+            return None
+        if self.future.cancelled():
+            return Cancelled("The job was cancelled before it started.")
+        return self.future.exception()
 
 
 def check(cancel: threading.Event | None) -> None:
@@ -61,13 +103,17 @@ class JobPool:
         self.jobs: dict[Hashable, Job] = {}
         self.lock = threading.Lock()
 
-    def submit(self, key: Hashable, label: str, work: Callable[[threading.Event], Any]) -> Job:
-        """The job for `key`: the one already queued or running, else a new one running `work(cancel)`."""
+    def submit(self, key: Hashable, label: str, work: Callable[[threading.Event], Any], *,
+               progress: JobProgress | None = None) -> Job:
+        """The job for `key`: the one already queued or running, else a new one running `work(cancel)`.
+
+        `progress` is what `work` reports to, read back as the job's `progress`.
+        """
         with self.lock:
             job = self.jobs.get(key)
             if job is not None and _reusable(job):
                 return job
-            job = Job(key, label, Future())
+            job = Job(key, label, Future(), progress=progress or JobProgress())
             job.future = self.executor.submit(self._run, job, work)
             self.jobs[key] = job
             return job

@@ -5,10 +5,10 @@ import numpy as np
 
 
 def unit_rows(vectors: np.ndarray, dtype: type | None = None) -> np.ndarray:
-    """Each row (last axis) scaled to unit length; zero rows stay zero."""
+    """Each row (last axis) scaled to unit length; zero and non-finite (NaN, inf) rows are left as they are."""
     vectors = np.asarray(vectors, dtype=dtype)
     norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1)
+    return vectors / np.where(np.isfinite(norms) & (norms > 0), norms, 1)
 
 
 def cosine(queries: np.ndarray, rows: np.ndarray) -> np.ndarray:

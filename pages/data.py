@@ -13,6 +13,7 @@ from components.state import (
     forget,
     persist,
     set_active_choice,
+    vector_sources,
 )
 from core.data.builtins import BUILTINS, DEFAULT_SIZE
 from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
@@ -29,8 +30,7 @@ current = active_choice()
 
 def model_options(raw) -> list[str]:
     """The data's own vectors first when it has them; text models only when it has text worth embedding."""
-    own = [PRECOMPUTED] if raw.vectors is not None else []
-    return own if raw.generated_labels else [*own, *MODELS, *(m.key for m in local_models()), CUSTOM]
+    return vector_sources(raw, [*MODELS, *(m.key for m in local_models()), CUSTOM])
 
 
 def model_label(key: str) -> str:

@@ -8,10 +8,9 @@ from components.maps.cluster_panel import cluster_form, cluster_table
 from components.maps.controls import projection_form
 from components.maps.faith_panel import faith_panel
 from components.maps.map_panel import NONE, map_panel
-from components.maps.progressive import map_state, pending_panel
+from components.maps.progressive import extras_panel, map_extras, map_state, pending_panel
 from components.maps.view_link import apply_link, sync_link, take_notice
 from core.errors import UserError
-from core.maps.knn import EXACT_LIMIT
 from core.maps.projection import MAX_FIT
 from core.maps.settings import METHOD_LABELS
 
@@ -28,19 +27,18 @@ with st.expander("Projection settings", expanded=False):
 with st.expander("Cluster settings", expanded=False):
     spec = cluster_form()
 try:
-    state = map_state(emb, params)
+    state = map_state(emb.map_data, params)
     coords = state.coords
-    # a preview gets clusters only where they cost little; faithfulness waits for the chosen projection
-    cheap = spec is not None and (spec.space == "map" or len(coords) <= EXACT_LIMIT)
-    faith = None if state.preview else seam.faithfulness(emb, coords, state.params)
-    wanted = spec is not None and (cheap or not state.preview)
-    clusters = seam.clusters(emb, coords, state.params, spec) if wanted else None
+    extras = map_extras(emb.map_data, state, spec)
+    clusters, faith = extras.clusters, extras.faith
 except UserError as err:
     st.error(str(err))
     st.stop()
 
 if state.preview:
-    pending_panel(emb, params, state)
+    pending_panel(emb.map_data, params, state)
+elif extras.job is not None or extras.skipped:
+    extras_panel(emb.map_data, state, spec, extras)
 if params.method == "umap" and not state.preview and len(coords) > MAX_FIT:
     st.caption(f"UMAP was fitted on a random sample of {MAX_FIT:,} points; the other {len(coords) - MAX_FIT:,} "
                "were placed on that map with UMAP's transform.")

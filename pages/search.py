@@ -6,6 +6,7 @@ from components.data.page_header import embedded_or_stop
 from components.maps.anisotropy import anisotropy_caption
 from components.maps.controls import projection_form
 from components.search import seam as store_seam
+from components.search.map_method import search_map_params
 from components.search.panels import (
     index_panel,
     metric_picker,
@@ -26,7 +27,9 @@ info = index_panel(store, target, emb)
 
 if info is not None and info.count:
     with st.expander("Map settings", expanded=False):
-        params = projection_form()
+        params, note = search_map_params(emb, projection_form())
+    if note:
+        st.caption(note)
     try:
         coords = seam.projection(emb, params)
     except UserError as err:

@@ -7,7 +7,7 @@ from components.state import persist
 from core.audits.weat_sets import split_words
 from core.audits.word_sources import DEFAULT_TEMPLATES, PLACEHOLDER, check_templates
 from core.audits.word_vectors import GLOVE_KEY
-from core.embedding.glove import GLOVE_SIZE
+from core.data.glove import GLOVE_SIZE
 from core.embedding.models import CUSTOM_PREFIX
 
 CUSTOM = "custom"

@@ -1,16 +1,19 @@
-"""Times the first map in a fresh process: from start until the Map page (AppTest) has drawn the Lee
-sentences with points, then until the chosen projection (UMAP) has replaced the preview.
+"""Times the first map in a fresh process: from start until the Map page (AppTest) has drawn the data
+with points, then until the chosen projection (UMAP by default) has replaced the preview.
 
-Run as a child process by `python -m core bench --only first_map`; prints one JSON line.
+Run as a child process by `python -m core bench --only first_map`, with the view's link as its argument;
+prints one JSON line.
 """
 import time
 
 _T0 = time.perf_counter()
 
 import json  # noqa: E402
-from pathlib import Path  # noqa: E402
+import sys  # noqa: E402
 
 from streamlit.testing.v1 import AppTest  # noqa: E402
+
+from components.bench.page import TIMEOUT_S, open_app  # noqa: E402
 
 
 def points_drawn(at: AppTest) -> bool:
@@ -24,16 +27,16 @@ def title(at: AppTest) -> str:
 
 
 if __name__ == "__main__":
-    from components.maps import progressive
+    from components import seam
 
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent.parent / "app.py"), default_timeout=900)
+    at = open_app(sys.argv[1])
     at.run()
     assert not at.exception, at.exception
     assert points_drawn(at), "no map drawn"
     first = time.perf_counter() - _T0
     first_title = title(at)
-    for job in list(progressive.job_pool().jobs.values()):
-        job.result(timeout=900)
+    for job in list(seam.map_service().pool.jobs.values()):
+        job.result(timeout=TIMEOUT_S)
     at.run()
     assert not at.exception, at.exception
     print(json.dumps({"first_map_s": first, "first_map_title": first_title, "chosen_map_s": time.perf_counter() - _T0,

@@ -1,16 +1,16 @@
 """Times the Map page in AppTest: a first run, then a rerun after a colour change.
 
-Run as a child process by `python -m core bench --only rerun`; core/ stays free of Streamlit.
-Prints one JSON line.
+Run as a child process by `python -m core bench --only rerun`, with the view's link as its argument; core/ stays
+free of Streamlit. Prints one JSON line.
 """
 import json
+import sys
 import time
-from pathlib import Path
 
-from streamlit.testing.v1 import AppTest
+from components.bench.page import open_app
 
 if __name__ == "__main__":
-    at = AppTest.from_file(str(Path(__file__).resolve().parent.parent / "app.py"), default_timeout=900)
+    at = open_app(sys.argv[1])
     t0 = time.perf_counter()
     at.run()
     cold = time.perf_counter() - t0

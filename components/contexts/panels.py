@@ -152,9 +152,12 @@ def maps_row(result: WordInContext, glove_side) -> None:
 
 
 def sense_tables(result: WordInContext) -> None:
-    """A table of contexts per sense, and a CSV of them all."""
+    """Every occurrence with its sense, a table of contexts per sense, and a CSV of them all."""
     frame = result.occurrence_frame()
-    tabs = st.tabs([f"Sense {s + 1} ({int(np.sum(result.senses.labels == s))})" for s in range(result.senses.k)])
+    all_tab, *tabs = st.tabs([f"All occurrences ({len(frame)})"] + [
+        f"Sense {s + 1} ({int(np.sum(result.senses.labels == s))})" for s in range(result.senses.k)])
+    with all_tab:
+        st.dataframe(frame[["context", "sense", "row"]], hide_index=True, width="stretch")
     for s, tab in enumerate(tabs):
         with tab:
             st.dataframe(frame[frame["sense"] == f"sense {s + 1}"][["context", "row"]], hide_index=True,

@@ -11,6 +11,7 @@ from components import seam
 from components.state import PRECOMPUTED, DataChoice
 from core.contexts.tokens import TokenEncoder, token_encoder
 from core.embedding.models import CUSTOM_PREFIX, DEFAULT_MODEL, MODELS, model_id_for, sentence_base
+from core.jobs import seconds_left
 
 SENTENCES_PER_S = 100  # texts encoded per second on 2 CPU cores, for time estimates
 
@@ -50,8 +51,8 @@ def progress_tick(label: str) -> tuple[Callable[[int, int], None], Callable[[], 
     bar, started = st.progress(0.0, text=label), time.monotonic()
 
     def tick(done: int, total: int) -> None:
-        elapsed = time.monotonic() - started
-        left = elapsed / done * (total - done) if done else total / SENTENCES_PER_S
+        left = seconds_left(time.monotonic() - started, done, total)
+        left = total / SENTENCES_PER_S if left is None else left
         bar.progress(done / max(total, 1), text=f"{label} {done:,} of {total:,} texts, about {left:.0f} s left")
 
     return tick, bar.empty

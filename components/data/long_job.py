@@ -1,12 +1,15 @@
 """Before an embedding job of minutes: say how long it takes here, and offer a faster model or a sample."""
 from __future__ import annotations
 
+from dataclasses import replace
+
 import streamlit as st
 
 from components import seam
 from components.data.upload import PENDING_UPLOAD, dataset_id
 from components.progress import duration
 from components.state import PRECOMPUTED, UPLOADS, DataChoice, set_active_choice
+from core.data.builtins import DEFAULT_SIZE
 from core.data.table import Dataset
 from core.embedding.encode import count_missing
 from core.embedding.estimate import CALIBRATE_N, LONG_JOB_S, SAMPLE_ROWS, measure_rate, seconds_for
@@ -36,20 +39,20 @@ def _choose(choice: DataChoice) -> None:
 
 
 def _use_sample(choice: DataChoice, dataset: Dataset) -> None:
-    """Keep a seeded sample as an upload and choose it, with the same model."""
+    """Keep a seeded sample as an upload and choose it, with the same model and long-text choice."""
     sample = dataset.sample(SAMPLE_ROWS, seed=0)
     key = dataset_id(sample)
     st.session_state.setdefault(UPLOADS, {})[key] = sample
     st.session_state[PENDING_UPLOAD] = key
     st.session_state["ee_w_source"] = "upload"
-    picked = DataChoice("upload", key, model=choice.model)
+    picked = replace(choice, source="upload", dataset=key, size=DEFAULT_SIZE)  # uploads have no size
     st.session_state[MODEL_FOR] = DataChoice("upload", key)
     _choose(picked)
 
 
 def _use_model(choice: DataChoice, model_key: str) -> None:
     st.session_state["ee_w_model"] = model_key
-    _choose(DataChoice(choice.source, choice.dataset, choice.size, model_key))
+    _choose(replace(choice, model=model_key))
 
 
 def _offers(choice: DataChoice, dataset: Dataset, seconds: float) -> None:

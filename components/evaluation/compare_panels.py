@@ -3,21 +3,20 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import pandas as pd
 import streamlit as st
 
 from components import seam
 from components.audits.report import record
+from components.common_rows import common_rows
 from components.downloads import csv_download
 from components.evaluation.outcome_map import results_store
 from components.progress import progress
 from components.state import PRECOMPUTED, DataChoice, persist, saved
 from core.embedding.models import CUSTOM_PREFIX, MODELS, is_corpus_fitted, model_title
 from core.errors import UserError
-from core.evaluation import compare, evaluate, lee, word_similarity
+from core.evaluation import compare, lee, suite, word_similarity
 from core.evaluation import report as eval_report
-from core.evaluation.retrieval import rank_queries
 
 INTRINSIC_MODELS = ("glove-6b-50d", "minilm")
 UPLOADED_SET = "ee_eval_pairs_upload"
@@ -25,11 +24,6 @@ UPLOADED_SET = "ee_eval_pairs_upload"
 
 def _label(model: str) -> str:
     return "the data's own vectors" if model == PRECOMPUTED else model_title(model)
-
-
-def _encoder(model: str):
-    get = None if is_corpus_fitted(model) else (lambda: seam.embedder(model))
-    return evaluate.model_encoder(model, get_embedder=get)
 
 
 def _pair_sets(names: list[str]) -> list[word_similarity.WordPairs]:
@@ -42,22 +36,16 @@ def _pair_sets(names: list[str]) -> list[word_similarity.WordPairs]:
 
 def run_intrinsic(models: list[str], names: list[str], with_lee: bool) -> tuple[pd.DataFrame, list[str]]:
     """Word similarity (with bootstrap intervals over pairs) and the Lee correlation, per model."""
-    sets, words, lee_rows = _pair_sets(names), {}, []
+    request = suite.EvaluationRequest(word_sets=tuple(_pair_sets(names)), lee=with_lee)
+    found = []
     with progress(f"Evaluating {len(models)} model(s)") as tick:
         for i, model in enumerate(models):
-            encode = _encoder(model)
-            if sets and not is_corpus_fitted(model):
-                words[_label(model)] = evaluate.word_similarity(model, sets, encode=encode)
-            if with_lee:
-                lee_rows.append({"model": _label(model), "set": "Lee documents",
-                                 **evaluate.lee_similarity(model, encode=encode).as_dict()})
+            own = replace(request, word_sets=()) if is_corpus_fitted(model) else request  # no vectors for lone words
+            found.append(suite.evaluate_model(model, own, name=_label(model), get_embedder=seam.embedder_getter(model)))
             tick(i + 1, len(models))
-    table = evaluate.word_comparison_table(words) if words else pd.DataFrame()
-    table = pd.concat([table, pd.DataFrame(lee_rows).drop(columns="set", errors="ignore")
-                       .assign(set="Lee documents")], ignore_index=True) if lee_rows else table
-    notes = [s for _, part in table.groupby("set") for s in compare.overlap_sentences(part, "spearman")] \
-        if "spearman_low" in table else []
-    return table, notes
+    comparisons = suite.compare_models(found)
+    notes = comparisons["word_similarity"].notes if "word_similarity" in comparisons else []
+    return suite.similarity_table(found, comparisons), notes
 
 
 def intrinsic_panel(choice: DataChoice) -> None:
@@ -94,40 +82,18 @@ def intrinsic_panel(choice: DataChoice) -> None:
     record("eval_intrinsic", eval_report.intrinsic_section(table, conventions, notes))
 
 
-def _common(embs: dict[str, seam.Embedded]) -> dict[str, seam.Embedded]:
-    """Every model restricted to the source rows all of them could embed."""
-    from core.hashing import hash_array
-
-    common = None
-    for e in embs.values():
-        rows = np.asarray(e.dataset.source_rows)
-        common = rows if common is None else np.intersect1d(common, rows)
-    out = {}
-    for name, e in embs.items():
-        keep = np.isin(e.dataset.source_rows, common)
-        ds = e.dataset if keep.all() else e.dataset.subset(keep, reason="not embedded by every model")
-        out[name] = e if keep.all() else replace(e, dataset=ds, vectors_hash=hash_array(ds.vectors))
-    return out
-
-
-def run_models(choice: DataChoice, models: list[str], label: str | None, query: str | None):
-    """The label and retrieval evaluations for each model, on the rows all of them embedded."""
-    embs = _common({m: seam.embedded(replace(choice, model=m)) for m in models})
-    tables = {}
-    if label:
-        evals = {}
-        with progress(f"Cross-validating {len(models)} models") as tick:
-            for i, (m, e) in enumerate(embs.items()):
-                evals[_label(m)] = evaluate.evaluate_labels(e.dataset.vectors, e.dataset.frame[label])
-                tick(i + 1, len(models))
-        tables["labels"] = (evaluate.comparison_table(evals), "logreg_accuracy")
-    if query:
-        ranks = {}
-        for m, e in embs.items():
-            q, t = evaluate.encode_queries_and_texts(m, e.dataset.frame[query].astype(str).tolist(), e.dataset.texts)
-            ranks[_label(m)] = rank_queries(q, t)
-        tables["retrieval"] = (evaluate.retrieval_comparison_table(ranks), "recall_at_1")
-    return tables, len(next(iter(embs.values())).dataset)
+def run_models(choice: DataChoice, models: list[str], label: str | None,
+               query: str | None) -> tuple[dict[str, suite.Comparison], int]:
+    """The label and retrieval evaluations for each model, on the rows all of them embedded, side by side."""
+    embs = dict(zip(models, common_rows([seam.embedded(replace(choice, model=m)) for m in models])))
+    request = suite.EvaluationRequest(label_column=label, query_column=query)
+    found = []
+    with progress(f"Evaluating {len(models)} models") as tick:
+        for i, (m, e) in enumerate(embs.items()):
+            found.append(suite.evaluate_model(m, request, name=_label(m), data=e.dataset, embedded=e.dataset,
+                                              get_embedder=seam.embedder_getter(m)))
+            tick(i + 1, len(models))
+    return suite.compare_models(found), len(next(iter(embs.values())).dataset)
 
 
 def models_panel(emb: seam.Embedded, choice: DataChoice) -> None:
@@ -151,13 +117,12 @@ def models_panel(emb: seam.Embedded, choice: DataChoice) -> None:
         _models_results(*results_store()["models"])
 
 
-def _models_results(tables: dict, n_rows: int) -> None:
+def _models_results(comparisons: dict[str, suite.Comparison], n_rows: int) -> None:
     st.caption(f"All models on the same {n_rows:,} rows. {compare.CONVENTIONS}")
-    for task, (table, metric) in tables.items():
+    for task, found in comparisons.items():
         st.subheader("Labels" if task == "labels" else "Retrieval")
-        st.dataframe(table, hide_index=True, width="stretch", key=f"ee_eval_models_{task}")
-        sentences = compare.overlap_sentences(table, metric)
-        for sentence in sentences:
+        st.dataframe(found.table, hide_index=True, width="stretch", key=f"ee_eval_models_{task}")
+        for sentence in found.notes:
             st.info(sentence)
-        csv_download(table, f"models-{task}.csv", key=f"ee_eval_models_{task}_csv")
-        record(f"eval_compare_{task}", eval_report.comparison_section(table, sentences, task=task))
+        csv_download(found.table, f"models-{task}.csv", key=f"ee_eval_models_{task}_csv")
+        record(f"eval_compare_{task}", eval_report.comparison_section(found.table, found.notes, task=task))

@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import seam
 from components.maps.controls import saved_params
+from components.maps.progressive import ready_projection
 from core.errors import UserError
 from core.maps.figure import build_scatter
 
@@ -17,9 +18,11 @@ OUTCOME = "outcome"
 def outcome_map(emb: seam.Embedded, outcome: np.ndarray, *, failed: Sequence[str], key: str, title: str) -> None:
     """The Map page's projection (2D) coloured by `outcome`; points whose outcome is in `failed` are ringed."""
     try:
-        coords = seam.projection(emb, saved_params(n_components=2))
+        coords = ready_projection(emb.map_data, saved_params(n_components=2), key=f"{key}_projection", what="This map")
     except UserError as err:
         st.error(str(err))
+        return
+    if coords is None:
         return
     ds = emb.dataset
     frame = ds.frame.assign(**{OUTCOME: outcome})

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 import pandas as pd
@@ -13,22 +14,18 @@ from components.downloads import csv_download
 from components.evaluation.outcome_map import outcome_map, results_store
 from components.maps.cluster_panel import saved_cluster_spec
 from components.maps.controls import saved_params
+from components.maps.progressive import map_state
 from components.progress import progress
 from components.state import PRECOMPUTED, DataChoice, persist
-from core.embedding.models import is_corpus_fitted
 from core.errors import UserError
 from core.evaluation import classification, retrieval
 from core.evaluation import report as eval_report
-from core.evaluation.evaluate import LabelEvaluation, encode_queries_and_texts, evaluate_labels
+from core.evaluation.evaluate import LabelEvaluation, evaluate_labels
+from core.evaluation.suite import RetrievalOnData, evaluate_retrieval
+from core.maps.settings import METHOD_LABELS
 
 NONE = "(choose a column)"
-MAX_LABELS = 200
-
-
-def label_columns(emb: seam.Embedded) -> list[str]:
-    """Metadata columns with between 2 and MAX_LABELS distinct values: candidate labels."""
-    frame = emb.dataset.frame
-    return [c for c in emb.dataset.metadata_columns if 2 <= frame[c].nunique() <= MAX_LABELS]
+T = TypeVar("T")
 
 
 def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
@@ -37,8 +34,11 @@ def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
     if spec is None:
         return None, "ARI and NMI need clusters: the Map page's clustering is switched off."
     params = saved_params()
-    coords = seam.projection(emb, params)
-    result = seam.clusters(emb, coords, params, spec)
+    state = map_state(emb.map_data, params)
+    if state.preview:
+        return None, (f"ARI and NMI need the Map page's clusters, and its {METHOD_LABELS[params.method]} map "
+                      "is still computing (or was cancelled): evaluate again when the map is ready.")
+    result = seam.clusters(emb, state.coords, state.params, spec)
     return result.labels, (f"ARI and NMI compare the labels with the Map page's {result.n_clusters} {spec.method} "
                            f"clusters {result.note} (noise counts as one more cluster).")
 
@@ -64,7 +64,7 @@ def _label_figures(ev: LabelEvaluation) -> None:
         cols[4].metric("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}")
 
 
-def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], tuple]) -> tuple | None:
+def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], T]) -> T | None:
     """This session's result for `key`, computed when the button is pressed; None before, or after an error."""
     if st.button(label, key=button_key, type="primary"):
         try:
@@ -77,9 +77,10 @@ def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], tupl
 
 def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     """Pick a label column, evaluate, and show the figures, the mistakes on the map and the confusions."""
-    options = [NONE, *label_columns(emb)]
+    options = [NONE, *classification.label_columns(emb.dataset)]
     column = st.selectbox("Label column", options, **persist("ee_w_eval_label", NONE, options=options),
-                          help="Any column with 2 to 200 distinct values, like the map's colour column.")
+                          help=f"Any column with 2 to {classification.MAX_LABELS} distinct values, like the map's "
+                               "colour column.")
     if column == NONE:
         st.info("Choose the column that holds each row's label (for example a topic or a class).")
         return
@@ -119,24 +120,21 @@ def retrieval_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     found = run_on_click(("retrieval", emb.vectors_hash, column), "Evaluate retrieval", "ee_eval_retrieval_run",
                          lambda: run_retrieval(emb, choice, column))
     if found is not None:
-        _retrieval_results(emb, column, *found)
+        _retrieval_results(emb, column, found)
 
 
-def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str):
+def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str) -> RetrievalOnData:
     """Embed the queries (the texts' vectors are reused) and rank every text for each."""
     if choice.model == PRECOMPUTED:
         raise UserError("Retrieval needs a model to embed the queries; the data's own vectors cannot. "
                         "Choose a model on the Data page.")
-    queries = emb.dataset.frame[column].astype(str).tolist()
-    get = None if is_corpus_fitted(choice.model) else (lambda: seam.embedder(choice.model))
-    with progress(f"Embedding {len(queries):,} queries") as tick:
-        q, t = encode_queries_and_texts(choice.model, queries, emb.dataset.texts, get_embedder=get, progress=tick)
-    result = retrieval.rank_queries(q, t)
-    return result, retrieval.failed_queries(result, queries, emb.dataset.texts)
+    with progress(f"Embedding {len(emb.dataset):,} queries") as tick:
+        return evaluate_retrieval(choice.model, emb.dataset, column, get_embedder=seam.embedder_getter(choice.model),
+                                  progress=tick)
 
 
-def _retrieval_results(emb: seam.Embedded, column: str, result: retrieval.RetrievalResult,
-                       failed: pd.DataFrame) -> None:
+def _retrieval_results(emb: seam.Embedded, column: str, found: RetrievalOnData) -> None:
+    result, failed = found.result, found.failed
     figures = result.metrics()
     for col, (name, value) in zip(st.columns(4), figures.items()):
         col.metric(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}")

@@ -6,12 +6,13 @@ import streamlit as st
 
 from components import seam
 from components.maps.map_panel import SELECTION
-from components.maps.plots import build_scatter, show_scatter
+from components.maps.plots import show_scatter
 from components.state import DataChoice, persist
 from core.data.builtins import BUILTINS, NO_AXES
 from core.errors import UserError
 from core.maps.axes import SELECTION as SELECTION_POLE
 from core.maps.axes import Pole, axis_title, custom_axes, resolve_pole
+from core.maps.figure import build_scatter
 
 NONE = "(none)"
 NAMES = ("x: pole A", "x: pole B (optional)", "y: pole C", "y: pole D (optional)")

@@ -1,18 +1,20 @@
-"""Cluster settings (one form) and the cluster table with its quality scores."""
+"""Cluster settings (one form, one widget per row of core.maps.cluster_settings) and the cluster table."""
 from __future__ import annotations
+
+from typing import Any
 
 import streamlit as st
 
 from components.downloads import csv_download
-from components.state import persist, saved
-from core.maps.clustering import LINKAGES
-from core.maps.clusters import SPACES, ClusterResult, ClusterSpec
-from core.maps.labels import parse_stop_words
+from components.maps.controls import setting_widget
+from components.state import saved
+from core.maps.cluster_settings import BY_NAME, CLUSTER_SETTINGS, ClusterSpec, spec_from
+from core.maps.clusters import ClusterResult
+from core.setting import Setting
 
-METHOD_LABELS = {"none": "No clusters", "hdbscan": "HDBSCAN (density)", "kmeans": "KMeans",
-                 "agglomerative": "Agglomerative"}
-SPACE_LABELS = {"map": "the map (2D/3D)", "vectors": "the original vectors"}
-DEFAULT_METHOD = "hdbscan"
+PER_LINE = 3  # widgets per line of the form
+WIDTHS = {"radio": 2, "select": 2, "text": 2}  # column widths by widget kind (others: 1)
+EXTRA = {"stop_words": {"placeholder": "said, mr, year"}}  # further arguments of a setting's widget
 
 
 def _default_space(method: str) -> str:
@@ -20,41 +22,36 @@ def _default_space(method: str) -> str:
     return "map" if method == "hdbscan" else "vectors"
 
 
+def _start_value(setting: Setting, values: dict[str, Any]) -> Any:
+    """What a widget starts from: the space follows the method chosen above it, the others their default."""
+    return _default_space(values["method"]) if setting.name == "space" else setting.widget_value(setting.default)
+
+
 def cluster_form() -> ClusterSpec | None:
-    """Widgets for the clusters; values take effect when the user presses Apply."""
-    methods = list(METHOD_LABELS)
+    """One widget per cluster setting, in lines; values take effect when the user presses Apply."""
+    values: dict[str, Any] = {}
     with st.form("ee_cluster_form", border=False):
-        c1, c2, c3 = st.columns([2, 2, 1])
-        method = c1.selectbox("Method", methods, format_func=METHOD_LABELS.get,
-                              **persist("ee_w_cluster_method", DEFAULT_METHOD, options=methods))
-        space = c2.radio("Cluster", SPACES, format_func=SPACE_LABELS.get, horizontal=True,
-                         **persist("ee_w_cluster_space", _default_space(method), options=SPACES))
-        linkage = c3.selectbox("Linkage", LINKAGES, help="Agglomerative only.",
-                               **persist("ee_w_cluster_linkage", LINKAGES[0], options=LINKAGES))
-        c4, c5, c6 = st.columns([1, 1, 2])
-        k = c4.number_input("Clusters (0 = suggest)", 0, 100, **persist("ee_w_cluster_k", 0),
-                            help="KMeans and agglomerative. 0 picks the k with the best silhouette from 2 to 12.")
-        size = c5.number_input("Smallest cluster (0 = auto)", 0, 100_000, **persist("ee_w_cluster_min_size", 0),
-                               help="HDBSCAN only. Auto is about 1% of the points.")
-        stop = c6.text_input("Extra stop words for the labels", **persist("ee_w_cluster_stop", ""),
-                             placeholder="said, mr, year", help="Added to the English stop words; comma-separated.")
+        for start in range(0, len(CLUSTER_SETTINGS), PER_LINE):
+            line = CLUSTER_SETTINGS[start:start + PER_LINE]
+            for column, setting in zip(st.columns([WIDTHS.get(s.widget, 1) for s in line]), line):
+                with column:
+                    values[setting.name] = setting_widget(setting, default=_start_value(setting, values),
+                                                          **EXTRA.get(setting.name, {}))
         st.form_submit_button("Apply", type="primary")
-    return _spec(method, space, k, size, linkage, stop)
+    return _spec(values)
 
 
-def _spec(method: str, space: str, k: int, size: int, linkage: str, stop: str) -> ClusterSpec | None:
-    if method == "none":
-        return None
-    return ClusterSpec(method=method, space=space, n_clusters=int(k) or None, min_cluster_size=int(size) or None,
-                       linkage=linkage, stop_words=parse_stop_words(stop))
+def _spec(values: dict[str, Any]) -> ClusterSpec | None:
+    """The spec of widget values keyed by setting name."""
+    return spec_from({name: BY_NAME[name].cast(value) for name, value in values.items()})
 
 
 def saved_cluster_spec() -> ClusterSpec | None:
     """The Map page's cluster settings as last applied (defaults before the first visit), for other pages."""
-    method = saved("ee_w_cluster_method", DEFAULT_METHOD)
-    return _spec(method, saved("ee_w_cluster_space", _default_space(method)), saved("ee_w_cluster_k", 0),
-                 saved("ee_w_cluster_min_size", 0), saved("ee_w_cluster_linkage", LINKAGES[0]),
-                 saved("ee_w_cluster_stop", ""))
+    values: dict[str, Any] = {}
+    for setting in CLUSTER_SETTINGS:
+        values[setting.name] = saved(setting.widget_key, _start_value(setting, values))
+    return _spec(values)
 
 
 def _score_line(result: ClusterResult) -> str:

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-import numpy as np
 import streamlit as st
 
 from components import seam
-from components.evaluation.agreement import agreement_section
+from components.common_rows import common_rows
+from components.maps.agreement import agreement_section
 from components.maps.compare_panel import (
     Side,
     overlap_caption,
@@ -15,12 +15,14 @@ from components.maps.compare_panel import (
     side_by_side,
 )
 from components.maps.controls import applicable, method_picker, saved_params, setting_widget
-from components.state import PRECOMPUTED, DataChoice, saved, saved_index
+from components.maps.progressive import ready_projection
+from components.state import PRECOMPUTED, DataChoice, saved, saved_index, vector_sources
 from core.embedding.models import MODELS, model_title
 from core.errors import UserError
-from core.hashing import hash_array
 from core.maps.compare import DEFAULT_K, map_overlap, model_overlap
 from core.maps.settings import METHOD_LABELS, SETTINGS, ProjectionParams
+
+LONG_S = 60.0  # a side whose projection would take longer here is not a default
 
 
 def _side_form(side: str, method: str) -> ProjectionParams:
@@ -35,9 +37,18 @@ def _side_form(side: str, method: str) -> ProjectionParams:
     return saved_params(n_components=2, method=method, **{k: v for k, v in values.items() if v is not None})
 
 
-def compare_settings() -> tuple[ProjectionParams, ProjectionParams]:
+def default_methods(emb: seam.Embedded) -> dict[str, str]:
+    """The Map page's method on the left (computed already, as a rule); t-SNE on the right, unless this machine
+    would take over LONG_S for it here, then the cheapest method the left does not show."""
+    left = saved_params().method
+    quick = "tsne" if seam.map_service().estimate_s(emb.map_data, saved_params(method="tsne")) <= LONG_S else "pca"
+    right = quick if quick != left else ("umap" if left == "pca" else "pca")
+    return {"left": left, "right": right}
+
+
+def compare_settings(emb: seam.Embedded) -> tuple[ProjectionParams, ProjectionParams]:
     """Each side's method (applied at once), then the settings of those methods in one form, applied together."""
-    sides = {"left": "umap", "right": "tsne"}
+    sides = default_methods(emb)
     methods = {}
     for column, (side, default) in zip(st.columns(2), sides.items()):
         with column:
@@ -53,11 +64,14 @@ def compare_settings() -> tuple[ProjectionParams, ProjectionParams]:
 
 def compare_projections(emb: seam.Embedded) -> None:
     """Two projections of the same vectors; overlap of each point's neighbours on the two maps."""
-    left, right = compare_settings()
+    left, right = compare_settings(emb)
     try:
-        a, b = seam.projection(emb, left), seam.projection(emb, right)
+        a = ready_projection(emb.map_data, left, key="ee_cmp_left", what="The two maps")
+        b = ready_projection(emb.map_data, right, key="ee_cmp_right", what="The two maps")
     except UserError as err:
         st.error(str(err))
+        return
+    if a is None or b is None:
         return
     k = min(DEFAULT_K, len(a) - 1)
     overlap = map_overlap(a, b, k)
@@ -70,36 +84,30 @@ def compare_projections(emb: seam.Embedded) -> None:
 
 
 def _model_options(choice: DataChoice) -> list[str]:
-    has_vectors = seam.raw_dataset(choice).vectors is not None
-    return [m for m in ([PRECOMPUTED] if has_vectors else []) + list(MODELS) if m != choice.model]
+    """The vectors the Data page offers for this data, bar the current ones."""
+    return [m for m in vector_sources(seam.raw_dataset(choice), list(MODELS)) if m != choice.model]
 
 
 def _label(model: str) -> str:
     return "the data's own vectors" if model == PRECOMPUTED else model_title(model)
 
 
-def _common_rows(a: seam.Embedded, b: seam.Embedded) -> tuple[seam.Embedded, seam.Embedded]:
-    """Both embeddings restricted to the source rows both could embed (models may drop different rows)."""
-    common = np.intersect1d(a.dataset.source_rows, b.dataset.source_rows)
-    if len(common) == len(a.dataset) == len(b.dataset):
-        return a, b
-
-    def restrict(e: seam.Embedded) -> seam.Embedded:
-        ds = e.dataset.subset(np.isin(e.dataset.source_rows, common), reason="not embedded by the other model")
-        return replace(e, dataset=ds, vectors_hash=hash_array(ds.vectors))
-
-    return restrict(a), restrict(b)
-
-
 def compare_models(emb: seam.Embedded, choice: DataChoice) -> None:
     """The same projection of two models' vectors; overlap of each point's original-space neighbours."""
     options = _model_options(choice)
+    if not options:
+        st.info("This data has no text for a model to embed, only its own vectors, so there is no second model to "
+                "compare them with.")
+        return
     other = st.selectbox(f"Compare {_label(choice.model)} with", options, format_func=_label, key="ee_w_cmp_model",
                          index=saved_index("ee_w_cmp_model", options))
     params = saved_params(n_components=2)
     try:
-        a, b = _common_rows(emb, seam.embedded(replace(choice, model=other)))
-        coords_a, coords_b = seam.projection(a, params), seam.projection(b, params)
+        a, b = common_rows([emb, seam.embedded(replace(choice, model=other))])
+        coords_a = ready_projection(a.map_data, params, key="ee_cmp_model_a", what="The two maps")
+        coords_b = ready_projection(b.map_data, params, key="ee_cmp_model_b", what="The two maps")
+        if coords_a is None or coords_b is None:
+            return
         k = min(DEFAULT_K, len(a.dataset) - 1)
         overlap = model_overlap(seam.knn(a, params), seam.knn(b, params), k)
     except UserError as err:

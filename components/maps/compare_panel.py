@@ -9,9 +9,10 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import seam
-from components.maps.plots import build_scatter, selected_rows, show_scatter
+from components.maps.plots import selected_rows, show_scatter
 from components.state import persist
 from core.maps.compare import align
+from core.maps.figure import build_scatter
 
 NONE = "(none)"
 OVERLAP = "neighbour overlap"

@@ -11,14 +11,9 @@ import streamlit as st
 
 from components import seam
 from components.downloads import csv_download
+from components.filters import FilterWidget, row_filter
 from components.maps.images import png_data_uri
-from components.maps.plots import (
-    MAX_RENDER,
-    build_scatter,
-    is_continuous,
-    render_rows,
-    show_scatter,
-)
+from components.maps.plots import show_scatter
 from components.maps.share_panel import share_panel
 from components.maps.view_link import color_notice, sync_color
 from components.memo import shared_figure, shared_view
@@ -27,6 +22,7 @@ from components.state import persist
 from core.data.table import Dataset
 from core.maps.clusters import ClusterResult, label_positions
 from core.maps.faithfulness import Faithfulness
+from core.maps.figure import MAX_RENDER, build_scatter, render_rows
 from core.maps.projection import ProjectionParams
 
 NONE = "(none)"
@@ -36,9 +32,10 @@ TRUST = "faithfulness: trustworthiness"
 FAITH_COLUMNS = (KNN_KEPT, TRUST)
 SELECTION = "ee_map_selection"  # rows selected on the map, for other pages (custom axes poles)
 MAX_HOVER_COLUMNS = 4
-MAX_FILTER_VALUES = 200
 MAX_CLUSTER_COLOURS = 60
 NEIGHBOURS_SHOWN = 10
+MAP_FILTER = FilterWidget("ee_w_filter_column", "ee_w_filter", "Filter by", "Show only these {column} values",
+                          ranges=FAITH_COLUMNS)
 
 
 def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithfulness | None) -> pd.DataFrame:
@@ -54,22 +51,8 @@ def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithful
 
 def _filter_mask(frame: pd.DataFrame, text_column: str) -> np.ndarray:
     """Rows kept by the user's filter (all rows when none is set)."""
-    options = [NONE, *[c for c in frame.columns if c != text_column]]
-    column = st.selectbox("Filter by", options, **persist("ee_w_filter_column", NONE, options=options, live=True))
-    if column == NONE:
-        return np.ones(len(frame), dtype=bool)
-    values = frame[column]
-    if is_continuous(values) or column in FAITH_COLUMNS:
-        low, high = float(np.nanmin(values)), float(np.nanmax(values))
-        if low == high:
-            return np.ones(len(frame), dtype=bool)
-        chosen = st.slider(f"{column} between", low, high,
-                           **persist(f"ee_w_filter_range_{column}", (low, high), live=True))
-        return values.between(*chosen).to_numpy()
-    options = values.astype(str).value_counts().index[:MAX_FILTER_VALUES].tolist()
-    picked = st.multiselect(f"Show only these {column} values", options,
-                            **persist(f"ee_w_filter_values_{column}", [], options=options, live=True))
-    return values.astype(str).isin(picked).to_numpy() if picked else np.ones(len(frame), dtype=bool)
+    chosen = row_filter(frame, text_column, MAP_FILTER)
+    return np.ones(len(frame), dtype=bool) if chosen is None else chosen.mask(frame)
 
 
 def _colour_choice(frame: pd.DataFrame, text_column: str, has_clusters: bool) -> str | None:

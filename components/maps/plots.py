@@ -1,25 +1,8 @@
-"""Map figures: the pure builders live in core.map_figure (the HTML export and CLI use them too);
-this module re-exports them and adds the thin Streamlit renderers."""
+"""The thin Streamlit renderers of map figures; the pure builders live in core.maps.figure (the HTML
+export and the CLI use them too)."""
 from __future__ import annotations
 
 import plotly.graph_objects as go
-
-from core.maps.figure import (  # noqa: F401
-    GREY,
-    HOVER_CHARS,
-    MAX_CATEGORIES,
-    MAX_RENDER,
-    OTHER,
-    PALETTE,
-    add_labels,
-    build_scatter,
-    category_labels,
-    hover_label,
-    hover_texts,
-    image_as_text,
-    is_continuous,
-    render_rows,
-)
 
 
 def selected_rows(selection: dict | None) -> list[int]:

@@ -1,114 +1,122 @@
-"""The progressive map: a quick PCA at once, the chosen projection computed in the background and swapped in.
+"""The progressive map's Streamlit side: what this session cancelled, and the panel polling the background job.
 
-Background projections run on one bounded worker pool per server; sessions asking for the same
-projection share one job. A cancelled job stops at its next step and writes nothing.
+The map service (core.maps.service) decides between the chosen projection and a quick preview, and
+runs the projection on its bounded job pool; sessions asking for the same projection share one job.
 """
 from __future__ import annotations
-
-from dataclasses import dataclass, replace
 
 import numpy as np
 import streamlit as st
 
-from components.memo import server_memos
-from components.seam import Embedded, _graph_key, projection
-from core.jobs import Job, JobPool
-from core.maps.projection import ProjectionParams, is_cached, neighbour_graph, project_map
+from components.progress import duration
+from components.seam import map_service
+from core.jobs import Job
+from core.maps.clusters import ClusterSpec
+from core.maps.projection import ProjectionParams
+from core.maps.service import WAIT_S, Extras, MapData, MapState
 from core.maps.settings import METHOD_LABELS
 
-PREVIEW_METHOD = "pca"  # the map drawn at once while the chosen projection computes
 CANCELLED = "ee_map_cancelled"  # projections this session stopped: (vectors hash, params)
 
 
-@st.cache_resource(show_spinner=False)
-def job_pool() -> JobPool:
-    """One bounded worker pool per server: background projections queue here, one at a time."""
-    return JobPool(workers=1)
+def map_state(data: MapData, params: ProjectionParams, *, wait_s: float = 0.0) -> MapState:
+    """The chosen projection when it is ready (or waited for, when estimated at `wait_s` or less), else a PCA
+    preview and the background job computing it."""
+    cancelled = (data.vectors_hash, params) in st.session_state.get(CANCELLED, set())
+    return map_service().map_state(data, params, cancelled=cancelled, wait_s=wait_s, announce=st.spinner)
 
 
-@dataclass
-class MapState:
-    """The coordinates to draw now: the chosen projection, or a quick preview while `job` computes it."""
-
-    coords: np.ndarray
-    params: ProjectionParams
-    job: Job | None = None
-    cancelled: bool = False
-
-    @property
-    def preview(self) -> bool:
-        return self.job is not None or self.cancelled
-
-
-def _fit_in_background(emb: Embedded, params: ProjectionParams, memos: dict, cancel) -> np.ndarray:
-    """The projection's work in a worker thread: the shared graph, the fit (kept on disk), then memory."""
-    def graph():
-        return memos["graph"].get_or_make(
-            _graph_key(emb, params),
-            lambda: neighbour_graph(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash))
-
-    fitted = project_map(emb.dataset.vectors, params, graph=graph, vectors_hash=emb.vectors_hash, cancel=cancel)
-    if fitted.projector is not None:
-        memos["fitted"].put(("fitted", emb.vectors_hash, params), fitted.projector)
-    memos["projection"].put((emb.vectors_hash, params), fitted.coords)
-    return fitted.coords
-
-
-def _ready_now(emb: Embedded, params: ProjectionParams) -> bool:
-    """Whether the chosen projection costs about a second: in memory, on disk, or PCA."""
-    return params.method == PREVIEW_METHOD or (emb.vectors_hash, params) in server_memos()["projection"] \
-        or is_cached(emb.dataset.vectors, params, vectors_hash=emb.vectors_hash)
-
-
-def map_state(emb: Embedded, params: ProjectionParams) -> MapState:
-    """The chosen projection when it is ready, else a PCA preview and the background job computing it."""
-    key = (emb.vectors_hash, params)
-    if _ready_now(emb, params):
-        return MapState(projection(emb, params), params)
-    quick = replace(params, method=PREVIEW_METHOD)
-    if key in st.session_state.get(CANCELLED, set()):
-        return MapState(projection(emb, quick), quick, cancelled=True)
-    memos, pool = server_memos(), job_pool()
-    job = pool.submit(("projection", *key), f"{METHOD_LABELS[params.method]} of {len(emb.dataset):,} points",
-                      lambda cancel: _fit_in_background(emb, params, memos, cancel))
-    if job.done():
-        pool.forget(job.key)
-        return MapState(job.result(), params)  # raises the job's error, if it failed
-    return MapState(projection(emb, quick), quick, job)
-
-
-def cancel_projection(emb: Embedded, params: ProjectionParams) -> None:
+def cancel_projection(data: MapData, params: ProjectionParams) -> None:
     """Stop this session's wait for a projection (the job stops at its next step; nothing is written)."""
-    key = (emb.vectors_hash, params)
-    st.session_state.setdefault(CANCELLED, set()).add(key)
-    job_pool().cancel(("projection", *key))
+    st.session_state.setdefault(CANCELLED, set()).add((data.vectors_hash, params))
+    map_service().cancel(data, params)
 
 
-def resume_projection(emb: Embedded, params: ProjectionParams) -> None:
+def resume_projection(data: MapData, params: ProjectionParams) -> None:
     """Compute a projection this session had cancelled."""
-    st.session_state.get(CANCELLED, set()).discard((emb.vectors_hash, params))
+    st.session_state.get(CANCELLED, set()).discard((data.vectors_hash, params))
 
 
-def _elapsed(job: Job) -> str:
+def waiting_note(job: Job, expected_s: float) -> str:
+    """How long the job has run, and about how long is left by this machine's estimate."""
     if job.started_at is None:
         return "waiting for another map to finish first"
-    return f"{job.running_s():.0f} s so far"
+    ran = job.running_s()
+    if ran < expected_s:
+        return f"about {duration(expected_s - ran)} left, {duration(ran)} so far"
+    return f"taking longer than the {duration(expected_s)} estimated, {duration(ran)} so far"
 
 
-def pending_panel(emb: Embedded, params: ProjectionParams, state: MapState) -> None:
-    """Say what the map shows, and swap the chosen projection in when it is ready (polled each second)."""
+MAP_PREVIEW = ("Meanwhile this is a quick PCA map of the same points; it is replaced as soon as the projection is "
+               "ready.", "This is a PCA map of the same points.")
+
+
+def pending_panel(data: MapData, params: ProjectionParams, state: MapState, *, key: str = "ee_map",
+                  shown: tuple[str, str] = MAP_PREVIEW) -> None:
+    """Say what is shown while the chosen projection computes (`shown`: meanwhile, and after a cancel), with
+    Cancel and time left; rerun the page when it is ready."""
     method = METHOD_LABELS[params.method]
     if state.cancelled:
-        st.info(f"{method} was cancelled; this is a PCA map of the same points.")
-        st.button(f"Compute {method}", key="ee_map_resume", on_click=resume_projection, args=(emb, params))
+        st.info(f"{method} was cancelled. {shown[1]}")
+        st.button(f"Compute {method}", key=f"{key}_resume", on_click=resume_projection, args=(data, params))
         return
+    job = state.job
 
     @st.fragment(run_every=1.0)
     def poll() -> None:
-        if state.job.done():
+        if job.done():
             st.rerun()
-        st.info(f"{method} computing… ({_elapsed(state.job)}). Meanwhile this is a quick PCA map of the same "
-                "points; it is replaced as soon as the projection is ready.")
-        st.button(f"Cancel {method}", key="ee_map_cancel", on_click=cancel_projection, args=(emb, params))
+        map_service().still_waiting(job)
+        st.info(f"{method} computing… ({waiting_note(job, state.expected_s)}). {shown[0]}")
+        st.button(f"Cancel {method}", key=f"{key}_cancel", on_click=cancel_projection, args=(data, params))
+
+    poll()
+
+
+def ready_projection(data: MapData, params: ProjectionParams, *, key: str, what: str) -> np.ndarray | None:
+    """The projection when it is ready; else None, with its background job's time left and Cancel (`what` says
+    what will appear when it is ready)."""
+    state = map_state(data, params, wait_s=WAIT_S)
+    if not state.preview:
+        return state.coords
+    pending_panel(data, params, state, key=key, shown=(f"{what} appears when it is ready.", f"{what} needs it."))
+    return None
+
+
+SKIPPED = "ee_map_extras_skipped"  # maps whose clusters and faithfulness this session stopped: (hash, params, spec)
+
+
+def map_extras(data: MapData, state: MapState, spec: ClusterSpec | None) -> Extras:
+    """The drawn map's clusters and faithfulness, or the background job computing them (see `extras_panel`)."""
+    skip = (data.vectors_hash, state.params, spec) in st.session_state.get(SKIPPED, set())
+    return map_service().extras(data, state, spec, skip=skip, announce=st.spinner)
+
+
+def _skip_extras(data: MapData, params: ProjectionParams, spec: ClusterSpec | None) -> None:
+    st.session_state.setdefault(SKIPPED, set()).add((data.vectors_hash, params, spec))
+    map_service().cancel_extras(data, params, spec)
+
+
+def _compute_extras(data: MapData, params: ProjectionParams, spec: ClusterSpec | None) -> None:
+    st.session_state.get(SKIPPED, set()).discard((data.vectors_hash, params, spec))
+
+
+def extras_panel(data: MapData, state: MapState, spec: ClusterSpec | None, extras: Extras) -> None:
+    """While a drawn map's clusters and faithfulness compute: time left and Cancel; rerun when they are ready."""
+    args = (data, state.params, spec)
+    if extras.skipped:
+        st.info("Clusters and faithfulness were not computed for this map.")
+        st.button("Compute clusters and faithfulness", key="ee_map_extras_resume", on_click=_compute_extras, args=args)
+        return
+    job = extras.job
+
+    @st.fragment(run_every=1.0)
+    def poll() -> None:
+        if job.done():
+            st.rerun()
+        map_service().still_waiting(job)
+        st.info(f"Computing the {job.label}… ({waiting_note(job, extras.expected_s)}). They appear on this map "
+                "when ready.")
+        st.button("Cancel", key="ee_map_extras_cancel", on_click=_skip_extras, args=args)
 
     poll()

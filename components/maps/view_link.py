@@ -14,7 +14,9 @@ from components.state import (
     set_active_choice,
 )
 from core.embedding.models import CUSTOM_PREFIX, MODELS
-from core.maps.clusters import ClusterSpec
+from core.embedding.windows import LONG_TEXTS, OVERLAP
+from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
+from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec
 from core.maps.settings import SETTINGS, ProjectionParams
 from core.maps.view_state import ViewState, decode_view, encode_view, view_fields
 
@@ -33,15 +35,14 @@ def _model_widgets(model: str) -> dict[str, object]:
 def cluster_widgets(spec: ClusterSpec | None) -> dict[str, object]:
     """Cluster form values for a spec (method "none" when there is none)."""
     if spec is None:
-        return {"ee_w_cluster_method": "none"}
-    return {"ee_w_cluster_method": spec.method, "ee_w_cluster_space": spec.space,
-            "ee_w_cluster_k": spec.n_clusters or 0, "ee_w_cluster_min_size": spec.min_cluster_size or 0,
-            "ee_w_cluster_linkage": spec.linkage, "ee_w_cluster_stop": ", ".join(spec.stop_words)}
+        return {CLUSTER_BY_NAME["method"].widget_key: NO_CLUSTERS}
+    return {s.widget_key: s.widget_value(getattr(spec, s.name)) for s in CLUSTER_SETTINGS}
 
 
 def _widget_values(view: ViewState) -> dict[str, object]:
     values = {s.widget_key: getattr(view.projection, s.name) for s in SETTINGS}
     values |= _model_widgets(view.model) | cluster_widgets(view.clusters)
+    values |= {LONG_TEXTS.widget_key: view.long_texts.mode, OVERLAP.widget_key: view.long_texts.overlap}
     if view.source == "builtin":
         values |= {"ee_w_source": "builtin", "ee_w_builtin": view.dataset, "ee_w_glove_size": view.size}
     if view.color:
@@ -49,11 +50,21 @@ def _widget_values(view: ViewState) -> dict[str, object]:
     return values
 
 
+def link_choice(view: ViewState) -> DataChoice:
+    """The data choice a view shows: data, size, model and what long texts become."""
+    return DataChoice(view.source, view.dataset, view.size, view.model, view.long_texts.mode, view.long_texts.overlap)
+
+
+def link_view(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> ViewState:
+    """The view of a data choice with these projection, clusters and colour (the inverse of `link_choice`)."""
+    return ViewState(choice.source, choice.dataset, choice.size, choice.model, choice.long, params, color, spec)
+
+
 def _choice(view: ViewState) -> DataChoice | None:
     """The data choice a link names, or None when it names an upload this session does not hold."""
     if view.source == "upload" and view.dataset not in st.session_state.get(UPLOADS, {}):
         return None
-    return DataChoice(view.source, view.dataset, view.size, view.model)
+    return link_choice(view)
 
 
 def apply_link() -> DataChoice:
@@ -96,8 +107,7 @@ def color_notice(options: Sequence[str], used: str) -> str | None:
 
 def sync_link(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> None:
     """Write the view into the URL (only our parameters, and only when they changed)."""
-    view = ViewState(choice.source, choice.dataset, choice.size, choice.model, params, color, spec)
-    wanted = encode_view(view)
+    wanted = encode_view(link_view(choice, params, spec, color))
     current = st.query_params.to_dict()
     ours = set(view_fields())
     if {k: v for k, v in current.items() if k in ours} == wanted:

@@ -10,7 +10,8 @@ import streamlit as st
 
 from components import seam
 from components.downloads import csv_download
-from components.maps.plots import is_continuous, selected_rows, show_scatter
+from components.filters import FilterWidget, row_filter
+from components.maps.plots import selected_rows, show_scatter
 from components.progress import bar_ticker
 from components.search import seam as store_seam
 from components.search.passages import PASSAGE_HELP, passage_table, top_passage
@@ -20,6 +21,7 @@ from components.state import PRECOMPUTED, DataChoice, persist, remember
 from core.errors import UserError
 from core.maps.projection import ProjectionParams
 from core.search.collection_info import CollectionInfo
+from core.search.engine import ENGINE_LABELS, EXACT
 from core.search.exact import recall_at_k
 from core.search.queries import (
     contains,
@@ -32,13 +34,12 @@ from core.search.store import VectorStore
 
 METRIC_LABELS = {"cosine": "Cosine", "l2": "Euclidean (squared L2)", "ip": "Inner product"}
 MODES = {"text": "Text", "point": "A point", "vector": "A vector file"}
-NONE = "(none)"
-MAX_FILTER_VALUES = 200
 MAX_ROW_OPTIONS = 5000
 MAP_KEY = "ee_search_map"
 LAST_PICK = "ee_search_last_pick"
 FLASH = "ee_store_flash"
 INDEX_FLASH = "ee_search_index_flash"
+SEARCH_FILTER = FilterWidget("ee_w_search_filter_col", "ee_w_search", "Only rows where", "{column} is one of")
 
 
 @dataclass
@@ -125,8 +126,11 @@ def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
         st.info("These vectors came with the data, not from a model, so a text cannot be embedded like them. "
                 "Ask with a point or a vector file.")
         return None
-    text = st.text_input("Search for", placeholder="e.g. bushfires near Sydney",
-                         **persist("ee_w_search_text", "", live=True))
+    box, button = st.columns([6, 1], vertical_alignment="bottom")
+    text = box.text_input("Search for", placeholder="e.g. bushfires near Sydney",
+                          **persist("ee_w_search_text", "", live=True))
+    # a click reruns this fragment, which asks with the text in the box, as Enter does
+    button.button("Search", key="ee_search_go", type="primary", width="stretch")
     if not text.strip():
         return None
     vector, model_id = embed_query(text, choice.model, get_embedder=lambda: store_seam.query_embedder(choice, emb))
@@ -171,22 +175,12 @@ def query_input(choice: DataChoice, emb: seam.Embedded) -> Query | None:
 
 
 def _metadata_filter(frame: pd.DataFrame, text_column: str) -> dict | None:
-    columns = [c for c in frame.columns if c != text_column]
-    options = [NONE, *columns]
-    column = st.selectbox("Only rows where", options,
-                          **persist("ee_w_search_filter_col", NONE, options=options, live=True))
-    if column == NONE:
+    """The user's filter as a Chroma `where` (None when none is set)."""
+    chosen = row_filter(frame, text_column, SEARCH_FILTER)
+    if chosen is None:
         return None
-    values = frame[column]
-    if is_continuous(values):
-        low, high = float(values.min()), float(values.max())
-        chosen = st.slider(f"{column} between", low, high,
-                           **persist(f"ee_w_search_range_{column}", (low, high), live=True))
-        return None if chosen == (low, high) else range_filter(str(column), *chosen)
-    choices = values.dropna().value_counts().index[:MAX_FILTER_VALUES].tolist()
-    picked = st.multiselect(f"{column} is one of", choices,
-                            **persist(f"ee_w_search_values_{column}", [], options=choices, live=True))
-    return values_filter(str(column), picked)
+    column = str(chosen.column)
+    return range_filter(column, *chosen.span) if chosen.span else values_filter(column, chosen.values)
 
 
 def search_options(emb: seam.Embedded) -> tuple[int, dict | None, dict | None]:
@@ -205,33 +199,40 @@ def search_options(emb: seam.Embedded) -> tuple[int, dict | None, dict | None]:
 
 @dataclass
 class Answer:
-    """Chroma's hits, the exact hits, and the timings of both."""
+    """Chroma's hits and the exact hits with the timings of both, and the engine whose hits answer."""
 
-    hits: pd.DataFrame
+    chroma: pd.DataFrame
     exact: pd.DataFrame
     chroma_ms: float
     exact_ms: float
+    engine: str
+
+    @property
+    def hits(self) -> pd.DataFrame:
+        """The hits of the engine that answers."""
+        return self.exact if self.engine == EXACT else self.chroma
 
     @property
     def recall(self) -> float:
-        return recall_at_k(self.hits["id"].tolist(), self.exact["id"].tolist(),
-                           found_distances=self.hits["distance"].tolist(),
+        """Recall@k of Chroma's hits against the exact ones."""
+        return recall_at_k(self.chroma["id"].tolist(), self.exact["id"].tolist(),
+                           found_distances=self.chroma["distance"].tolist(),
                            exact_distances=self.exact["distance"].tolist())
 
 
 def answer(store: VectorStore, info: CollectionInfo, query: Query, k: int, where: dict | None,
            where_document: dict | None) -> Answer:
-    """Ask Chroma, then the exact oracle, the same question."""
+    """Ask Chroma and exact search the same question; the store's rule for the collection's size says which
+    answers."""
+    with st.spinner("Reading the stored vectors for exact search…"):
+        store.snapshot(info.name)  # held by the store, read again only after the collection changes
     start = time.perf_counter()
-    hits = store.query(info.name, query.vector, k=k, where=where, where_document=where_document,
-                       model_id=query.model_id)
+    chroma = store.query(info.name, query.vector, k=k, where=where, where_document=where_document,
+                         model_id=query.model_id)
     middle = time.perf_counter()
-    snap = store_seam.snapshot(store, info)
-    ready = time.perf_counter()
-    exact = store.exact_query(info.name, query.vector, k=k, where=where, where_document=where_document,
-                              snapshot=snap)
+    exact = store.exact_query(info.name, query.vector, k=k, where=where, where_document=where_document)
     end = time.perf_counter()
-    return Answer(hits, exact, (middle - start) * 1000, (end - ready) * 1000)
+    return Answer(chroma, exact, (middle - start) * 1000, (end - middle) * 1000, store.engine_for(info.count or 0))
 
 
 def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int | None]) -> None:
@@ -250,15 +251,18 @@ def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int 
     top_passage(emb, query.vector, rows[0] if rows else None)
 
 
-def exactness(ans: Answer, info: CollectionInfo, k: int) -> None:
-    """Recall@k of Chroma's answer against brute force, for this query."""
+def exactness(ans: Answer, info: CollectionInfo, k: int, exact_below: int) -> None:
+    """Which engine answered and why, and recall@k of Chroma's answer against brute force, for this query."""
+    why = (f"below {exact_below:,} vectors it is faster than Chroma's index here" if ans.engine == EXACT
+           else f"from {exact_below:,} vectors on it is faster than exact search here")
+    st.caption(f"**Answered by {ENGINE_LABELS[ans.engine]}**: {why}. Both are asked, to compare them.")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Recall@{k} vs exact", f"{ans.recall:.2f}")
     c2.metric("Chroma (HNSW)", f"{ans.chroma_ms:.1f} ms")
     c3.metric("Exact (numpy)", f"{ans.exact_ms:.1f} ms")
-    missed = ans.exact[~ans.exact["id"].isin(ans.hits["id"])]
+    missed = ans.exact[~ans.exact["id"].isin(ans.chroma["id"])]
     st.caption(f"Exact search compares the query with every stored vector that passes the filters; Chroma walks "
-               f"its HNSW graph (search_ef {info.search_ef}). {len(ans.hits) - len(missed):,} of the exact "
+               f"its HNSW graph (search_ef {info.search_ef}). {len(ans.chroma) - len(missed):,} of the exact "
                f"top {len(ans.exact):,} were found.")
     if len(missed):
         with st.expander(f"{len(missed)} exact neighbour(s) Chroma missed"):
@@ -267,16 +271,13 @@ def exactness(ans: Answer, info: CollectionInfo, k: int) -> None:
 
 def results_map(emb: seam.Embedded, coords: np.ndarray, params: ProjectionParams, query: Query | None,
                 hit_rows: list[int], title: str) -> None:
-    """The map with the hits and the query on it (or a note when the query cannot be placed)."""
+    """The map with the hits and the query on it (`params` is a method that places new points)."""
     query_xy = None
     if query is not None and query.row is not None:
         query_xy = coords[query.row]
     elif query is not None:
         placed = seam.place_on_map(emb, params, query.vector[None, :])
         query_xy = None if placed is None else placed[0]
-        if placed is None:
-            st.caption(f"The query is off-map: {params.method.upper()} cannot place new points "
-                       "(use UMAP or PCA for that). Its hits are highlighted.")
     fig = build_search_map(coords, emb.dataset.frame, text_column=emb.dataset.text_column, hit_rows=hit_rows,
                            query_xy=query_xy, query_label=query.label if query else "", title=title)
     show_scatter(fig, key=MAP_KEY)
@@ -301,7 +302,7 @@ def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, em
         if ans.hits.empty:
             st.warning("No stored row passes these filters.")
         else:
-            exactness(ans, info, k)
+            exactness(ans, info, k, store.exact_below)
             results_table(ans, emb, query, [lookup.get(i) for i in ans.hits["id"]])
     results_map(emb, coords, params, query if ans is not None else None, hit_rows, title)
 

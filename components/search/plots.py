@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from components.maps.plots import build_scatter, hover_label
+from core.maps.figure import build_scatter, hover_label
 
 BASE_COLOR = "#C9CCD6"
 HIT_COLOR = "#E45756"

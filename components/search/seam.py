@@ -8,11 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from components import seam
+from components.memo import server_memos
 from components.state import PRECOMPUTED, DataChoice
 from core.embedding.models import MODELS, Embedder, create_embedder, model_id_for
 from core.search.client import default_path, open_client, server_address
-from core.search.collection_info import CollectionInfo
-from core.search.exact import Snapshot
 from core.search.records import collection_name, frame_metadata, row_ids
 from core.search.store import VectorStore
 
@@ -90,28 +89,18 @@ def metadata_rows(emb: seam.Embedded) -> list[dict]:
     return frame_metadata(emb.dataset.frame, emb.dataset.text_column)
 
 
-@st.cache_resource(show_spinner="Reading the stored vectors for the exact check…", max_entries=4)
-def _snapshot(location: str, name: str, count: int | None, updated: str | None, _vs: VectorStore) -> Snapshot:
-    return _vs.snapshot(name)
-
-
-def snapshot(store: VectorStore, info: CollectionInfo) -> Snapshot:
-    """The collection's vectors in memory for exact search, read again only when the collection changes."""
-    return _snapshot(store.location, info.name, info.count, info.updated_at, store)
-
-
-@st.cache_resource(show_spinner="Fitting TF-IDF + SVD to embed the query…", max_entries=2)
-def _corpus_embedder(model_key: str, key: tuple, _texts: tuple[str, ...]) -> Embedder:
-    return create_embedder(model_key, corpus=list(_texts))
-
-
 def query_embedder(choice: DataChoice, emb: seam.Embedded) -> Embedder:
-    """The model that embeds a query text the way the current data was embedded (cached per process)."""
+    """The model that embeds a query text the way the current data was embedded (one per server process)."""
     spec = MODELS.get(choice.model)
-    if spec is not None and spec.needs_corpus:
-        texts = tuple(seam.raw_dataset(choice).texts)
-        return _corpus_embedder(choice.model, (choice, emb.vectors_hash), texts)
-    return seam.embedder(choice.model)
+    if spec is None or not spec.needs_corpus:
+        return seam.embedder(choice.model)
+
+    def fit() -> Embedder:
+        with st.spinner(f"Fitting {spec.title} to embed the query…"):
+            return create_embedder(choice.model, corpus=seam.raw_dataset(choice).texts)
+
+    # the key phrase_embedder (components/seam.py) uses: the map's custom axes and the search share one fit
+    return server_memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash), fit)
 
 
 def store_env_note() -> str:

@@ -11,10 +11,11 @@ from plotly.subplots import make_subplots
 
 from components.downloads import csv_download
 from components.maps.controls import method_picker
+from components.maps.progressive import ready_projection
 from components.state import active_choice, set_active_choice
 from core.errors import UserError
 from core.evaluation import retrieval
-from core.maps.projection import project
+from core.maps.service import MapData
 from core.maps.settings import ProjectionParams
 from core.training import space
 from core.training.run import FinetuneResult
@@ -55,9 +56,11 @@ def _figures(result: FinetuneResult) -> None:
 def _maps(result: FinetuneResult) -> None:
     method = method_picker(key="ee_w_ft_method", label="Map method", default="pca")
     params = ProjectionParams(method=method, n_neighbors=min(15, len(result.held_texts) - 1))
-    with st.spinner("Projecting the held-out texts before and after…"):
-        map_before, map_after = space.aligned_maps(result.held_before, result.held_after,
-                                                   lambda v: project(v, params))
+    maps = [ready_projection(MapData.of(vectors, result.held_texts), params, key=f"ee_ft_{side}", what="The map")
+            for side, vectors in (("before", result.held_before), ("after", result.held_after))]
+    if maps[0] is None or maps[1] is None:
+        return
+    map_before, map_after = maps[0], space.align(maps[0], maps[1])
     table = space.movement(result.held_texts, result.held_before, result.held_after, map_before, map_after)
     order = {t: i for i, t in enumerate(result.held_texts)}
     moved = np.zeros(len(result.held_texts))

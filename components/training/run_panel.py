@@ -1,15 +1,17 @@
 """The Fine-tune page's run: the prepared pairs and their counts, the time it will take here, Start and Cancel."""
 from __future__ import annotations
 
+import uuid
 from typing import Any
 
 import streamlit as st
 
 from components import seam
-from components.progress import progress
-from core.embedding.models import is_corpus_fitted, model_title
-from core.errors import UserError
-from core.training import job as jobs
+from components.progress import duration, left_note, progress
+from core.embedding.models import model_title
+from core.errors import Cancelled, UserError
+from core.jobs import Job, JobPool, JobProgress
+from core.training import speed
 from core.training.pairs import MIN_PAIRS, PairSet, sample
 from core.training.run import Prepared, finetune, prepare
 from core.training.train import negatives_per_anchor
@@ -35,7 +37,7 @@ def prepared_pairs(pairs: PairSet, base: str, params: Any) -> Prepared:
     key = (base, pairs.data_hash(), params.eval_split, params.seed, params.hard_negatives, params.margin)
     store = st.session_state.setdefault(PREPARED, {})
     if key not in store:
-        get = None if is_corpus_fitted(base) else (lambda: seam.embedder(base))
+        get = seam.embedder_getter(base)
         with progress(f"Embedding the pairs' texts with {model_title(base)} and mining hard negatives") as tick:
             store.clear()
             store[key] = prepare(pairs, base, params, get_embedder=get, progress=tick)
@@ -64,53 +66,66 @@ def measured_speed(prepared: Prepared, base: str, params: Any) -> float:
            prepared.train.data_hash())
     speeds = st.session_state.setdefault(SPEEDS, {})
     if key not in speeds:
-        with st.spinner(f"Timing {jobs.CALIBRATION_STEPS} training steps here to estimate the time…"):
-            speeds[key] = jobs.measure_pairs_per_s(base, prepared.train, params)
+        with st.spinner(f"Timing {speed.CALIBRATION_STEPS} training steps here to estimate the time…"):
+            speeds[key] = speed.measure_pairs_per_s(base, prepared.train, params)
     return speeds[key]
-
-
-def _duration(seconds: float) -> str:
-    return f"{seconds:.0f} s" if seconds < 90 else f"{seconds / 60:.0f} min"
 
 
 def show_estimate(prepared: Prepared, pairs: PairSet, base: str, params: Any) -> None:
     """How long training takes here, and an offer of a smaller sample when it would take long."""
     rate = measured_speed(prepared, base, params)
-    seconds = jobs.estimate_seconds(len(prepared.train), params, rate)
-    st.info(f"Training {len(prepared.train):,} pairs for {params.epochs} epoch(s) takes about {_duration(seconds)} "
-            f"here (measured just now: {rate:.1f} pairs/s over {jobs.CALIBRATION_STEPS} training steps of "
+    seconds = speed.estimate_seconds(len(prepared.train), params, rate)
+    st.info(f"Training {len(prepared.train):,} pairs for {params.epochs} epoch(s) takes about {duration(seconds)} "
+            f"here (measured just now: {rate:.1f} pairs/s over {speed.CALIBRATION_STEPS} training steps of "
             f"{params.batch_size} pairs), plus encoding the held-out pairs before and after.")
-    if seconds > jobs.TARGET_SECONDS:
-        share = jobs.pairs_for(jobs.TARGET_SECONDS, params, rate) / max(1, len(prepared.train))
+    if seconds > speed.TARGET_SECONDS:
+        share = speed.pairs_for(speed.TARGET_SECONDS, params, rate) / max(1, len(prepared.train))
         n = max(MIN_PAIRS, int(len(pairs) * share))
-        st.button(f"Use a sample of {n:,} pairs instead (about {_duration(jobs.TARGET_SECONDS)})",
+        st.button(f"Use a sample of {n:,} pairs instead (about {duration(speed.TARGET_SECONDS)})",
                   key="ee_ft_use_sample", on_click=lambda: st.session_state.__setitem__(sample_key(pairs), n))
 
 
+@st.cache_resource(show_spinner=False)
+def training_pool() -> JobPool:
+    """The server's fine-tuning worker: one run at a time (a run keeps every core busy), the others queue."""
+    return JobPool(workers=1)
+
+
+def start_training(prepared: Prepared, base: str, params: Any) -> Job:
+    """Queue a run on the server's worker; its phase and steps are reported to the job's `progress`."""
+    report = JobProgress()
+    return training_pool().submit(uuid.uuid4().hex, "Fine-tuning", lambda cancel: finetune(
+        prepared, base, params, progress=report.step, status=report.status, cancel=cancel), progress=report)
+
+
 def start_button(prepared: Prepared, base: str, params: Any) -> None:
-    """Start training in a background thread (one run per session at a time)."""
+    """Start training in the background (one run per session at a time)."""
     current = st.session_state.get(JOB)
-    busy = current is not None and current.running
+    busy = current is not None and not current.done()
     if st.button("Start fine-tuning", type="primary", key="ee_ft_start", disabled=busy):
-        st.session_state[JOB] = jobs.start_job(lambda j: finetune(
-            prepared, base, params, progress=j.progress, status=j.status, cancel=j.cancel_event))
+        st.session_state[JOB] = start_training(prepared, base, params)
         st.rerun()
+
+
+def _progress_text(job: Job) -> str:
+    report = job.progress
+    if job.started_at is None:
+        return "Waiting for another fine-tuning run on this server to finish…"
+    if not report.total:
+        return f"{report.phase}…"
+    return f"{report.phase}: step {report.done:,} of {report.total:,}{left_note(report.seconds_left())}"
 
 
 @st.fragment(run_every=1.0)
 def job_progress() -> None:
     """The running job's bar with the time left, and Cancel; the whole page reruns once it ends."""
     job = st.session_state.get(JOB)
-    if job is None or not job.running:
+    if job is None or job.done():
         st.rerun(scope="app")
-    left = job.seconds_left()
-    share = job.done / job.total if job.total else 0.0
-    text = (f"{job.phase}: step {job.done:,} of {job.total:,}" if job.total else f"{job.phase}…")
-    if left is not None:
-        text += f" · about {_duration(left)} left"
-    st.progress(min(1.0, share), text=text)
+    report = job.progress
+    st.progress(min(1.0, report.done / report.total if report.total else 0.0), text=_progress_text(job))
     if st.button("Cancel", key="ee_ft_cancel"):
-        job.cancel()
+        training_pool().cancel(job.key)
         st.caption("Stopping after the current step…")
 
 
@@ -119,13 +134,20 @@ def job_outcome() -> Any:
     job = st.session_state.get(JOB)
     if job is None:
         return None
-    if job.running:
+    if not job.done():
         job_progress()
         return None
-    if job.error:
-        (st.warning if job.cancelled else st.error)(job.error)
-        return None
-    return job.result
+    training_pool().forget(job.key)
+    error = job.error()
+    if error is None:
+        return job.result()
+    if isinstance(error, Cancelled):
+        st.warning(str(error))
+    elif isinstance(error, UserError):
+        st.error(str(error))
+    else:
+        st.error(f"Training failed: {type(error).__name__}: {error}")
+    return None
 
 
 def run_section(pairs: PairSet, base: str, params: Any) -> Any:

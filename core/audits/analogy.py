@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from core.audits.word_vectors import WordVectors
+from core.vectors import unit_rows
 
 METHODS = ("3cosadd", "3cosmul")
 METHOD_TITLES = {"3cosadd": "3CosAdd", "3cosmul": "3CosMul"}
@@ -32,9 +33,7 @@ class Analogy:
 
 def target_vectors(unit: np.ndarray, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:
     """Unit vectors of (b̂ + ĉ - â) / 3 for rows of input indices (gensim's most_similar mean)."""
-    mean = ((unit[b] + unit[c]) - unit[a]) / 3.0
-    norms = np.linalg.norm(mean, axis=-1, keepdims=True)
-    return (mean / np.where(norms > 0, norms, 1)).astype(np.float32)
+    return unit_rows(((unit[b] + unit[c]) - unit[a]) / 3.0, np.float32)
 
 
 def cosadd_scores(wv: WordVectors, a: np.ndarray, b: np.ndarray, c: np.ndarray) -> np.ndarray:

@@ -12,11 +12,11 @@ p is one-sided, P(Z ≥ z) under the standard normal, as in CEAT (Guo & Caliskan
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass
 from statistics import NormalDist
 
 import numpy as np
+import numpy.typing as npt
 
 CONFIDENCE = 0.95
 
@@ -54,7 +54,7 @@ def dersimonian_laird_tau2(effects: np.ndarray, variances: np.ndarray) -> tuple[
     return (q - df) / c, q
 
 
-def random_effects(effects: Sequence[float], variances: Sequence[float], *,
+def random_effects(effects: npt.ArrayLike, variances: npt.ArrayLike, *,
                    confidence: float = CONFIDENCE) -> RandomEffects:
     """Pool effect sizes under a random-effects model (inverse-variance weights, DerSimonian–Laird τ²)."""
     es, v = np.asarray(effects, dtype=np.float64), np.asarray(variances, dtype=np.float64)

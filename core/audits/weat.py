@@ -99,14 +99,6 @@ def permutation_p_values(s_x: np.ndarray, s_y: np.ndarray, *, exact_limit: int =
     return (1 + one) / (1 + n_permutations), (1 + two) / (1 + n_permutations), n_permutations, False
 
 
-def permutation_p_value(s_x: np.ndarray, s_y: np.ndarray, *, exact_limit: int = EXACT_LIMIT,
-                        n_permutations: int = N_PERMUTATIONS, seed: int = SEED) -> tuple[float, int, bool]:
-    """(one-sided p, partitions or permutations used, exact?) for S(X, Y) being this large by chance."""
-    one, _, used, exact = permutation_p_values(s_x, s_y, exact_limit=exact_limit, n_permutations=n_permutations,
-                                               seed=seed)
-    return one, used, exact
-
-
 def weat_statistics(x: np.ndarray, y: np.ndarray, a: np.ndarray, b: np.ndarray, *,
                     exact_limit: int = EXACT_LIMIT, n_permutations: int = N_PERMUTATIONS,
                     seed: int = SEED) -> WeatStatistics:

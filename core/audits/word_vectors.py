@@ -6,8 +6,9 @@ from functools import cached_property
 
 import numpy as np
 
-from core.embedding.glove import GLOVE_SIZE
+from core.data.glove import GLOVE_SIZE
 from core.errors import UserError
+from core.vectors import unit_rows
 
 GLOVE_KEY = "glove-6b-50d"  # GloVe's registry key, the audits' default model
 
@@ -43,7 +44,7 @@ class WordVectors:
     @cached_property
     def unit(self) -> np.ndarray:
         """Rows scaled to unit length (zero rows stay zero)."""
-        return (self.vectors / np.where(self.norms > 0, self.norms, 1)[:, None]).astype(np.float32)
+        return unit_rows(self.vectors)
 
     def row(self, word: str) -> int | None:
         """The row of `word`: exact match first, then its lowercase form."""
@@ -76,7 +77,7 @@ class WordVectors:
 
 def glove_word_vectors(restrict_vocab: int | None = None) -> WordVectors:
     """GloVe 6B 50d limited to its `restrict_vocab` most frequent words (all 400,000 when None)."""
-    from core.embedding.glove import glove_vectors, glove_words
+    from core.data.glove import glove_vectors, glove_words
 
     n = check_restrict_vocab(restrict_vocab)
     return WordVectors(glove_words()[:n], np.asarray(glove_vectors()[:n]),
@@ -99,8 +100,8 @@ def embedded_word_vectors(model_key: str, restrict_vocab: int, *, get_embedder: 
     Sentence models have no vocabulary of their own; GloVe's frequency list stands in for one.
     Vectors go through the on-disk embedding cache, so only the first run encodes.
     """
+    from core.data.glove import glove_words
     from core.embedding.encode import embed_texts
-    from core.embedding.glove import glove_words
     from core.embedding.models import model_title
 
     n = check_restrict_vocab(restrict_vocab)

@@ -3,13 +3,21 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 MODEL_KEY = "minilm"
 BATCH = 64
 
 
-def bench_chunk(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class ChunkSizes:
+    """How many Lee documents are embedded under each choice (None: every one)."""
+
+    documents: int | None = None
+
+
+def bench_chunk(workdir: Path, sizes: ChunkSizes) -> dict[str, float]:
     """Documents/s under each long-text choice (empty caches, model pre-loaded) and the share of tokens embedded."""
     from core.data.builtins import lee_documents
     from core.embedding.cache import EmbeddingCache
@@ -17,7 +25,7 @@ def bench_chunk(workdir: Path) -> dict[str, float]:
     from core.embedding.models import create_embedder
     from core.embedding.windows import LongTexts, token_window, window_report
 
-    texts = list(lee_documents().texts)
+    texts = list(lee_documents().texts[:sizes.documents])
     print(f"[bench] chunk: loading the model, {len(texts)} Lee documents", file=sys.stderr, flush=True)
     model = create_embedder(MODEL_KEY)
     model.encode(texts[:8], batch_size=BATCH)

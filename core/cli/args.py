@@ -1,9 +1,10 @@
-"""Command-line arguments shared by several commands: vector inputs, projections and CSV output."""
+"""Command-line arguments shared by several commands: vector inputs, projections, clusters and CSV output."""
 from __future__ import annotations
 
 import argparse
 
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
+from core.maps.cluster_settings import CLUSTER_SETTINGS, ClusterSpec, spec_from
 from core.maps.settings import SETTINGS, ProjectionParams
 from core.setting import Setting
 
@@ -19,14 +20,25 @@ def add_vector_input_arguments(parser: argparse.ArgumentParser) -> None:
 def add_setting_argument(parser: argparse.ArgumentParser, setting: Setting) -> None:
     """One option for a setting, with its default and its range or choices."""
     parser.add_argument(setting.flag, dest=setting.key, type=setting_parser(setting), default=setting.default,
-                        metavar=setting.key.upper() if not setting.choices else None,
-                        choices=setting.choices or None, help=setting.describe())
+                        metavar=(setting.cli_name or setting.key).upper() if not setting.choices else None,
+                        choices=setting.choices or None, help=setting.describe().replace("%", "%%"))
 
 
 def add_projection_arguments(parser: argparse.ArgumentParser) -> None:
     """One option per projection setting (core.maps.settings), with its default and range."""
     for setting in SETTINGS:
         add_setting_argument(parser, setting)
+
+
+def add_cluster_arguments(parser: argparse.ArgumentParser) -> None:
+    """One option per cluster setting (core.maps.cluster_settings), with its default and range."""
+    for setting in CLUSTER_SETTINGS:
+        add_setting_argument(parser, setting)
+
+
+def cluster_spec(args: argparse.Namespace) -> ClusterSpec | None:
+    """The ClusterSpec named by `add_cluster_arguments`' options (None for `--clusters none`)."""
+    return spec_from({s.name: getattr(args, s.key) for s in CLUSTER_SETTINGS})
 
 
 def add_long_text_arguments(parser: argparse.ArgumentParser) -> None:

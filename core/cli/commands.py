@@ -28,10 +28,11 @@ from core.cli.search import add_store_commands
 from core.data.builtins import BUILTINS
 from core.embedding.models import DEFAULT_MODEL, MODELS
 from core.errors import UserError
-from core.maps.projection import project
+from core.maps.service import MapData, MapService
 
 LONGEST_LISTED = 10
 LONGEST_TEXT_CHARS = 120
+METADATA_SUFFIX = ".metadata.parquet"  # exact values, for the commands that read the metadata back
 
 
 def _progress(done: int, total: int) -> None:
@@ -47,8 +48,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
     embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize,
                                      long_texts=long_texts(args))
     out = Path(args.out)
-    np.save(out, embedded.vectors, allow_pickle=False)
-    meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(".metadata.csv")
+    np.save(out, embedded.require_vectors(), allow_pickle=False)
+    meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(METADATA_SUFFIX)
     write_table(embedded.frame, meta, raw=args.csv_raw)
     report_exclusions(embedded)
     note = coverage_note(args.model, dataset.texts)
@@ -60,7 +61,7 @@ def cmd_embed(args: argparse.Namespace) -> int:
     if result.report is not None and result.report.sentence():
         print(result.report.sentence(), file=sys.stderr)
     unit = " windows" if result.windows is not None else ""
-    print(f"{len(embedded)} vectors of dimension {embedded.vectors.shape[1]} ({result.n_cached}{unit} from cache, "
+    print(f"{len(embedded)} vectors of dimension {embedded.require_vectors().shape[1]} ({result.n_cached}{unit} from cache, "
           f"{result.n_encoded} encoded) -> {out}, metadata -> {meta}")
     return 0
 
@@ -85,7 +86,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 
     dataset = attach_precomputed(load_input(args))
     params = projection_params(args)
-    coords = project(dataset.vectors, params)
+    coords = MapService().projection(MapData.of(dataset.require_vectors(), dataset.texts), params)
     axes = pd.DataFrame(coords, columns=["x", "y", "z"][: args.dims])
     metadata = dataset.frame.rename(columns={c: f"{c}_metadata" for c in axes.columns if c in dataset.frame})
     write_table(pd.concat([axes, metadata], axis=1), Path(args.out), raw=args.csv_raw)
@@ -97,7 +98,7 @@ def cmd_project(args: argparse.Namespace) -> int:
 def cmd_bench(args: argparse.Namespace) -> int:
     from core.bench.runner import run_bench
 
-    return run_bench(as_json=args.json, sections=args.only)
+    return run_bench(as_json=args.json, sections=args.only, smoke=args.smoke)
 
 
 def cmd_list(args: argparse.Namespace) -> int:
@@ -121,7 +122,9 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--column", help="the text column (default: text/sentence/document/word or first text column)")
     embed.add_argument("--model", default=DEFAULT_MODEL, help=f"model key (default {DEFAULT_MODEL}) or st:NAME|PATH")
     embed.add_argument("--out", required=True, help="output .npy")
-    embed.add_argument("--metadata-out", help="metadata .csv or .parquet (default OUT.metadata.csv)")
+    embed.add_argument("--metadata-out", help=f"metadata file (default OUT{METADATA_SUFFIX}: exact values, for map, "
+                                              "project and index); a .csv name writes a CSV for people, guarded "
+                                              "against spreadsheet formulas unless --csv-raw")
     embed.add_argument("--no-normalize", action="store_true", help="keep raw vector lengths")
     add_long_text_arguments(embed)
     embed.add_argument("--format", choices=("text", "json"), default="text",
@@ -139,6 +142,8 @@ def build_parser() -> argparse.ArgumentParser:
     bench = sub.add_parser("bench", help="measure our paths against the plain libraries")
     bench.add_argument("--json", action="store_true", help="print one JSON object")
     bench.add_argument("--only", nargs="*", help="run only these sections")
+    bench.add_argument("--smoke", action="store_true",
+                       help="every section at tiny sizes: checks that each runs and reports its figures")
     bench.set_defaults(func=cmd_bench)
     add_store_commands(sub)
     add_map_command(sub)

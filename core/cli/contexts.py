@@ -4,8 +4,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
+from core.cli.args import add_csv_raw_argument
 from core.cli.inputs import load_input
 from core.contexts.occurrences import MAX_OCCURRENCES
 from core.embedding.models import DEFAULT_MODEL, sentence_base
@@ -18,7 +20,7 @@ def _progress(done: int, total: int) -> None:
 
 
 def contexts_payload(args: argparse.Namespace) -> dict[str, Any]:
-    """Run the analysis of the command's word on its input; the JSON document."""
+    """Run the analysis of the command's word on its input; the JSON document, and --out's table written."""
     from core.contexts.analysis import analyse_word, anisotropy_baseline
     from core.contexts.suggestions import ambiguity_table, suggest_words
     from core.contexts.tokens import token_encoder
@@ -29,8 +31,12 @@ def contexts_payload(args: argparse.Namespace) -> dict[str, Any]:
     model_id = model_id_for(key)
     encoder = token_encoder(create_embedder(key))
     baseline = anisotropy_baseline(encoder, texts, model_id=model_id)
-    result = analyse_word(args.word, texts, encoder, baseline=baseline, progress=_progress, with_map=False,
-                          max_occurrences=args.max_occurrences)
+    result = analyse_word(args.word, texts, encoder, baseline=baseline, progress=_progress,
+                          with_map=args.out is not None, max_occurrences=args.max_occurrences)
+    if args.out:
+        from core.cli.outputs import write_table
+
+        write_table(result.occurrence_table(), Path(args.out), raw=args.csv_raw)
     doc = {"model": model_title(key), **result.as_dict(args.examples)}
     if args.suggest:
         doc["suggestions"] = suggest_words(ambiguity_table(encoder, texts, model_id=model_id, progress=_progress))
@@ -39,7 +45,7 @@ def contexts_payload(args: argparse.Namespace) -> dict[str, Any]:
 
 def _print_text(doc: dict[str, Any]) -> None:
     print(f"'{doc['word']}' · {doc['model']}: {doc['occurrences_used']} occurrence(s) used of "
-          f"{doc['occurrences_found']} found, {doc['skipped_truncated']} skipped (past the model's window)")
+          f"{doc['occurrences_found']} found, {doc['skipped_truncated']} skipped (longer than the model's window)")
     print(f"self-similarity {doc['self_similarity']}, anisotropy baseline {doc['anisotropy_baseline']}, "
           f"corrected {doc['self_similarity_corrected']}")
     print(doc["senses_note"])
@@ -77,4 +83,7 @@ def add_contexts_command(sub: argparse._SubParsersAction) -> None:
     cmd.add_argument("--examples", type=int, default=EXAMPLES, help=f"example contexts per sense (default {EXAMPLES})")
     cmd.add_argument("--suggest", action="store_true", help="also list the corpus words whose contexts differ most")
     cmd.add_argument("--format", choices=("text", "json"), default="text", help="output format (default text)")
+    cmd.add_argument("--out", help="one row per occurrence (.csv or .parquet): text (its context), row and start (its "
+                                   "text's row and the character offset in it), sense, and x, y on the 2D map")
+    add_csv_raw_argument(cmd)
     cmd.set_defaults(func=cmd_contexts)

@@ -14,6 +14,7 @@ from core.cli.args import add_csv_raw_argument
 from core.cli.outputs import print_csv
 from core.errors import UserError
 from core.evaluation import classification, compare, lee, retrieval, word_similarity
+from core.evaluation.suite import EvaluationRequest, ModelEvaluation, compare_models, evaluate_model, per_point_table
 from core.evaluation.word_similarity import RESTRICT_VOCAB, WORD_SETS
 
 FAILED_SHOWN = 20
@@ -36,60 +37,29 @@ def _pairs(names: list[str]) -> list[word_similarity.WordPairs]:
     return out
 
 
-def _column(frame: pd.DataFrame, name: str, what: str) -> pd.Series:
-    if name not in frame.columns:
-        raise UserError(f"The {what} column '{name}' is not in the file. Columns: {', '.join(map(str, frame.columns))}.")
-    return frame[name]
+def _request(args: argparse.Namespace) -> EvaluationRequest:
+    """The evaluations the arguments ask for (labels are also compared with KMeans clusters of the vectors)."""
+    return EvaluationRequest(word_sets=tuple(_pairs(args.word_similarity or [])), restrict_vocab=args.restrict_vocab,
+                             lee=args.lee, label_column=args.label_column, query_column=args.query_column,
+                             label_clusters=True)
 
 
-def _intrinsic(args: argparse.Namespace, model: str) -> dict[str, Any]:
-    from core.evaluation.evaluate import lee_similarity, model_encoder
-    from core.evaluation.evaluate import word_similarity as run_words
-
-    encode = model_encoder(model, progress=_progress)
-    doc: dict[str, Any] = {}
-    if args.word_similarity:
-        results = run_words(model, _pairs(args.word_similarity), restrict_vocab=args.restrict_vocab, encode=encode)
-        doc["word_similarity"] = [r.as_dict() for r in results]
-        doc["_word_results"] = results
-    if args.lee:
-        doc["lee_documents"] = lee_similarity(model, encode=encode).as_dict()
-    return doc
-
-
-def _labels(args: argparse.Namespace, dataset, model: str) -> dict[str, Any]:
-    from core.embedding.encode import embed_dataset
-    from core.evaluation.evaluate import evaluate_labels, text_clusters
-
-    embedded, _ = embed_dataset(dataset, model, progress=_progress)
-    labels = classification.check_labels(_column(embedded.frame, args.label_column, "label"))
-    clusters = text_clusters(embedded.vectors, len(set(labels)))
-    ev = evaluate_labels(embedded.vectors, labels, clusters=clusters)
-    matrix = ev.confusion()
-    return {"labels": {**ev.figures(), "points": len(labels), "misclassified": int((ev.outcome() != "correct").sum()),
-                       "top_confusions": classification.top_confusions(matrix).to_dict(orient="records")},
-            "_label_eval": ev, "_rows": embedded.source_rows}
-
-
-def _retrieval(args: argparse.Namespace, dataset, model: str) -> dict[str, Any]:
-    from core.evaluation.evaluate import encode_queries_and_texts
-
-    queries = _column(dataset.frame, args.query_column, "query").astype(str).tolist()
-    q, t = encode_queries_and_texts(model, queries, dataset.texts, progress=_progress)
-    result = retrieval.rank_queries(q, t)
-    failed = retrieval.failed_queries(result, queries, dataset.texts)
-    return {"retrieval": {**result.metrics(), "queries": len(queries), "failed_at_1": len(failed),
-                          "failed_queries": failed.head(FAILED_SHOWN).to_dict(orient="records")},
-            "_retrieval": result, "_rows": dataset.source_rows}
-
-
-def evaluate_model(args: argparse.Namespace, dataset, model: str) -> dict[str, Any]:
-    """Every evaluation the arguments ask for, for one model (keys starting with _ hold the raw results)."""
-    doc: dict[str, Any] = {"model": model, **_intrinsic(args, model)}
-    if dataset is not None and args.label_column:
-        doc |= _labels(args, dataset, model)
-    if dataset is not None and args.query_column:
-        doc |= _retrieval(args, dataset, model)
+def _figures(found: ModelEvaluation) -> dict[str, Any]:
+    """One model's plain JSON figures."""
+    doc: dict[str, Any] = {"model": found.model}
+    if found.word_similarity is not None:
+        doc["word_similarity"] = [r.as_dict() for r in found.word_similarity]
+    if found.lee is not None:
+        doc["lee_documents"] = found.lee.as_dict()
+    if found.labels is not None:
+        ev = found.labels.evaluation
+        misclassified = int((ev.outcome() != "correct").sum())
+        doc["labels"] = {**ev.figures(), "points": len(ev.labels), "misclassified": misclassified,
+                         "top_confusions": classification.top_confusions(ev.confusion()).to_dict(orient="records")}
+    if found.retrieval is not None:
+        result, failed = found.retrieval.result, found.retrieval.failed
+        doc["retrieval"] = {**result.metrics(), "queries": len(result.ranks), "failed_at_1": len(failed),
+                            "failed_queries": failed.head(FAILED_SHOWN).to_dict(orient="records")}
     return doc
 
 
@@ -113,44 +83,10 @@ def _conventions(args: argparse.Namespace, several: bool) -> dict[str, str]:
     return out
 
 
-def _comparison(docs: list[dict[str, Any]]) -> dict[str, Any]:
+def _comparison(evaluations: list[ModelEvaluation]) -> dict[str, Any]:
     """Models side by side with bootstrap intervals, and a sentence per pair of models."""
-    from core.evaluation import evaluate as ev
-
-    out: dict[str, Any] = {}
-    tables = {}
-    if "_word_results" in docs[0]:
-        tables["word_similarity"] = (ev.word_comparison_table({d["model"]: d["_word_results"] for d in docs}),
-                                     "spearman")
-    if "_label_eval" in docs[0]:
-        tables["labels"] = (ev.comparison_table({d["model"]: d["_label_eval"] for d in docs}), "logreg_accuracy")
-    if "_retrieval" in docs[0]:
-        tables["retrieval"] = (ev.retrieval_comparison_table({d["model"]: d["_retrieval"] for d in docs}),
-                               "recall_at_1")
-    for name, (table, metric) in tables.items():
-        groups = table.groupby("set") if "set" in table else [(None, table)]
-        notes = [s for _, part in groups for s in compare.overlap_sentences(part, metric)]
-        out[name] = {"table": table.to_dict(orient="records"), "notes": notes}
-    return out
-
-
-def _public(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if not k.startswith("_")}
-
-
-def _per_point(dataset, docs: list[dict[str, Any]]) -> pd.DataFrame | None:
-    """Per source row and model: the out-of-fold predictions and the retrieval ranks (empty where not embedded)."""
-    parts = []
-    for d in docs:
-        if "_label_eval" in d:
-            table = d["_label_eval"].per_point().drop(columns="label")
-            parts.append(table.set_axis(d["_rows"]).add_prefix(f"{d['model']}:"))
-        if "_retrieval" in d:
-            table = d["_retrieval"].per_query()[["rank"]]
-            parts.append(table.set_axis(d["_rows"]).add_prefix(f"{d['model']}:retrieval_"))
-    if not parts:
-        return None
-    return dataset.frame.set_axis(dataset.source_rows).join(pd.concat(parts, axis=1)).reset_index(drop=True)
+    return {task: {"table": c.table.to_dict(orient="records"), "notes": c.notes}
+            for task, c in compare_models(evaluations).items()}
 
 
 def cmd_evaluate(args: argparse.Namespace) -> int:
@@ -164,11 +100,12 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
     if args.input is not None and not (args.label_column or args.query_column):
         raise UserError("With an input file, give --label-column (classification) or --query-column (retrieval).")
     dataset = load_input(args) if args.input is not None else None
-    docs = [evaluate_model(args, dataset, model) for model in args.model]
-    payload: dict[str, Any] = {"conventions": _conventions(args, len(docs) > 1)}
-    payload |= _public(docs[0]) if len(docs) == 1 else {"models": [_public(d) for d in docs],
-                                                       "comparison": _comparison(docs)}
-    per_point = _per_point(dataset, docs) if dataset is not None else None
+    request = _request(args)
+    found = [evaluate_model(model, request, data=dataset, progress=_progress) for model in args.model]
+    payload: dict[str, Any] = {"conventions": _conventions(args, len(found) > 1)}
+    payload |= _figures(found[0]) if len(found) == 1 else {"models": [_figures(f) for f in found],
+                                                           "comparison": _comparison(found)}
+    per_point = per_point_table(dataset, found) if dataset is not None else None
     if args.out and per_point is not None:
         from core.cli.outputs import write_table
 

@@ -6,27 +6,19 @@ import sys
 from pathlib import Path
 
 from core.cli.args import (
+    add_cluster_arguments,
     add_csv_raw_argument,
     add_projection_arguments,
     add_vector_input_arguments,
+    cluster_spec,
     projection_params,
 )
 from core.cli.inputs import load_input, report_exclusions
 from core.data.csv_safety import to_csv_bytes
-from core.maps.clustering import METHODS as CLUSTER_METHODS
-from core.maps.clusters import SPACES, ClusterSpec
-from core.maps.labels import parse_stop_words
 
 
 def _log(message: str) -> None:
     print(message, file=sys.stderr, flush=True)
-
-
-def _spec(args: argparse.Namespace) -> ClusterSpec | None:
-    if args.clusters == "none":
-        return None
-    return ClusterSpec(method=args.clusters, space=args.space, n_clusters=args.k, min_cluster_size=args.min_size,
-                       stop_words=parse_stop_words(args.stop_words or ""))
 
 
 def _write_outputs(args: argparse.Namespace, dataset, run) -> None:
@@ -58,11 +50,11 @@ def _figure(dataset, run):
 def cmd_map(args: argparse.Namespace) -> int:
     """Vectors in; coordinates, clusters, faithfulness and metadata out (CSV or Parquet), plus HTML/projector files."""
     from core.embedding.encode import attach_precomputed
-    from core.maps.pipeline import build_map
+    from core.maps.service import build_map
 
     dataset = attach_precomputed(load_input(args))
     params = projection_params(args)
-    run = build_map(dataset.vectors, dataset.texts, params, clusters=_spec(args), log=_log)
+    run = build_map(dataset.require_vectors(), dataset.texts, params, clusters=cluster_spec(args), log=_log)
     _write_outputs(args, dataset, run)
     report_exclusions(dataset)
     summary = f"{len(run.coords):,} points mapped with {args.method}"
@@ -79,11 +71,7 @@ def add_map_command(sub) -> None:
     p = sub.add_parser("map", help="vectors in; map, clusters and faithfulness out (CSV/Parquet, HTML, projector zip)")
     add_vector_input_arguments(p)
     add_projection_arguments(p)
-    p.add_argument("--clusters", choices=(*CLUSTER_METHODS, "none"), default="hdbscan")
-    p.add_argument("--space", choices=SPACES, default="map", help="cluster the map (default) or the vectors")
-    p.add_argument("--k", type=int, help="number of clusters (KMeans/agglomerative; default: best silhouette)")
-    p.add_argument("--min-size", type=int, help="HDBSCAN min cluster size (default: about 1%% of the points)")
-    p.add_argument("--stop-words", help="extra stop words for the cluster labels, comma-separated")
+    add_cluster_arguments(p)
     p.add_argument("--out", required=True, help="output .csv or .parquet")
     add_csv_raw_argument(p)
     p.add_argument("--html", help="also write a standalone HTML map (opens offline)")

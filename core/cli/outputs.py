@@ -7,12 +7,13 @@ from pathlib import Path
 import pandas as pd
 
 from core.data.csv_safety import to_csv, write_csv
+from core.maps.export import to_parquet_bytes
 
 
 def write_table(frame: pd.DataFrame, path: Path, *, raw: bool = False) -> None:
-    """Parquet for a .parquet path (values exact), else CSV."""
+    """Parquet for a .parquet path (values exact; mixed-type columns as text), else CSV."""
     if path.suffix.lower() == ".parquet":
-        frame.to_parquet(path, index=False)
+        path.write_bytes(to_parquet_bytes(frame))
     else:
         write_csv(frame, path, raw=raw)
 

@@ -24,7 +24,14 @@ from core.contexts.occurrences import (
     sample_occurrences,
 )
 from core.contexts.senses import Senses, find_senses, layout_2d, map_note, senses_note
-from core.contexts.tokens import Progress, TokenEncoder, contextual_vectors, random_token_vectors, word_alone
+from core.contexts.tokens import (
+    ContextVectors,
+    Progress,
+    TokenEncoder,
+    contextual_vectors,
+    random_token_vectors,
+    word_alone,
+)
 from core.disk_cache import load_or_compute
 from core.errors import UserError
 from core.hashing import hash_texts
@@ -88,6 +95,13 @@ class WordInContext:
         return pd.DataFrame({"sense": [f"sense {s + 1}" for s in self.senses.labels], "context": self.contexts(),
                              "row": [o.row for o in self.occurrences]})
 
+    def occurrence_table(self) -> pd.DataFrame:
+        """One row per occurrence: its context, its row and character offset in the corpus, its sense and map position."""
+        n = len(self.occurrences)
+        coords = self.coords[:n] if self.coords is not None else np.full((n, 2), np.nan, dtype=np.float32)
+        return pd.DataFrame({"text": self.contexts(), "row": [o.row for o in self.occurrences],
+                             "start": [o.start for o in self.occurrences], "sense": self.senses.labels + 1, "x": coords[:, 0], "y": coords[:, 1]})
+
     def sense_summary(self, examples: int = 3) -> list[dict[str, Any]]:
         """Per sense: its size, the self-similarity inside it and a few example contexts."""
         contexts, out = self.contexts(), []
@@ -122,10 +136,10 @@ def analyse_word(word: str, texts: Sequence[str], encoder: TokenEncoder, *, base
     used = sample_occurrences(found, max_occurrences)
     cv = contextual_vectors(encoder, texts, used, progress=progress)
     if not cv.kept:
-        raise UserError(f"Every occurrence of '{word}' lies past the model's window of {encoder.max_length} tokens.")
+        raise UserError(f"'{word}' is longer than the model's window of {encoder.max_length} tokens.")
     result = WordInContext(word, texts, cv.kept, cv.vectors, len(found), cv.n_truncated, find_senses(cv.vectors),
-                           mean_pairwise_cosine(cv.vectors), baseline, notes=_notes(found, used, cv.n_truncated,
-                                                                                    encoder.max_length))
+                           mean_pairwise_cosine(cv.vectors), baseline,
+                           notes=_notes(found, used, cv, encoder.max_length))
     if with_map:
         result.alone = word_alone(encoder, word)
         stack = cv.vectors if result.alone is None else np.vstack([cv.vectors, result.alone])
@@ -134,10 +148,13 @@ def analyse_word(word: str, texts: Sequence[str], encoder: TokenEncoder, *, base
     return result
 
 
-def _notes(found: list, used: list, n_truncated: int, window: int) -> list[str]:
+def _notes(found: list, used: list, cv: ContextVectors, window: int) -> list[str]:
     notes = []
     if len(used) < len(found):
         notes.append(f"{len(found):,} occurrences found; a seeded random sample of {len(used):,} was embedded.")
-    if n_truncated:
-        notes.append(f"{n_truncated:,} occurrence(s) skipped: they lie past the model's window of {window} tokens.")
+    if cv.n_windowed:
+        notes.append(f"{cv.n_windowed:,} occurrence(s) lie in texts longer than the model's window of {window} "
+                     "tokens: each was read in a window of the text centred on it.")
+    if cv.n_truncated:
+        notes.append(f"{cv.n_truncated:,} occurrence(s) skipped: longer than the model's window of {window} tokens.")
     return notes

@@ -14,13 +14,16 @@ STAR = dict(symbol="star", size=16, color="#111111", line=dict(color="#FFFFFF", 
 
 def occurrence_figure(result: WordInContext, *, height: int = 520) -> go.Figure:
     """One point per occurrence coloured by sense, each context on hover; the word alone as a star."""
+    coords = result.coords
+    if coords is None:
+        raise ValueError(f"'{result.word}' was analysed without a map (with_map=False).")
     frame = result.occurrence_frame()
     n = len(frame)
     hover = [f"<b>{plotly_text(s)}</b><br>{hover_label(c)}" for s, c in zip(frame["sense"], frame["context"])]
-    fig = build_scatter(result.coords[:n], frame, text_column="context", color="sense", hover=hover,
+    fig = build_scatter(coords[:n], frame, text_column="context", color="sense", hover=hover,
                         title=f"'{result.word}' in {n:,} contexts", height=height, marker_scale=1.6)
-    if result.alone is not None and len(result.coords) > n:
-        x, y = result.coords[n]
+    if result.alone is not None and len(coords) > n:
+        x, y = coords[n]
         fig.add_trace(go.Scatter(x=[float(x)], y=[float(y)], mode="markers", name=plotly_text(ALONE_NAME),
                                  marker=STAR, hoverinfo="text",
                                  hovertext=[f"<b>{plotly_text(result.word)}</b> alone: the model's vector for the "

@@ -59,7 +59,8 @@ def ambiguity_table(encoder: TokenEncoder, texts: Sequence[str], *, model_id: st
 
 
 def _path(texts: Sequence[str], model_id: str, min_count: int, per_word: int) -> Path:
-    return cache_path(f"ambiguity-c{min_count}-p{per_word}-n{CANDIDATES}", texts, model_id, ".npz")
+    # "centred": occurrences in texts longer than the model's window are read in a window centred on them
+    return cache_path(f"ambiguity-centred-c{min_count}-p{per_word}-n{CANDIDATES}", texts, model_id, ".npz")
 
 
 def is_cached(texts: Sequence[str], model_id: str, *, min_count: int = MIN_COUNT, per_word: int = PER_WORD) -> bool:

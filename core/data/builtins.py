@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from core.data.glove import GLOVE_SIZE
 from core.data.table import Dataset
-from core.embedding.glove import GLOVE_SIZE
 from core.errors import DataError
 
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z\"'(])")
@@ -80,7 +80,7 @@ def lee_sentences() -> Dataset:
 
 def glove_top_words(n: int = GLOVE_WORDS_SIZE.default) -> Dataset:
     """The n most frequent alphabetic GloVe 6B words with their 50-d vectors."""
-    from core.embedding.glove import glove_vectors, glove_words
+    from core.data.glove import glove_vectors, glove_words
 
     if not GLOVE_WORDS_SIZE.accepts(n):
         raise DataError(f"Choose between {GLOVE_WORDS_SIZE.low:,} and {GLOVE_WORDS_SIZE.high:,} GloVe words.")

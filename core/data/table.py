@@ -1,10 +1,14 @@
 """The in-memory dataset every page and command works on."""
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
+
+from core.errors import DataError
 
 
 @dataclass
@@ -31,6 +35,14 @@ class Exclusions:
         counts = pd.Series(self.reasons).value_counts()
         parts = ", ".join(f"{n} {reason}" for reason, n in counts.items())
         return f"{len(self.rows)} row(s) excluded: {parts}."
+
+
+class RowNames(list):
+    """Made-up row names ("row 3") that stand in for texts, with the metadata of the rows they name."""
+
+    def __init__(self, names: Iterable[str], metadata: pd.DataFrame) -> None:
+        super().__init__(names)
+        self.metadata = metadata
 
 
 @dataclass
@@ -63,7 +75,7 @@ class Dataset:
             self.source_rows = index.to_numpy() if index.dtype.kind in "iu" else np.arange(len(index))
         self.frame = self.frame.reset_index(drop=True)
 
-    def subset(self, keep: np.ndarray, *, reason: str, vectors: np.ndarray | None = None) -> Dataset:
+    def subset(self, keep: npt.ArrayLike, *, reason: str, vectors: np.ndarray | None = None) -> Dataset:
         """A copy with only the rows where `keep` is true; dropped rows are recorded with `reason`."""
         keep = np.asarray(keep, dtype=bool)
         excluded = Exclusions(list(self.excluded.rows), list(self.excluded.reasons))
@@ -92,9 +104,17 @@ class Dataset:
     def __len__(self) -> int:
         return len(self.frame)
 
+    def require_vectors(self) -> np.ndarray:
+        """The vectors, which a dataset must have by now (embedded, or its own)."""
+        if self.vectors is None:
+            raise DataError("This dataset has no vectors of its own; choose a model to embed its texts.")
+        return self.vectors
+
     @property
     def texts(self) -> list[str]:
-        return self.frame[self.text_column].astype(str).tolist()
+        """Each row's text; `RowNames`, which also carry the metadata, when the texts were made up."""
+        texts = self.frame[self.text_column].astype(str).tolist()
+        return RowNames(texts, self.frame[self.metadata_columns]) if self.generated_labels else texts
 
     @property
     def metadata_columns(self) -> list[str]:

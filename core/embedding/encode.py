@@ -14,6 +14,7 @@ from core.embedding.windows import LongTexts, TokenWindow, WindowReport, token_w
 from core.errors import DataError
 from core.hashing import hash_texts
 from core.jobs import check
+from core.vectors import unit_rows
 
 Progress = Callable[[int, int], None]
 CHUNK = 256
@@ -42,7 +43,7 @@ class Windows:
 
     def subset(self, keep: np.ndarray) -> Windows:
         """The windows of the kept texts only."""
-        rows = np.flatnonzero(keep)
+        rows = np.flatnonzero(keep).tolist()
         return Windows.build([self.spans[r] for r in rows], np.concatenate([self.of(r) for r in rows])
                              if len(rows) else self.vectors[:0])
 
@@ -68,10 +69,8 @@ class EmbeddingResult:
 
 
 def l2_normalize(vectors: np.ndarray) -> np.ndarray:
-    """Unit-length rows; zero and non-finite rows are left as they are."""
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    good = np.isfinite(norms) & (norms > 0)
-    return np.where(good, vectors / np.where(good, norms, 1), vectors).astype(np.float32)
+    """float32 unit-length rows, the form vectors are kept in; zero and non-finite rows are left as they are."""
+    return unit_rows(vectors).astype(np.float32)
 
 
 def _encode_missing(embedder: Embedder, texts: Sequence[str], batch_size: int, progress: Progress | None,
@@ -148,15 +147,13 @@ def _embed_chunked(texts: list[str], model_key: str, window: TokenWindow, long_t
     # 2. embed the windows: a window is a text that fits, so it shares the cache with truncation
     parts = embed_texts(pieces, model_key, cache=cache, normalize=False, **kwargs)
     windows = Windows.build(spans, parts.vectors)
-    # 3. pool; a model that gives unit vectors gets a unit-length mean, kept under the chunking key
+    # 3. pool; a model that gives unit vectors gets a unit-length mean
     pooled = windows.pooled()
     norms = np.linalg.norm(parts.vectors, axis=1)
     if len(norms) and np.allclose(norms, 1.0, atol=1e-3):
         pooled = l2_normalize(pooled)
-    model_id = parts.model_id
-    cache.put_many(hash_texts(texts, salt=model_id + long_texts.suffix), pooled)
     report = window_report(texts, window, long_texts.mode)
-    return EmbeddingResult(l2_normalize(pooled) if normalize else pooled, model_id, parts.n_cached,
+    return EmbeddingResult(l2_normalize(pooled) if normalize else pooled, parts.model_id, parts.n_cached,
                            parts.n_encoded, report=report, windows=windows)
 
 
@@ -186,9 +183,7 @@ def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, 
 
 def attach_precomputed(dataset: Dataset, *, normalize: bool = False) -> Dataset:
     """Use the dataset's own vectors, dropping non-finite rows."""
-    if dataset.vectors is None:
-        raise DataError("This dataset has no vectors of its own; choose a model to embed its texts.")
-    vectors = np.asarray(dataset.vectors, dtype=np.float32)
+    vectors = np.asarray(dataset.require_vectors(), dtype=np.float32)
     vectors = l2_normalize(vectors) if normalize else vectors
     return dataset.subset(np.isfinite(vectors).all(axis=1), reason="NaN or inf in vector", vectors=vectors)
 

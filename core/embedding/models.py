@@ -67,7 +67,7 @@ class GloveEmbedder:
     dim = 50
 
     def __init__(self) -> None:
-        from core.embedding.glove import glove_index, glove_vectors
+        from core.data.glove import glove_index, glove_vectors
 
         self.index, self.vectors = glove_index(), glove_vectors()
 
@@ -89,7 +89,7 @@ class GloveEmbedder:
 
 def glove_coverage(texts: Sequence[str]) -> tuple[float, int]:
     """(share of all tokens missing from GloVe's vocabulary, number of texts with no known token)."""
-    from core.embedding.glove import glove_index
+    from core.data.glove import glove_index
 
     index, missing, total, empty = glove_index(), 0, 0, 0
     for text in texts:

@@ -20,6 +20,7 @@ import numpy as np
 
 from core.errors import ModelLoadError
 from core.paths import data_dir
+from core.vectors import unit_rows
 
 ONNX_DIR = "onnx"
 OPSET = 17
@@ -145,6 +146,9 @@ def _session(path: Path):
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = os.cpu_count() or 1
+    # idle workers sleep instead of spinning: on 2 cores, spinning after a one-text encode starved the next step
+    # (a Chroma query took 35 ms p50 instead of 4) and slowed encoding itself while other work ran
+    options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
@@ -179,4 +183,4 @@ class OnnxSentenceEncoder:
         hidden = self.session.run(None, {name: enc[name].astype(np.int64) for name in self.inputs})[0]
         mask = enc["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
-        return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+        return unit_rows(pooled)

@@ -7,17 +7,23 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core.errors import DataError
 from core.vectors import unit_rows
 
+if TYPE_CHECKING:
+    from core.data.table import Dataset
+
 N_FOLDS = 5
 SEED = 0
 KNN_K = 10
 LOGREG_MAX_ITER = 1000
+MAX_LABELS = 200
 CLASSIFIERS = {"knn": "10-NN (cosine, majority vote)", "logreg": "logistic regression"}
 CONVENTIONS = (f"Stratified {N_FOLDS}-fold cross-validation (shuffled, random_state={SEED}); every point is "
                f"predicted by the model trained on the other folds. 10-NN: cosine similarity, majority vote of the "
@@ -58,17 +64,22 @@ def t_interval(scores: np.ndarray, level: float = 0.95) -> tuple[float, float]:
     return float(max(0.0, scores.mean() - half)), float(min(1.0, scores.mean() + half))
 
 
-def check_labels(labels: Sequence, n_folds: int = N_FOLDS) -> np.ndarray:
+def label_columns(dataset: Dataset) -> list[str]:
+    """Metadata columns with between 2 and MAX_LABELS distinct values: candidate labels."""
+    return [c for c in dataset.metadata_columns if 2 <= dataset.frame[c].nunique() <= MAX_LABELS]
+
+
+def check_labels(labels: npt.ArrayLike, n_folds: int = N_FOLDS) -> np.ndarray:
     """Labels as strings, or an error when stratified CV cannot run on them."""
-    labels = pd.Series(labels).astype(str).to_numpy()
-    counts = pd.Series(labels).value_counts()
+    y: np.ndarray = pd.Series(labels).astype(str).to_numpy()
+    counts = pd.Series(y).value_counts()
     if len(counts) < 2:
         raise DataError("The label column needs at least two different labels.")
     if counts.min() < n_folds:
         rare = ", ".join(f"'{k}' ({v})" for k, v in counts[counts < n_folds].head(5).items())
         raise DataError(f"Every label needs at least {n_folds} rows for {n_folds}-fold cross-validation; "
                         f"too few: {rare}. Drop or merge those labels.")
-    return labels
+    return y
 
 
 def folds(labels: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[tuple[np.ndarray, np.ndarray]]:
@@ -104,7 +115,7 @@ def logreg_predict(train: np.ndarray, train_labels: np.ndarray, test: np.ndarray
 PREDICTORS = {"knn": knn_predict, "logreg": logreg_predict}
 
 
-def cross_validate(vectors: np.ndarray, labels: Sequence, *, progress: Progress | None = None,
+def cross_validate(vectors: np.ndarray, labels: npt.ArrayLike, *, progress: Progress | None = None,
                    classifiers: Sequence[str] = tuple(CLASSIFIERS)) -> dict[str, ClassifierResult]:
     """Out-of-fold predictions and per-fold accuracy and macro-F1 of each classifier."""
     from sklearn.metrics import accuracy_score, f1_score
@@ -137,12 +148,13 @@ def summary_table(results: dict[str, ClassifierResult]) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def confusion(labels: Sequence, predictions: Sequence) -> pd.DataFrame:
+def confusion(labels: npt.ArrayLike, predictions: npt.ArrayLike) -> pd.DataFrame:
     """Confusion matrix: rows are true labels, columns predicted labels."""
     from sklearn.metrics import confusion_matrix
 
-    classes = sorted(set(map(str, labels)) | set(map(str, predictions)))
-    matrix = confusion_matrix(np.asarray(labels, dtype=str), np.asarray(predictions, dtype=str), labels=classes)
+    y, p = np.asarray(labels, dtype=str), np.asarray(predictions, dtype=str)
+    classes = sorted(set(y.tolist()) | set(p.tolist()))
+    matrix = confusion_matrix(y, p, labels=classes)
     return pd.DataFrame(matrix, index=pd.Index(classes, name="true"), columns=pd.Index(classes, name="predicted"))
 
 
@@ -155,7 +167,7 @@ def top_confusions(matrix: pd.DataFrame, n: int = 10) -> pd.DataFrame:
     return frame.sort_values(["count", "true", "predicted"], ascending=[False, True, True]).head(n).reset_index(drop=True)
 
 
-def cluster_agreement(labels: Sequence, clusters: np.ndarray) -> dict[str, float]:
+def cluster_agreement(labels: npt.ArrayLike, clusters: np.ndarray) -> dict[str, float]:
     """Adjusted Rand index and NMI of clusters against the labels (noise counts as one more cluster)."""
     from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 

@@ -1,10 +1,18 @@
-"""Comparing models: seeded bootstrap intervals over the same points, overlap in words, per-point agreement."""
+"""Comparing models: side-by-side tables with seeded bootstrap intervals over the same points, overlap in words,
+per-point agreement."""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from core.evaluation import retrieval
+
+if TYPE_CHECKING:
+    from core.evaluation.evaluate import LabelEvaluation
+    from core.evaluation.word_similarity import WordSimResult
 
 N_BOOTSTRAP = 1000
 BOOT_SEED = 0
@@ -104,3 +112,41 @@ def agreement_table(outcomes: np.ndarray) -> pd.DataFrame:
     counts = pd.Series(outcomes).value_counts()
     return pd.DataFrame({"outcome": counts.index, "points": counts.to_numpy(),
                          "share": counts.to_numpy() / max(1, len(outcomes))})
+
+
+def label_comparison_table(evaluations: Mapping[str, LabelEvaluation]) -> pd.DataFrame:
+    """Models side by side: accuracy and macro-F1 of both classifiers with bootstrap intervals (same draws)."""
+    rows, stats = [], {}
+    for i, (model, ev) in enumerate(evaluations.items()):
+        row: dict[str, str | float] = {"model": model}
+        for name, r in ev.classifiers.items():
+            row[f"{name}_accuracy"] = float((r.predictions == ev.labels).mean())
+            row[f"{name}_macro_f1"] = macro_f1_statistic(ev.labels, r.predictions)(np.arange(len(ev.labels)))
+            stats[(i, f"{name}_accuracy")] = (len(ev.labels), accuracy_statistic(ev.labels, r.predictions))
+            stats[(i, f"{name}_macro_f1")] = (len(ev.labels), macro_f1_statistic(ev.labels, r.predictions))
+        rows.append(row)
+    return with_intervals(pd.DataFrame(rows), stats)
+
+
+def retrieval_comparison_table(results: Mapping[str, retrieval.RetrievalResult]) -> pd.DataFrame:
+    """Models side by side: the retrieval metrics with bootstrap intervals over the queries (same draws)."""
+    rows, stats = [], {}
+    for i, (model, result) in enumerate(results.items()):
+        per_query = result.per_query()
+        rows.append({"model": model, **result.metrics()})
+        for metric in retrieval.METRICS:
+            stats[(i, metric)] = (len(per_query), mean_statistic(per_query[metric].to_numpy()))
+    return with_intervals(pd.DataFrame(rows), stats)
+
+
+def word_comparison_table(results: Mapping[str, Sequence[WordSimResult]]) -> pd.DataFrame:
+    """Models side by side on each word set: Spearman with a bootstrap interval over the pairs used."""
+    rows: list[dict[str, str | float]] = []
+    stats: dict[tuple[int, str], tuple[int, Statistic]] = {}
+    for model, per_set in results.items():
+        for r in per_set:
+            gold, cosine = r.table["human"].to_numpy(), r.table["model"].to_numpy()
+            stats[(len(rows), "spearman")] = (int(r.table["model"].notna().sum()), spearman_statistic(gold, cosine))
+            rows.append({"model": model, "set": r.name, "spearman": r.spearman, "pearson": r.pearson,
+                         "oov_share": r.oov_share, "pairs_used": r.pairs_used})
+    return with_intervals(pd.DataFrame(rows), stats)

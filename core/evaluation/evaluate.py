@@ -1,15 +1,15 @@
-"""The evaluations end to end, for one model or several: what the Evaluate page and `python -m core evaluate` run."""
+"""One model's evaluations, step by step: word similarity, Lee documents, labels and queries."""
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import numpy.typing as npt
 import pandas as pd
 
 from core.errors import DataError
 from core.evaluation import classification as clf
-from core.evaluation import compare, retrieval
 from core.evaluation.lee import LeeResult, lee_correlation, lee_documents
 from core.evaluation.word_similarity import (
     RESTRICT_VOCAB,
@@ -111,7 +111,7 @@ class LabelEvaluation:
         return frame
 
 
-def evaluate_labels(vectors: np.ndarray, labels: Sequence, *, clusters: np.ndarray | None = None,
+def evaluate_labels(vectors: np.ndarray, labels: npt.ArrayLike, *, clusters: np.ndarray | None = None,
                     progress: Progress | None = None,
                     classifiers: Sequence[str] = tuple(clf.CLASSIFIERS)) -> LabelEvaluation:
     """Cross-validated classifiers on the labels, and (given the map's clusters) ARI and NMI against them."""
@@ -128,41 +128,3 @@ def text_clusters(vectors: np.ndarray, n_labels: int) -> np.ndarray:
     from core.vectors import unit_rows
 
     return KMeans(n_labels, n_init=10, random_state=0).fit_predict(unit_rows(vectors, np.float32))
-
-
-def comparison_table(evaluations: Mapping[str, LabelEvaluation]) -> pd.DataFrame:
-    """Models side by side: accuracy and macro-F1 of both classifiers with bootstrap intervals (same draws)."""
-    rows, stats = [], {}
-    for i, (model, ev) in enumerate(evaluations.items()):
-        row = {"model": model}
-        for name, r in ev.classifiers.items():
-            row[f"{name}_accuracy"] = float((r.predictions == ev.labels).mean())
-            row[f"{name}_macro_f1"] = compare.macro_f1_statistic(ev.labels, r.predictions)(np.arange(len(ev.labels)))
-            stats[(i, f"{name}_accuracy")] = (len(ev.labels), compare.accuracy_statistic(ev.labels, r.predictions))
-            stats[(i, f"{name}_macro_f1")] = (len(ev.labels), compare.macro_f1_statistic(ev.labels, r.predictions))
-        rows.append(row)
-    return compare.with_intervals(pd.DataFrame(rows), stats)
-
-
-def retrieval_comparison_table(results: Mapping[str, retrieval.RetrievalResult]) -> pd.DataFrame:
-    """Models side by side: the retrieval metrics with bootstrap intervals over the queries (same draws)."""
-    rows, stats = [], {}
-    for i, (model, result) in enumerate(results.items()):
-        per_query = result.per_query()
-        rows.append({"model": model, **result.metrics()})
-        for metric in retrieval.METRICS:
-            stats[(i, metric)] = (len(per_query), compare.mean_statistic(per_query[metric].to_numpy()))
-    return compare.with_intervals(pd.DataFrame(rows), stats)
-
-
-def word_comparison_table(results: Mapping[str, Sequence[WordSimResult]]) -> pd.DataFrame:
-    """Models side by side on each word set: Spearman with a bootstrap interval over the pairs used."""
-    rows, stats = [], {}
-    for model, per_set in results.items():
-        for r in per_set:
-            stats[(len(rows), "spearman")] = (int(r.table["model"].notna().sum()),
-                                              compare.spearman_statistic(r.table["human"].to_numpy(),
-                                                                         r.table["model"].to_numpy()))
-            rows.append({"model": model, "set": r.name, "spearman": r.spearman, "pearson": r.pearson,
-                         "oov_share": r.oov_share, "pairs_used": r.pairs_used})
-    return compare.with_intervals(pd.DataFrame(rows), stats)

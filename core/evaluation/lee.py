@@ -6,7 +6,6 @@ gensim's own Lee tests, the 1,225 pairs above the diagonal are compared (Pearson
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -57,8 +56,3 @@ def lee_correlation(vectors: np.ndarray, human: np.ndarray | None = None) -> Lee
     model = (unit[rows] * unit[cols]).sum(axis=1)
     gold = human[rows, cols]
     return LeeResult(float(stats.pearsonr(model, gold)[0]), float(stats.spearmanr(model, gold)[0]), len(gold))
-
-
-def evaluate_lee(encode: Callable[[list[str]], np.ndarray]) -> LeeResult:
-    """Embed the 50 documents with `encode` and correlate with the human matrix."""
-    return lee_correlation(encode(lee_documents()))

@@ -68,9 +68,9 @@ def failed_queries(result: RetrievalResult, queries: Sequence[str], texts: Seque
     """Queries whose right text was not among the k best: the query, its text and what came first."""
     rows = np.flatnonzero(result.ranks > k)
     rows = rows[np.argsort(-result.ranks[rows], kind="stable")]
-    texts = np.asarray(texts, dtype=object)
-    return pd.DataFrame({"row": rows, "query": np.asarray(queries, dtype=object)[rows], "right_text": texts[rows],
-                         "rank_of_right_text": result.ranks[rows], "came_first": texts[result.first[rows]]})
+    text_array = np.asarray(texts, dtype=object)
+    return pd.DataFrame({"row": rows, "query": np.asarray(queries, dtype=object)[rows], "right_text": text_array[rows],
+                         "rank_of_right_text": result.ranks[rows], "came_first": text_array[result.first[rows]]})
 
 
 def outcome(result: RetrievalResult) -> np.ndarray:

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.vectors import unit_rows
 
 RESTRICT_VOCAB = 300_000
 WORD_SETS = {"wordsim353": ("WordSim-353", "wordsim353.tsv"), "simlex999": ("SimLex-999", "simlex999.txt")}
@@ -116,7 +117,7 @@ def evaluate_word_pairs(words: Sequence[str], vectors: np.ndarray, pairs: WordPa
                         restrict_vocab: int = RESTRICT_VOCAB) -> WordSimResult:
     """A word space (words in frequency order) against human scores, as gensim's evaluate_word_pairs."""
     index = case_index(words, restrict_vocab)
-    unit = _unit32(vectors)
+    unit = unit_rows(vectors, np.float32)
     model = np.full(len(pairs), np.nan)
     for i, (a, b) in enumerate(zip(pairs.first, pairs.second)):
         ra, rb = index.get(a.upper()), index.get(b.upper())
@@ -125,17 +126,10 @@ def evaluate_word_pairs(words: Sequence[str], vectors: np.ndarray, pairs: WordPa
     return _correlate(pairs.name, pairs, model)
 
 
-def _unit32(vectors: np.ndarray) -> np.ndarray:
-    """float32 unit rows, the precision gensim's similarity uses."""
-    vectors = np.asarray(vectors, dtype=np.float32)
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms > 0, norms, 1)).astype(np.float32)
-
-
 def evaluate_embedded_pairs(encode: Callable[[list[str]], np.ndarray], pairs: WordPairs) -> WordSimResult:
     """A sentence model against human scores: each distinct word embedded alone."""
     words = list(dict.fromkeys(pairs.first + pairs.second))
-    unit = _unit32(encode(words))
+    unit = unit_rows(encode(words), np.float32)
     row = {w: i for i, w in enumerate(words)}
     model = np.array([float(np.dot(unit[row[a]], unit[row[b]])) for a, b in zip(pairs.first, pairs.second)])
     return _correlate(pairs.name, pairs, np.where(np.isfinite(model), model, np.nan))

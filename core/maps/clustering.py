@@ -18,6 +18,9 @@ LINKAGES = ("ward", "average", "complete", "single")
 NOISE = -1
 MAX_FIT = 10_000
 SUGGEST_SAMPLE = 2_000  # points used to score each candidate k
+K_MAX_SMALL = 12  # the suggested k is looked for up to at least this
+K_MAX_CAP = 50  # and up to at most this (each candidate costs a KMeans fit)
+DENSE_K = 20  # every k up to this is a candidate; above it, steps of about a tenth
 LOW_DIM = 10  # at most this many dimensions: the rest of the rows follow their nearest fitted point
 CONNECTIVITY_K = 10
 
@@ -32,20 +35,54 @@ def _sample(n: int, size: int, seed: int | None) -> np.ndarray:
     return np.sort(np.random.default_rng(seed or 0).choice(n, size, replace=False))
 
 
-def suggest_k(X: np.ndarray, *, k_min: int = 2, k_max: int = 12, sample: int = SUGGEST_SAMPLE,
-              random_state: int | None = 0) -> tuple[int, dict[int, float]]:
-    """The KMeans k with the best silhouette over k_min..k_max (on a sample), and every k's score."""
-    from sklearn.cluster import KMeans
+def max_suggested_k(n: int) -> int:
+    """The largest k the silhouette is asked about: about sqrt(n / 2), at least K_MAX_SMALL, at most K_MAX_CAP."""
+    return int(np.clip(round(np.sqrt(n / 2)), K_MAX_SMALL, K_MAX_CAP))
+
+
+def candidate_ks(k_min: int, k_max: int) -> list[int]:
+    """Every k up to DENSE_K, then steps of about a tenth (the gaps are filled around the best one)."""
+    dense = list(range(k_min, min(k_max, DENSE_K) + 1))
+    if k_max <= DENSE_K:
+        return dense
+    steps = np.geomspace(max(DENSE_K, k_min), k_max, num=int(np.log(k_max / DENSE_K) / np.log(1.1)) + 2)
+    return sorted(set(dense) | {int(round(k)) for k in steps})
+
+
+def _silhouette(distances: np.ndarray, labels: np.ndarray) -> float:
     from sklearn.metrics import silhouette_score
 
+    return float(silhouette_score(distances, labels, metric="precomputed")) if len(set(labels)) > 1 else -1.0
+
+
+def suggest_k(X: np.ndarray, *, k_min: int = 2, k_max: int | None = None, sample: int = SUGGEST_SAMPLE,
+              random_state: int | None = 0) -> tuple[int, dict[int, float]]:
+    """The KMeans k with the best silhouette over k_min..k_max (on a sample), and each tried k's score.
+
+    k_max defaults to `max_suggested_k` of the row count. Above DENSE_K the candidates step by about a
+    tenth, and every k between the best one's neighbours is then tried too.
+    """
+    from sklearn.cluster import KMeans
+    from sklearn.metrics import pairwise_distances
+    from threadpoolctl import threadpool_limits
+
     Xs = X[_sample(len(X), sample, random_state)]
-    k_max = min(k_max, len(Xs) - 1)
+    k_max = min(max_suggested_k(len(X)) if k_max is None else k_max, len(Xs) - 1)
     if k_max < k_min:
         raise ClusteringError(f"Too few points ({len(X)}) to compare cluster counts from {k_min} up.")
+    distances = pairwise_distances(Xs)
     scores: dict[int, float] = {}
-    for k in range(k_min, k_max + 1):
-        labels = KMeans(k, n_init=3, random_state=random_state).fit_predict(Xs)
-        scores[k] = float(silhouette_score(Xs, labels)) if len(set(labels)) > 1 else -1.0
+
+    def score(ks: list[int]) -> None:
+        for k in ks:
+            scores[k] = _silhouette(distances, KMeans(k, n_init=3, random_state=random_state).fit_predict(Xs))
+
+    with threadpool_limits(1):  # small fits: threads only add overhead, and stall on a busy machine
+        tried = candidate_ks(k_min, k_max)
+        score(tried)
+        at = tried.index(max(scores, key=lambda k: (scores[k], -k)))
+        score([k for k in range(tried[max(at - 1, 0)], tried[min(at + 1, len(tried) - 1)]) if k not in scores])
+    scores = dict(sorted(scores.items()))
     return max(scores, key=lambda k: (scores[k], -k)), scores
 
 
@@ -77,10 +114,12 @@ def _nearest_centre(X_fit: np.ndarray, fitted: np.ndarray, X_new: np.ndarray) ->
 class Clusterer(ClusterMixin, BaseEstimator):
     """Cluster rows; the result is in `labels_` (noise = -1 for HDBSCAN).
 
-    n_clusters=None lets KMeans and agglomerative pick k by silhouette over k_min..k_max.
+    n_clusters=None lets KMeans and agglomerative pick k by silhouette over k_min..k_max (None: by the row count).
     """
 
-    def __init__(self, method: str = "kmeans", n_clusters: int | None = None, k_min: int = 2, k_max: int = 12,
+    silhouette_by_k_: dict[int, float]
+
+    def __init__(self, method: str = "kmeans", n_clusters: int | None = None, k_min: int = 2, k_max: int | None = None,
                  min_cluster_size: int = 15, min_samples: int | None = None, linkage: str = "ward",
                  max_fit: int = MAX_FIT, random_state: int | None = 0) -> None:
         self.method = method
@@ -152,7 +191,7 @@ class Clusterer(ClusterMixin, BaseEstimator):
     def fit(self, X: np.ndarray, y=None, *, connectivity=None) -> Clusterer:
         """Cluster X; `connectivity` (sparse, N x N) guides agglomerative when every row is fitted."""
         X = self._validate(X)
-        self.silhouette_by_k_: dict[int, float] = {}
+        self.silhouette_by_k_ = {}
         rows = _sample(len(X), self.max_fit, self.random_state)
         sampled = len(rows) < len(X)
         fitted = self._fit_labels(X[rows], None if sampled else connectivity)

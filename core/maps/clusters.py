@@ -7,35 +7,23 @@ run on the vectors themselves (unit length for the cosine metric, so Euclidean =
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from core.errors import DataError
+from core.maps.cluster_settings import SPACES, ClusterSpec, clusterer_args
 from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores, relabel_by_size
 from core.maps.knn import KnnGraph
 from core.maps.label_layout import LabelSpot, place_labels, short_label
 from core.maps.labels import cluster_keywords, cluster_names, cluster_table
 from core.vectors import unit_rows
 
-SPACES = ("map", "vectors")
 HDBSCAN_MAX_DIMS = 10
-HDBSCAN_MIN_SAMPLES = 5
-DOMINANT_SHARE = 0.8  # a cluster holding more of the points than this says little about the map
-
-
-@dataclass(frozen=True)
-class ClusterSpec:
-    """Everything that determines the clusters; hashable, so it keys caches and URLs."""
-
-    method: str = "hdbscan"
-    space: str = "map"
-    n_clusters: int | None = None  # KMeans / agglomerative; None = suggested by silhouette
-    min_cluster_size: int | None = None  # HDBSCAN; None = about 1% of the fitted points
-    linkage: str = "ward"
-    stop_words: tuple[str, ...] = ()
-    random_state: int = 0
+DOMINANT_SHARE = 0.5  # a cluster holding more of the points than this says little about the map
+LINEAR_R2 = 0.999  # a map explained this well by a linear function of the vectors is a linear map (PCA)
+LINEAR_SAMPLE = 2_000  # rows used to tell, at least (three per dimension)
 
 
 @dataclass
@@ -97,32 +85,59 @@ def auto_min_cluster_size(n_fit: int) -> int:
 
 
 def make_clusterer(spec: ClusterSpec, n_rows: int, max_fit: int = MAX_FIT) -> Clusterer:
-    """The estimator for a spec. HDBSCAN gets min_samples = 5: on a UMAP map (already smoothed) the
+    """The estimator for a spec. HDBSCAN's min_samples defaults to 5: on a UMAP map (already smoothed) its own
     default (= min cluster size) merges the topics of a news corpus into two or three continents."""
     size = spec.min_cluster_size or auto_min_cluster_size(min(n_rows, max_fit))
-    return Clusterer(method=spec.method, n_clusters=spec.n_clusters, min_cluster_size=size,
-                     min_samples=min(HDBSCAN_MIN_SAMPLES, size), linkage=spec.linkage, max_fit=max_fit,
-                     random_state=spec.random_state)
+    return Clusterer(min_cluster_size=size, min_samples=min(spec.min_samples, size), max_fit=max_fit,
+                     **clusterer_args(spec))
 
 
 def cluster_map(vectors: np.ndarray, coords: np.ndarray, texts: Sequence[str], spec: ClusterSpec, *,
                 metric: str = "cosine", graph: KnnGraph | None = None, max_fit: int = MAX_FIT) -> ClusterResult:
     """Cluster the rows as `spec` says, score the clusters and name them by their keywords."""
-    # 1. the space, and the shared graph as connectivity when agglomerative runs on every vector
-    X, note = clustering_space(vectors, coords, spec, metric=metric)
+    # 1. the space (the vectors in place of a linear map), and the shared graph for agglomerative on every vector
+    run, advice = _off_linear_map(vectors, coords, spec)
+    X, note = clustering_space(vectors, coords, run, metric=metric)
     connectivity = None
-    if spec.method == "agglomerative" and spec.space == "vectors" and graph is not None and len(X) <= max_fit:
+    if run.method == "agglomerative" and run.space == "vectors" and graph is not None and len(X) <= max_fit:
         connectivity = graph_connectivity(graph)
     # 2. cluster (on a sample above max_fit rows) and score
-    clusterer = make_clusterer(spec, len(X), max_fit).fit(X, connectivity=connectivity)
-    labels, silhouettes, advice = _split_if_dominant(X, clusterer.labels_, spec, max_fit)
+    clusterer = make_clusterer(run, len(X), max_fit).fit(X, connectivity=connectivity)
+    labels, silhouettes, split_advice = _split_if_dominant(X, clusterer.labels_, run, max_fit)
     silhouettes = silhouettes or dict(clusterer.silhouette_by_k_)
     scores = cluster_scores(X, labels, random_state=spec.random_state)
-    # 3. keywords by c-TF-IDF, and the table
+    # 3. keywords by c-TF-IDF (or metadata, for rows without text), and the table
     keywords = cluster_keywords(texts, labels, custom_stop_words=spec.stop_words, X=X)
     table = cluster_table(texts, labels, keywords, X)
     return ClusterResult(spec, labels, cluster_names(labels, keywords), keywords, table, scores,
-                         len(clusterer.fit_rows_), note, silhouettes, advice)
+                         len(clusterer.fit_rows_), note, silhouettes, advice or split_advice)
+
+
+def is_linear_map(vectors: np.ndarray, coords: np.ndarray, *, seed: int = 0) -> bool:
+    """Whether the map is a linear function of the vectors, as a PCA map is: a least-squares fit on half a
+    sample explains the other half (R² above LINEAR_R2). False when there are too few rows to tell."""
+    sample = max(LINEAR_SAMPLE, 3 * (vectors.shape[1] + 1))
+    rows = np.random.default_rng(seed).permutation(len(vectors))[:sample]
+    A = np.c_[np.asarray(vectors[rows], dtype=np.float64), np.ones(len(rows))]
+    B = np.asarray(coords[rows], dtype=np.float64)
+    half = len(rows) // 2
+    if half <= A.shape[1]:
+        return False
+    W = np.linalg.lstsq(A[:half], B[:half], rcond=None)[0]
+    rest = B[half:]
+    spread = ((rest - rest.mean(axis=0)) ** 2).sum()
+    return spread > 0 and 1 - ((rest - A[half:] @ W) ** 2).sum() / spread > LINEAR_R2
+
+
+def _off_linear_map(vectors: np.ndarray, coords: np.ndarray, spec: ClusterSpec) -> tuple[ClusterSpec, str]:
+    """The spec to run, and why when it is not `spec`: HDBSCAN of automatic size on a linear map becomes KMeans
+    on the vectors. A linear map has no density gaps of its own: density clusters on it cut through groups."""
+    if (spec.method, spec.space, spec.min_cluster_size) != ("hdbscan", "map", None) or not is_linear_map(vectors, coords):
+        return spec, ""
+    return replace(spec, method="kmeans", space="vectors", n_clusters=None), (
+        "This map is linear (PCA), with no density gaps of its own, so HDBSCAN on it would cut through groups: these "
+        "are KMeans clusters of the vectors (k by silhouette). For density clusters of the map, set 'Smallest "
+        "cluster' yourself.")
 
 
 def dominant_share(labels: np.ndarray) -> float:
@@ -134,8 +149,8 @@ def _split_if_dominant(X: np.ndarray, labels: np.ndarray, spec: ClusterSpec,
                        max_fit: int) -> tuple[np.ndarray, dict[int, float], str]:
     """HDBSCAN labels where one cluster holds most points: that cluster split by KMeans (auto size), or advice.
 
-    Maps without density gaps between their groups (t-SNE's, often) give HDBSCAN one cluster for nearly
-    everything; KMeans inside it, with k chosen by silhouette, recovers groups while keeping HDBSCAN's others.
+    Maps without density gaps between their groups (t-SNE's, often) give HDBSCAN one cluster for most of
+    the points; KMeans inside it, with k chosen by silhouette, recovers groups while keeping HDBSCAN's others.
     """
     share = dominant_share(labels)
     if spec.method != "hdbscan" or share <= DOMINANT_SHARE or len(X) < 10:

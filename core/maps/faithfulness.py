@@ -14,6 +14,7 @@ import numpy as np
 
 from core.errors import DataError
 from core.maps.knn import KnnGraph
+from core.vectors import unit_rows
 
 DEFAULT_K = 10
 TRUST_ALL_LIMIT = 10_000  # up to this many points every point is scored; above, a seeded sample
@@ -68,8 +69,7 @@ class _Distances:
     def __init__(self, X: np.ndarray, metric: str) -> None:
         self.X, self.metric = np.asarray(X, dtype=np.float32), metric
         if metric == "cosine":
-            norms = np.linalg.norm(self.X, axis=1, keepdims=True)
-            self.unit = self.X / np.where(norms > 0, norms, 1)
+            self.unit = unit_rows(self.X)
         elif metric == "euclidean":
             self.sq = (self.X.astype(np.float64) ** 2).sum(axis=1)
 

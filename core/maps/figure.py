@@ -162,8 +162,8 @@ def render_rows(n_rows: int, *, visible: np.ndarray | None = None, max_points: i
     order = np.random.default_rng(seed).permutation(n_rows)
     picked = np.zeros(n_rows, dtype=bool)
     picked[order[mask[order]][:max_points]] = True
-    keep = np.asarray(keep, dtype=int)
-    picked[keep[mask[keep]] if len(keep) else keep] = True
+    kept = np.asarray(keep, dtype=int)
+    picked[kept[mask[kept]] if len(kept) else kept] = True
     return np.flatnonzero(picked)
 
 
@@ -240,7 +240,7 @@ def _fit_labels(fig: go.Figure, coords: np.ndarray, labels: Mapping[str, np.ndar
 
 def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
             axis_titles: tuple[str, str] | None, height: int, colour_scale: bool) -> None:
-    legend = dict(itemsizing="constant", title=dict(text=plotly_text(legend_title)))
+    legend: dict[str, object] = dict(itemsizing="constant", title=dict(text=plotly_text(legend_title)))
     if colour_scale:  # the colour bar takes the right side: the legend (no value, selected) goes below
         legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.02, x=0)
     fig.update_layout(title=dict(text=plotly_text(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
@@ -248,8 +248,9 @@ def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
                       dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
                       colorway=PALETTE, uirevision="map")
     show = axis_titles is not None
-    fig.update_xaxes(showticklabels=show, title=plotly_text(axis_titles[0]) if show else None, zeroline=show)
-    fig.update_yaxes(showticklabels=show, title=plotly_text(axis_titles[1]) if show else None, zeroline=show)
+    x_title, y_title = (None, None) if axis_titles is None else (plotly_text(t) for t in axis_titles)
+    fig.update_xaxes(showticklabels=show, title=x_title, zeroline=show)
+    fig.update_yaxes(showticklabels=show, title=y_title, zeroline=show)
 
 
 def _hover_by_row(frame: pd.DataFrame, text_column: str, drawn: np.ndarray, hover: Sequence[str] | None,
@@ -283,8 +284,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     if rows is None:
         rows = np.arange(len(frame)) if visible is None else np.flatnonzero(visible)
     rows = np.asarray(rows, dtype=int)
-    highlight = np.asarray(highlight, dtype=int)
-    hover_of = _hover_by_row(frame, text_column, np.union1d(rows, highlight), hover, hover_columns, images,
+    highlight_rows = np.asarray(highlight, dtype=int)
+    hover_of = _hover_by_row(frame, text_column, np.union1d(rows, highlight_rows), hover, hover_columns, images,
                              large=len(rows) > LARGE_MAP)
     size = max(2, round(_marker_size(coords, len(rows)) * marker_scale))
     scaled = color is not None and (continuous if continuous is not None else is_continuous(frame[color]))
@@ -297,8 +298,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
         labels_of = category_labels(frame[color], min(max_categories, len(PALETTE))).to_numpy()
         traces = _category_traces(coords, rows, hover_of, labels_of, size)
     fig = go.Figure(traces)
-    if len(highlight):
-        _highlight(fig, coords, highlight, hover_of, size)
+    if len(highlight_rows):
+        _highlight(fig, coords, highlight_rows, hover_of, size)
     if labels:
         add_labels(fig, labels)
         _fit_labels(fig, coords[rows], labels)

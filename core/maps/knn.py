@@ -15,6 +15,7 @@ from core.disk_cache import load_or_compute
 from core.errors import DataError
 from core.hashing import hash_array
 from core.paths import data_dir
+from core.vectors import top_k
 
 EXACT_LIMIT = 10_000  # rows; brute force below (about 1 s at 10k x 384), NN-descent above
 QUERY_EXACT_LIMIT = 512  # queries answered by brute force even against a large index
@@ -32,14 +33,6 @@ def _pairwise(Q: np.ndarray, X: np.ndarray, metric: str):
         start += len(block)
 
 
-def _top_k(block: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Column indices and values of the k smallest entries of each row, in increasing order."""
-    part = np.argpartition(block, k - 1, axis=1)[:, :k]
-    vals = np.take_along_axis(block, part, axis=1)
-    order = np.argsort(vals, axis=1, kind="stable")
-    return np.take_along_axis(part, order, axis=1).astype(np.int32), np.take_along_axis(vals, order, axis=1)
-
-
 def exact_knn(Q: np.ndarray, X: np.ndarray, k: int, *, metric: str = "cosine",
               self_rows: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Exact k nearest rows of X for each row of Q, by brute force in chunks.
@@ -53,7 +46,7 @@ def exact_knn(Q: np.ndarray, X: np.ndarray, k: int, *, metric: str = "cosine",
         if self_rows:
             rows = np.arange(len(block))
             block[rows, start + rows] = -1.0  # forces self first, even among duplicates
-        indices[start:start + len(block)], dists[start:start + len(block)] = _top_k(block, k)
+        indices[start:start + len(block)], dists[start:start + len(block)] = top_k(block, k)
     np.maximum(dists, 0.0, out=dists)
     return indices, dists
 

@@ -5,7 +5,8 @@ All texts of a cluster are one document. A term's weight in cluster c is its fre
 words per cluster and f the term's frequency over all clusters: frequent in this cluster, rare
 in the others. A label weight is that times the share of the term's (size-normalised) frequency
 that falls in the cluster, so a word common in every cluster ("python" in package summaries)
-sinks below the words only one cluster uses. Stop words cover contractions, reporting verbs
+sinks below the words only one cluster uses; a word that would still name several clusters names
+only the one where it weighs most, while the others have words of their own. Stop words cover contractions, reporting verbs
 ("said", "according") and honorifics ("mr") as well as scikit-learn's English list.
 """
 from __future__ import annotations
@@ -17,12 +18,15 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
+from core.data.table import RowNames
 from core.maps.clustering import NOISE
+from core.maps.metadata_labels import metadata_keywords
 
 TOKEN_PATTERN = r"(?u)\b[^\W_][\w'-]*[^\W_]\b|\b\d\b"  # words of 2+ characters, and single digits
 TOKEN_RE = re.compile(TOKEN_PATTERN)
 APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 TOP_N = 5
+LABEL_WORDS = 3  # the keywords a cluster's name shows
 MAX_TEXTS_PER_CLUSTER = 2_000
 NOISE_LABEL = "noise"
 MIN_COUNT = 2
@@ -80,7 +84,7 @@ def _cluster_documents(texts: Sequence[str], labels: np.ndarray, seed: int = 0) 
         if len(rows) > MAX_TEXTS_PER_CLUSTER:
             rows = np.sort(rng.choice(rows, MAX_TEXTS_PER_CLUSTER, replace=False))
         ids.append(int(cid))
-        docs.append(" ".join(str(texts[r]) for r in rows))
+        docs.append(" ".join(str(texts[int(r)]) for r in rows))
     return ids, docs
 
 
@@ -114,31 +118,57 @@ def keyword_weights(weights: np.ndarray, totals: np.ndarray, ids: Sequence[int])
     return weights
 
 
+def _shared_label_terms(weights: np.ndarray, named: dict[int, list[int]]) -> list[tuple[int, int]]:
+    """(row, term) for each term of a row's label that also names another row, where it weighs more."""
+    holders: dict[int, list[int]] = {}
+    for row, terms in named.items():
+        for term in terms:
+            holders.setdefault(term, []).append(row)
+    return [(row, term) for term, rows in holders.items() if len(rows) > 1
+            for row in rows if row != max(rows, key=lambda r: weights[r, term])]
+
+
+def label_orders(weights: np.ndarray, rows: Sequence[int], n_words: int = LABEL_WORDS) -> dict[int, np.ndarray]:
+    """Each row's terms, heaviest first, except that a term of its first `n_words` that also names a row where it
+    weighs more goes after the row's other terms: a word names one cluster while the others have words of their own."""
+    demoted = np.zeros(weights.shape, dtype=bool)
+    while True:
+        orders = {r: np.lexsort((-weights[r], demoted[r], weights[r] <= 0)) for r in rows}
+        named = {r: [int(t) for t in order[:n_words] if weights[r, t] > 0] for r, order in orders.items()}
+        shared = [(r, t) for r, t in _shared_label_terms(weights, named) if not demoted[r, t]]
+        if not shared:
+            return orders
+        for row, term in shared:
+            demoted[row, term] = True
+
+
 def cluster_keywords(texts: Sequence[str], labels: np.ndarray, *, top_n: int = TOP_N,
                      custom_stop_words: Iterable[str] = (), X: np.ndarray | None = None) -> dict[int, list[str]]:
-    """The top c-TF-IDF terms of each cluster (noise gets none).
+    """The top c-TF-IDF terms of each cluster (noise gets none), no word in the labels of two clusters
+    while either has other words.
 
     Where c-TF-IDF cannot tell terms apart (every text a single word, as in a word-vector map), and
-    `X` is given, a cluster is named by its members nearest its centre instead.
+    `X` is given, a cluster is named by its members nearest its centre instead. Made-up row names
+    (`RowNames`) say nothing: such clusters are named by their metadata, or by their size.
     """
     labels = np.asarray(labels)
+    if isinstance(texts, RowNames):
+        return metadata_keywords(texts.metadata, labels)
     ids, docs = _cluster_documents(texts, labels)
     weights, terms, totals = ctfidf(docs, custom_stop_words=custom_stop_words)
     weights = keyword_weights(weights, totals, ids)
     keywords: dict[int, list[str]] = {}
-    for row, cid in enumerate(ids):
-        if cid == NOISE:
-            continue
-        order = np.argsort(-weights[row], kind="stable")[:top_n]
-        tied = len(order) > 1 and np.isclose(weights[row, order[0]], weights[row, order[-1]])
-        if X is not None and (tied or not len(order) or weights[row, order[0]] <= 0):
+    for row, order in label_orders(weights, [r for r, cid in enumerate(ids) if cid != NOISE]).items():
+        cid, order = ids[row], order[:top_n]
+        tied = len(order) > 1 and np.isclose(weights[row, order].max(), weights[row, order].min())
+        if X is not None and (tied or not len(order) or weights[row, order].max() <= 0):
             keywords[cid] = list(dict.fromkeys(str(texts[r]) for r in examples(X, labels, cid, top_n)))
         else:
             keywords[cid] = [str(terms[i]) for i in order if weights[row, i] > 0]
     return keywords
 
 
-def cluster_name(cid: int, keywords: dict[int, list[str]], n_words: int = 3) -> str:
+def cluster_name(cid: int, keywords: dict[int, list[str]], n_words: int = LABEL_WORDS) -> str:
     """'3: goal, match, striker'; HDBSCAN's noise is 'noise'."""
     if cid == NOISE:
         return NOISE_LABEL

@@ -48,7 +48,7 @@ def enable() -> None:
         from numba.core import config
         from numba.core.errors import NumbaWarning
 
-        config.CACHE_DIR = folder
+        config.CACHE_DIR = folder  # type: ignore[attr-defined]  # numba sets its config names at run time
         for name in ("njit", "jit"):
             current = getattr(numba, name)
             if not getattr(current, "__wrapped_by_ee__", False):

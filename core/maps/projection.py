@@ -17,7 +17,7 @@ import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from core.disk_cache import load_or_compute
+from core.disk_cache import load_or_compute, single
 from core.errors import DataError
 from core.hashing import hash_array, hash_params
 from core.jobs import check
@@ -29,7 +29,9 @@ MIN_ROWS = 5
 MAX_FIT = int(os.environ.get("EE_MAX_FIT", 20_000))  # UMAP rows fitted; the rest are placed with transform
 GRAPH_MIN_K = 16  # the shared neighbour graph holds at least this many neighbours (faithfulness uses 10)
 TRANSFORM_CHUNK = 50_000
+CANCEL_EVERY = 10  # t-SNE iterations between looks at the cancel flag
 _SIGNATURE = settings_signature()
+FITTED_HERE: set[str] = set()  # methods fitted in this process (the first UMAP compiles its kernels)
 
 
 class Projector(TransformerMixin, BaseEstimator):
@@ -41,7 +43,7 @@ class Projector(TransformerMixin, BaseEstimator):
         for name, value in list(bound.arguments.items())[1:]:
             setattr(self, name, value)
 
-    __init__.__signature__ = _SIGNATURE  # one parameter per setting, read by scikit-learn's get_params
+    __init__.__signature__ = _SIGNATURE  # type: ignore[attr-defined]  # one parameter per setting, for get_params
 
     def _validate(self, X: np.ndarray) -> np.ndarray:
         X = np.asarray(X, dtype=np.float32)
@@ -55,13 +57,13 @@ class Projector(TransformerMixin, BaseEstimator):
             raise DataError("Some vectors contain NaN or inf; exclude those rows first.")
         return X
 
-    def _build(self, n_rows: int, knn: KnnGraph | None = None):
+    def _build(self, n_rows: int, knn: KnnGraph | None = None, cancel: threading.Event | None = None):
         if self.method == "pca":
             from sklearn.decomposition import PCA
             return PCA(n_components=self.n_components, random_state=self.random_state)
         perplexity = min(self.perplexity, (n_rows - 1) / 3)
         if self.method == "tsne":
-            return _tsne(self.n_components, perplexity, self.metric, self.random_state)
+            return _tsne(self.n_components, perplexity, self.metric, self.random_state, cancel)
         from core.maps.numba_cache import enable
         enable()
         import umap
@@ -71,15 +73,19 @@ class Projector(TransformerMixin, BaseEstimator):
                          random_state=self.random_state, n_jobs=1 if self.random_state is not None else -1,
                          **reducer_args(self, "umap"), **extra)
 
-    def fit(self, X: np.ndarray, y=None, *, knn: KnnGraph | None = None) -> Projector:
-        """Fit on X; UMAP reuses `knn` (X's neighbour graph, at least n_neighbors wide) when given."""
+    def fit(self, X: np.ndarray, y=None, *, knn: KnnGraph | None = None,
+            cancel: threading.Event | None = None) -> Projector:
+        """Fit on X; UMAP reuses `knn` (X's neighbour graph, at least n_neighbors wide) when given. A set `cancel`
+        stops t-SNE within a few iterations (raising Cancelled); the other methods check it after the fit."""
         X = self._validate(X)
         if knn is not None and (len(knn.indices) != len(X) or knn.indices.shape[1] < min(self.n_neighbors, len(X) - 1)):
             knn = None  # a graph for other rows or too narrow: let UMAP compute its own
-        self.reducer_ = self._build(len(X), knn if self.method == "umap" else None)
+        self.reducer_ = self._build(len(X), knn if self.method == "umap" else None, cancel)
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message=".*knn_search_index.*")
             self.embedding_ = np.asarray(self.reducer_.fit_transform(X), dtype=np.float32)
+        check(cancel)
+        FITTED_HERE.add(self.method)
         return self
 
     def fit_transform(self, X: np.ndarray, y=None, **fit_params) -> np.ndarray:
@@ -110,15 +116,19 @@ class _OpenTSNE:
                                verbose=False, **self.params).fit(X))
 
 
-def _tsne(n_components: int, perplexity: float, metric: str, random_state: int | None):
-    """openTSNE when it imports, else scikit-learn's TSNE."""
+def _tsne(n_components: int, perplexity: float, metric: str, random_state: int | None,
+          cancel: threading.Event | None = None):
+    """openTSNE when it imports (it stops within CANCEL_EVERY iterations of `cancel` being set), else
+    scikit-learn's TSNE."""
     try:
         import openTSNE  # noqa: F401
     except ImportError:
         from sklearn.manifold import TSNE
         return TSNE(n_components=n_components, perplexity=perplexity, metric=metric, init="pca",
                     random_state=random_state)
-    return _OpenTSNE(n_components=n_components, perplexity=perplexity, metric=metric, random_state=random_state)
+    stop = {} if cancel is None else {"callbacks": lambda *_: cancel.is_set(), "callbacks_every_iters": CANCEL_EVERY}
+    return _OpenTSNE(n_components=n_components, perplexity=perplexity, metric=metric, random_state=random_state,
+                     **stop)
 
 
 def graph_k(params: ProjectionParams) -> int:
@@ -170,11 +180,11 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     if len(rows) == len(X):
         if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
             knn = neighbour_graph(X, params)
-        projector.fit(X, knn=knn) if knn is not None else projector.fit(X)
+        projector.fit(X, knn=knn, cancel=cancel)
         return FittedMap(projector.embedding_, projector, rows)
     # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
     sample = np.ascontiguousarray(X[rows])
-    projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric))
+    projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric), cancel=cancel)
     check(cancel)
     # 2. place every other row with transform, in chunks (bounded memory)
     coords = np.empty((len(X), params.n_components), dtype=np.float32)
@@ -216,7 +226,7 @@ def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callabl
         return fitted
 
     return load_or_compute(path, fit, to_arrays=lambda fitted: fitted.coords,
-                           from_arrays=lambda coords: FittedMap(coords, None, _fit_rows(len(coords), params, max_fit)))
+                           from_arrays=lambda coords: FittedMap(single(coords), None, _fit_rows(len(coords), params, max_fit)))
 
 
 def project(vectors: np.ndarray, params: ProjectionParams, *, use_cache: bool = True, max_fit: int = MAX_FIT) -> np.ndarray:

@@ -5,10 +5,8 @@ projections that read it. `ProjectionParams`, `Projector`'s parameters, the CLI 
 link parameters and the Map and Compare forms are all derived from that row, so a new setting
 is one new row.
 """
-from __future__ import annotations
-
 import inspect
-from dataclasses import field, make_dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from core.setting import Setting
@@ -35,10 +33,22 @@ SETTINGS: tuple[Setting, ...] = (
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 BY_KEY: dict[str, Setting] = {s.key: s for s in SETTINGS}
 
-ProjectionParams = make_dataclass(
-    "ProjectionParams", [(s.name, type(s.default), field(default=s.default)) for s in SETTINGS], frozen=True,
-    namespace={"__doc__": "Everything that determines a projection (one field per setting); hashed into the cache key."})
-ProjectionParams.__module__ = __name__
+
+@dataclass(frozen=True)
+class ProjectionParams:
+    """Everything that determines a projection (one field per setting); hashed into the cache key.
+
+    One field per row of `SETTINGS`, in its order, with its default (a test holds the two together). Field names
+    and values make the projection cache's key: a renamed field would orphan every cached map.
+    """
+
+    method: str = BY_NAME["method"].default
+    n_components: int = BY_NAME["n_components"].default
+    n_neighbors: int = BY_NAME["n_neighbors"].default
+    min_dist: float = BY_NAME["min_dist"].default
+    perplexity: float = BY_NAME["perplexity"].default
+    metric: str = BY_NAME["metric"].default
+    random_state: int = BY_NAME["random_state"].default
 
 
 def settings_signature() -> inspect.Signature:
@@ -52,6 +62,6 @@ def reducer_args(params: Any, method: str) -> dict[str, Any]:
     return {s.name: getattr(params, s.name) for s in SETTINGS if s.reducer_arg and s.applies_to(method)}
 
 
-def params_from(values: dict[str, Any]) -> Any:
+def params_from(values: dict[str, Any]) -> ProjectionParams:
     """ProjectionParams from setting values keyed by name; missing or None values take the default."""
     return ProjectionParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS if values.get(s.name) is not None})

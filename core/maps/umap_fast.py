@@ -3,7 +3,7 @@
 UMAP's `transform` starts each new point at the weighted mean of its neighbours' map positions.
 At 80,000 new points umap's loop takes about half of `transform`; this does the same with one
 sparse product. `install()` swaps it into umap once per process; the result is the same
-(tests/core/test_umap_fast.py compares the two).
+(tests/core/maps/test_projection_scale.py compares the two).
 """
 from __future__ import annotations
 

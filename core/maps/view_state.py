@@ -12,13 +12,12 @@ from typing import Any
 
 from core.data.builtins import BUILTINS, DEFAULT_DATASET, DEFAULT_SIZE, SizeRange, size_range
 from core.embedding.models import DEFAULT_MODEL
-from core.maps.clustering import LINKAGES
-from core.maps.clustering import METHODS as CLUSTER_METHODS
-from core.maps.clusters import SPACES, ClusterSpec
-from core.maps.settings import BY_KEY, SETTINGS, ProjectionParams, params_from
+from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
+from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
+from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec, spec_from
+from core.maps.settings import SETTINGS, ProjectionParams, params_from
 
 UPLOAD_PREFIX = "upload:"
-NO_CLUSTERS = "none"
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{8,64}$")
 
 
@@ -30,13 +29,10 @@ class ViewState:
     dataset: str = DEFAULT_DATASET
     size: int = DEFAULT_SIZE
     model: str = DEFAULT_MODEL
+    long_texts: LongTexts = field(default_factory=LongTexts)  # what texts longer than the model's window become
     projection: ProjectionParams = field(default_factory=ProjectionParams)
     color: str | None = None
     clusters: ClusterSpec | None = field(default_factory=ClusterSpec)  # None: no clusters
-
-
-def _fmt(value: Any) -> str:
-    return repr(value) if isinstance(value, float) else str(value)
 
 
 def _size_range(view: ViewState) -> SizeRange | None:
@@ -50,23 +46,20 @@ def encode_view(view: ViewState) -> dict[str, str]:
     out = {"data": data, "model": view.model}
     if _size_range(view) is not None:
         out["n"] = str(view.size)
-    out |= {s.key: _fmt(getattr(view.projection, s.name)) for s in SETTINGS}
+    if view.long_texts.chunk:
+        out |= {LONG_TEXTS.key: view.long_texts.mode, OVERLAP.key: str(view.long_texts.overlap)}
+    out |= {s.key: s.text(getattr(view.projection, s.name)) for s in SETTINGS}
     if view.color:
         out["color"] = view.color
     return out | _encode_clusters(view.clusters)
 
 
 def _encode_clusters(spec: ClusterSpec | None) -> dict[str, str]:
+    """Every cluster setting with a value (automatic ones and an empty word list are left out)."""
     if spec is None:
-        return {"clusters": NO_CLUSTERS}
-    out = {"clusters": spec.method, "space": spec.space, "linkage": spec.linkage}
-    if spec.n_clusters is not None:
-        out["k"] = str(spec.n_clusters)
-    if spec.min_cluster_size is not None:
-        out["min_size"] = str(spec.min_cluster_size)
-    if spec.stop_words:
-        out["stop"] = ",".join(spec.stop_words)
-    return out
+        return {CLUSTER_BY_NAME["method"].key: NO_CLUSTERS}
+    values = {s: getattr(spec, s.name) for s in CLUSTER_SETTINGS}
+    return {s.key: s.text(value) for s, value in values.items() if value not in (None, ())}
 
 
 def _first(params: Mapping[str, Any], key: str) -> str | None:
@@ -85,26 +78,12 @@ def _number(cast: Callable[[str], Any], low: float, high: float) -> Callable[[st
     return parse
 
 
-def _choice(options) -> Callable[[str], str]:
-    def parse(text: str) -> str:
-        if text not in options:
-            raise ValueError(text)
-        return text
-    return parse
-
-
-_CLUSTER_PARSERS: dict[str, tuple[str, Callable[[str], Any]]] = {
-    "space": ("space", _choice(SPACES)), "linkage": ("linkage", _choice(LINKAGES)),
-    "k": ("n_clusters", _number(int, 2, 100)), "min_size": ("min_cluster_size", _number(int, 2, 100_000)),
-    "stop": ("stop_words", lambda s: tuple(w for w in s.split(",") if w)),
-}
-
-
 class _Reader:
     """Reads parameters one by one, collecting the names of those it had to drop."""
 
     def __init__(self, params: Mapping[str, Any]) -> None:
-        self.params, self.dropped = params, []
+        self.params = params
+        self.dropped: list[str] = []
 
     def get(self, key: str, parse: Callable[[str], Any]) -> Any | None:
         text = _first(self.params, key)
@@ -127,7 +106,14 @@ def _decode_data(reader: _Reader, view: ViewState) -> ViewState:
         reader.dropped.append("data")
     size = _decode_size(reader, view)
     model = reader.get("model", lambda s: s if 0 < len(s) <= 300 else int("x"))
-    return replace(view, size=size, model=model or view.model)
+    return replace(view, size=size, model=model or view.model, long_texts=_decode_long_texts(reader))
+
+
+def _decode_long_texts(reader: _Reader) -> LongTexts:
+    """Truncation unless the link says chunk (its overlap counts only then)."""
+    mode = reader.get(LONG_TEXTS.key, LONG_TEXTS.parse) or LONG_TEXTS.default
+    overlap = reader.get(OVERLAP.key, OVERLAP.parse)
+    return LongTexts(mode, OVERLAP.default if overlap is None else overlap)
 
 
 def _decode_size(reader: _Reader, view: ViewState) -> int:
@@ -139,13 +125,12 @@ def _decode_size(reader: _Reader, view: ViewState) -> int:
 
 
 def _decode_clusters(reader: _Reader) -> ClusterSpec | None:
-    method = reader.get("clusters", _choice((*CLUSTER_METHODS, NO_CLUSTERS)))
-    if method == NO_CLUSTERS:
-        return None
-    if method is None:
-        method = ClusterSpec().method
-    values = {attr: reader.get(key, parse) for key, (attr, parse) in _CLUSTER_PARSERS.items()}
-    return ClusterSpec(method=method, **{k: v for k, v in values.items() if v is not None})
+    """The link's clusters; the other cluster parameters are read only when clusters are on."""
+    method = CLUSTER_BY_NAME["method"]
+    values = {method.name: reader.get(method.key, method.parse)}
+    if values[method.name] != NO_CLUSTERS:
+        values |= {s.name: reader.get(s.key, s.parse) for s in CLUSTER_SETTINGS if s is not method}
+    return spec_from({name: value for name, value in values.items() if value is not None})
 
 
 def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
@@ -159,4 +144,5 @@ def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
 
 def view_fields() -> list[str]:
     """Every query parameter name this module may write."""
-    return ["data", "n", "model", *BY_KEY, "color", "clusters", *_CLUSTER_PARSERS]
+    return ["data", "n", "model", LONG_TEXTS.key, OVERLAP.key, *(s.key for s in SETTINGS), "color",
+            *(s.key for s in CLUSTER_SETTINGS)]

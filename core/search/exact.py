@@ -5,14 +5,15 @@ cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x.
 """
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
 
 from core.search.results import hit_records, result_frame
-from core.vectors import top_k, unit_rows
+from core.vectors import cosine, top_k, unit_rows
 
 METRICS = ("cosine", "l2", "ip")
 TIE_TOLERANCE = 1e-5
@@ -36,6 +37,7 @@ class ExactIndex:
             return 1.0 - unit_rows(q) @ self.matrix.T
         if self.metric == "ip":
             return 1.0 - q @ self.matrix.T
+        assert self.sq_norms is not None  # kept for l2
         return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.matrix.T), 0.0)
 
     def search(self, queries: np.ndarray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
@@ -52,6 +54,17 @@ class Snapshot:
     metadatas: list[dict]
     index: ExactIndex | None
 
+    @cached_property
+    def positions(self) -> dict[str, int]:
+        """Row of each id."""
+        return {row_id: row for row, row_id in enumerate(self.ids)}
+
+    def mask(self, ids: Iterable[str]) -> np.ndarray:
+        """True for the rows whose id is among `ids` (ids not held here are ignored)."""
+        allowed = np.zeros(len(self.ids), dtype=bool)
+        allowed[[self.positions[i] for i in ids if i in self.positions]] = True
+        return allowed
+
     def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None) -> pd.DataFrame:
         """Exact top-k (among the `allowed` rows, if given), as the same table `VectorStore.query` returns."""
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
@@ -64,19 +77,10 @@ class Snapshot:
         idx, top = top_k(dist, k)
         records = []
         for qi, (rows, row_dist) in enumerate(zip(idx, top)):
-            records += hit_records(qi, queries[qi], [self.ids[r] for r in rows], row_dist, self.index.matrix[rows],
-                                   [self.texts[r] for r in rows], [self.metadatas[r] for r in rows])
+            sims = cosine(queries[qi], self.index.matrix[rows])
+            records += hit_records(qi, [self.ids[r] for r in rows], row_dist, sims, [self.texts[r] for r in rows],
+                                   [self.metadatas[r] for r in rows])
         return result_frame(records)
-
-
-def pairwise_distances(queries: np.ndarray, matrix: np.ndarray, metric: str) -> np.ndarray:
-    """Distances from each query to each stored vector, Chroma's definitions."""
-    return ExactIndex(matrix, metric).distances(queries)
-
-
-def exact_search(matrix: np.ndarray, queries: np.ndarray, *, k: int, metric: str) -> tuple[np.ndarray, np.ndarray]:
-    """(row indices, distances) of the k nearest stored vectors per query, nearest first."""
-    return ExactIndex(matrix, metric).search(queries, k=k)
 
 
 def recall_at_k(found_ids: Sequence[str], exact_ids: Sequence[str], *, found_distances: Sequence[float] = (),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from core.embedding.encode import Windows
+from core.vectors import cosine
 
 OPEN, CLOSE = "⟦", "⟧"
 CONTEXT_CHARS = 60
@@ -15,9 +16,7 @@ CONTEXT_CHARS = 60
 
 def best_window(windows: Windows, row: int, query: np.ndarray) -> tuple[int, float]:
     """(index of text `row`'s window most similar to the query, its cosine similarity)."""
-    vectors = windows.of(row)
-    norms = np.linalg.norm(vectors, axis=1) * max(float(np.linalg.norm(query)), 1e-12)
-    sims = vectors @ np.asarray(query, dtype=np.float32) / np.maximum(norms, 1e-12)
+    sims = cosine(np.asarray(query, dtype=np.float32), windows.of(row))
     best = int(np.argmax(sims))
     return best, float(sims[best])
 

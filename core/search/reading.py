@@ -29,15 +29,23 @@ def check_query(info: CollectionInfo, vectors: np.ndarray, model_id: str | None)
     return queries
 
 
-def nearest(collection: Any, queries: np.ndarray, *, k: int, where: dict | None,
-            where_document: dict | None) -> pd.DataFrame:
-    """The k nearest stored rows per checked query, by Chroma's HNSW index, as a result table."""
+def check_k(k: int) -> int:
+    """k as an int, refused below 1."""
     if int(k) < 1:
         raise UserError("k must be at least 1.")
+    return int(k)
+
+
+def nearest(collection: Any, queries: np.ndarray, *, k: int, where: dict | None, where_document: dict | None,
+            metric: str) -> pd.DataFrame:
+    """The k nearest stored rows per checked query, by Chroma's HNSW index, as a result table.
+
+    The hits' vectors are fetched only where the similarity needs them (cosine similarity is 1 - distance).
+    """
+    include = ["documents", "metadatas", "distances"] + ([] if metric == "cosine" else ["embeddings"])
     try:
-        raw = collection.query(query_embeddings=queries, n_results=int(k), where=where or None,
-                               where_document=where_document or None,
-                               include=["documents", "metadatas", "distances", "embeddings"])
+        raw = collection.query(query_embeddings=queries, n_results=check_k(k), where=where or None,
+                               where_document=where_document or None, include=include)
     except Exception as exc:  # noqa: BLE001 - bad filters come back as several Chroma error types
         raise UserError(f"Chroma could not run this search: {exc}") from None
     return frame_from_query(raw, queries)

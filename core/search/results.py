@@ -7,18 +7,18 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.vectors import cosine as cosine_similarity
+from core.vectors import cosine
 
 RESULT_COLUMNS = ("query", "rank", "id", "distance", "similarity", "text")
 
 
-def hit_records(query_index: int, query: np.ndarray, ids: Sequence[str], distances: Sequence[float],
-                vectors: np.ndarray, texts: Sequence[str | None],
+def hit_records(query_index: int, ids: Sequence[str], distances: Sequence[float] | np.ndarray,
+                similarities: Sequence[float] | np.ndarray, texts: Sequence[str | None],
                 metadatas: Sequence[Mapping[str, Any] | None]) -> list[dict[str, Any]]:
-    """Result rows for one query's hits, nearest first; `similarity` is the cosine of the query and the hit."""
-    sims = cosine_similarity(np.repeat(query[None, :], len(ids), axis=0), vectors)
+    """Result rows for one query's hits, nearest first; `similarities` are the cosines of the query and each hit."""
+    hits = zip(ids, distances, similarities, texts, metadatas)
     return [_record(query_index, rank, row_id, float(d), float(s), text or "", meta)
-            for rank, (row_id, d, s, text, meta) in enumerate(zip(ids, distances, sims, texts, metadatas), start=1)]
+            for rank, (row_id, d, s, text, meta) in enumerate(hits, start=1)]
 
 
 def result_frame(records: list[dict]) -> pd.DataFrame:
@@ -27,14 +27,16 @@ def result_frame(records: list[dict]) -> pd.DataFrame:
 
 
 def frame_from_query(raw: Mapping[str, Any], queries: np.ndarray) -> pd.DataFrame:
-    """The result table of a Chroma query (asked to include documents, metadatas, distances and embeddings)."""
+    """The result table of a Chroma query (asked to include documents, metadatas and distances, and embeddings
+    unless the metric is cosine, whose similarity is 1 - distance)."""
+    vectors = raw.get("embeddings")
     records = []
     for qi in range(len(queries)):
         if not raw["ids"][qi]:
             continue
-        records += hit_records(qi, queries[qi], raw["ids"][qi], raw["distances"][qi],
-                               np.asarray(raw["embeddings"][qi], dtype=np.float32), raw["documents"][qi],
-                               raw["metadatas"][qi])
+        distances = np.asarray(raw["distances"][qi], dtype=np.float64)
+        sims = 1.0 - distances if vectors is None else cosine(queries[qi], np.asarray(vectors[qi], dtype=np.float32))
+        records += hit_records(qi, raw["ids"][qi], distances, sims, raw["documents"][qi], raw["metadatas"][qi])
     return result_frame(records)
 
 

@@ -17,29 +17,37 @@ from core.search import ingest as ingesting
 from core.search import reading
 from core.search.client import default_path, find_collection, get_collection, open_client, server_address
 from core.search.collection_info import CollectionInfo, read_info
-from core.search.exact import ExactIndex, Snapshot
+from core.search.engine import CHROMA, EXACT, EXACT_BELOW, Found
+from core.search.exact import Snapshot
 from core.search.ingest import BATCH_SIZE, IngestReport, Progress
+from core.search.snapshots import HeldSnapshots
 
 COLLECTION_COLUMNS = ["name", "dataset", "model_id", "dimension", "metric", "count", "rows", "status", "created_at",
                       "search_ef"]
 
 
 class VectorStore:
-    """Collections of our vectors in Chroma: ingest, query, exact check, list, delete."""
+    """Collections of our vectors in Chroma: ingest, search (exact or Chroma, whichever is faster), list, delete.
 
-    def __init__(self, client: Any, *, path: Path | None = None, location: str = "") -> None:
-        self.client, self.path = client, path
+    Below `exact_below` vectors a search is answered by exact search over the collection's vectors, read once
+    and held in memory; from that size on by Chroma's HNSW index (see `core.search.engine`).
+    """
+
+    def __init__(self, client: Any, *, path: Path | None = None, location: str = "",
+                 exact_below: int = EXACT_BELOW) -> None:
+        self.client, self.path, self.exact_below = client, path, exact_below
         self.location = location or (f"embedded store at {path}" if path else "Chroma server")
+        self._snapshots = HeldSnapshots()
 
     @classmethod
-    def open(cls, path: str | Path | None = None, *, host: str | None = None,
-             port: int | str | None = None) -> VectorStore:
+    def open(cls, path: str | Path | None = None, *, host: str | None = None, port: int | str | None = None,
+             exact_below: int = EXACT_BELOW) -> VectorStore:
         """Open the embedded store (default) or a server, as `open_client` decides."""
         client = open_client(path, host=host, port=port)
         server = server_address(host, port)
         if server:
-            return cls(client, location=f"Chroma server at {server[0]}:{server[1]}")
-        return cls(client, path=Path(path) if path else default_path())
+            return cls(client, location=f"Chroma server at {server[0]}:{server[1]}", exact_below=exact_below)
+        return cls(client, path=Path(path) if path else default_path(), exact_below=exact_below)
 
     # ------------------------------------------------------------------ managing
 
@@ -77,6 +85,7 @@ class VectorStore:
         """Remove a collection and its vectors."""
         self.require(name)
         self.client.delete_collection(name)
+        self._snapshots.forget(name)
 
     # ------------------------------------------------------------------ writing
 
@@ -90,17 +99,35 @@ class VectorStore:
 
     # ------------------------------------------------------------------ querying
 
+    def engine_for(self, count: int) -> str:
+        """The engine that answers a search of a collection of `count` vectors: EXACT or CHROMA."""
+        return EXACT if count < self.exact_below else CHROMA
+
+    def search(self, name: str, vectors: np.ndarray, *, k: int = 10, where: dict | None = None,
+               where_document: dict | None = None, model_id: str | None = None) -> Found:
+        """The k nearest rows per query vector from the faster engine for the collection's size, and which it was.
+
+        The table is the one `query` and `exact_query` return.
+        """
+        collection, info, queries = self._asking(name, vectors, model_id)
+        size = info.rows if info.rows is not None else collection.count()  # `rows` spares a count per query
+        if self.engine_for(size) == EXACT:
+            hits = self._exact(collection, info, queries, k=reading.check_k(k), where=where,
+                               where_document=where_document)
+            return Found(hits, EXACT)
+        return Found(reading.nearest(collection, queries, k=k, where=where, where_document=where_document,
+                                     metric=info.metric), CHROMA)
+
     def query(self, name: str, vectors: np.ndarray, *, k: int = 10, where: dict | None = None,
               where_document: dict | None = None, model_id: str | None = None) -> pd.DataFrame:
-        """The k nearest rows per query vector, as a table (query, rank, id, distance, similarity, text, metadata).
+        """The k nearest rows per query vector by Chroma's index, as a table (query, rank, id, distance, similarity,
+        text, metadata).
 
         `similarity` is the cosine similarity of the query and the hit, whatever the metric.
         """
-        collection = find_collection(self.client, name)
-        if collection is None:
-            self.require(name)
-        queries = reading.check_query(read_info(collection, count=False), vectors, model_id)
-        return reading.nearest(collection, queries, k=k, where=where, where_document=where_document)
+        collection, info, queries = self._asking(name, vectors, model_id)
+        return reading.nearest(collection, queries, k=k, where=where, where_document=where_document,
+                               metric=info.metric)
 
     def vectors(self, name: str, *, where: dict | None = None,
                 where_document: dict | None = None) -> tuple[list[str], np.ndarray, list[str], list[dict]]:
@@ -112,23 +139,35 @@ class VectorStore:
         return reading.matching_ids(get_collection(self.client, name), where, where_document)
 
     def exact_query(self, name: str, vectors: np.ndarray, *, k: int = 10, where: dict | None = None,
-                    where_document: dict | None = None, snapshot: Snapshot | None = None) -> pd.DataFrame:
-        """The same search as `query`, answered by brute force over the stored vectors.
-
-        Pass a `snapshot` (from `snapshot()`) to reuse vectors already read; filters are then
-        applied by asking Chroma which ids match.
-        """
-        info = self.require(name)
-        queries = reading.check_query(info, vectors, None)
-        snap = snapshot if snapshot is not None else self.snapshot(name)
-        allowed = None
-        if where or where_document:
-            matching = set(self.matching_ids(name, where=where, where_document=where_document))
-            allowed = np.fromiter((i in matching for i in snap.ids), dtype=bool, count=len(snap.ids))
-        return snap.search(queries, k=k, allowed=allowed)
+                    where_document: dict | None = None) -> pd.DataFrame:
+        """The same search as `query`, answered by brute force over the stored rows held in memory (`snapshot`);
+        filters are applied by asking Chroma which ids match."""
+        collection, info, queries = self._asking(name, vectors, None)
+        return self._exact(collection, info, queries, k=k, where=where, where_document=where_document)
 
     def snapshot(self, name: str) -> Snapshot:
-        """All stored rows of a collection in memory, ready for exact search."""
-        info = self.require(name)
-        ids, matrix, texts, metas = self.vectors(name)
-        return Snapshot(ids, texts, metas, ExactIndex(matrix, info.metric) if len(ids) else None)
+        """All stored rows of a collection in memory, ready for exact search; read again only after a change."""
+        collection = self._collection(name)
+        return self._snapshots.get(collection, read_info(collection, count=False))
+
+    def _collection(self, name: str) -> Any:
+        """The named collection; a UserError naming the known ones when there is none."""
+        collection = find_collection(self.client, name)
+        if collection is None:
+            self.require(name)
+        return collection
+
+    def _asking(self, name: str, vectors: np.ndarray, model_id: str | None) -> tuple[Any, CollectionInfo, np.ndarray]:
+        """(collection, its metadata without the count, the query vectors checked against it)."""
+        collection = self._collection(name)
+        info = read_info(collection, count=False)
+        return collection, info, reading.check_query(info, vectors, model_id)
+
+    def _exact(self, collection: Any, info: CollectionInfo, queries: np.ndarray, *, k: int, where: dict | None,
+               where_document: dict | None) -> pd.DataFrame:
+        """Exact top-k over the collection's rows in memory, among those passing the filters."""
+        snap = self._snapshots.get(collection, info)
+        allowed = None
+        if where or where_document:
+            allowed = snap.mask(reading.matching_ids(collection, where, where_document))
+        return snap.search(queries, k=k, allowed=allowed)

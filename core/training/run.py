@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 
 from core.embedding.models import CUSTOM_PREFIX, load_sentence_model, model_title
-from core.errors import UserError
+from core.errors import Cancelled
 from core.evaluation.retrieval import RetrievalResult, rank_queries
 from core.training import mining, store
 from core.training.pairs import PairSet, split
@@ -24,7 +24,7 @@ Progress = Callable[[int, int], None]
 CARD_VERSION = 1
 
 
-class TrainingCancelled(UserError):
+class TrainingCancelled(Cancelled):
     """The user stopped the run; nothing was written."""
 
 

@@ -4,9 +4,7 @@ Every parameter has one row in `SETTINGS` (the projection settings' `Setting` ro
 bounds, label); `TrainParams`, the `finetune` command's options and the Fine-tune page's widgets are
 all derived from it.
 """
-from __future__ import annotations
-
-from dataclasses import field, make_dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from core.setting import Setting
@@ -31,17 +29,28 @@ SETTINGS: tuple[Setting, ...] = (
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
-TrainParams = make_dataclass(
-    "TrainParams", [(s.name, type(s.default), field(default=s.default)) for s in SETTINGS], frozen=True,
-    namespace={"__doc__": "Everything that determines a fine-tuning run (one field per setting)."})
-TrainParams.__module__ = __name__
+
+@dataclass(frozen=True)
+class TrainParams:
+    """Everything that determines a fine-tuning run: one field per row of `SETTINGS`, in its order, with its default
+    (a test holds the two together)."""
+
+    epochs: int = BY_NAME["epochs"].default
+    batch_size: int = BY_NAME["batch_size"].default
+    learning_rate: float = BY_NAME["learning_rate"].default
+    warmup_ratio: float = BY_NAME["warmup_ratio"].default
+    max_seq_length: int = BY_NAME["max_seq_length"].default
+    hard_negatives: int = BY_NAME["hard_negatives"].default
+    margin: float = BY_NAME["margin"].default
+    eval_split: float = BY_NAME["eval_split"].default
+    seed: int = BY_NAME["seed"].default
 
 
-def params_from(values: dict[str, Any]) -> Any:
+def params_from(values: dict[str, Any]) -> TrainParams:
     """TrainParams from values keyed by setting name; missing or None values take the default."""
     return TrainParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS if values.get(s.name) is not None})
 
 
-def params_dict(params: Any) -> dict[str, Any]:
+def params_dict(params: TrainParams) -> dict[str, Any]:
     """The parameters as a plain dict (for the model card and the JSON output)."""
     return {s.name: getattr(params, s.name) for s in SETTINGS}

@@ -28,13 +28,6 @@ def align(reference: np.ndarray, moving: np.ndarray) -> np.ndarray:
     return mov @ rotation * scale + ref_mean
 
 
-def aligned_maps(before: np.ndarray, after: np.ndarray,
-                 project: Callable[[np.ndarray], np.ndarray]) -> tuple[np.ndarray, np.ndarray]:
-    """Both vector sets projected with `project`, the after-map aligned to the before-map."""
-    map_before, map_after = project(before), project(after)
-    return map_before, align(map_before, map_after)
-
-
 def neighbours(vectors: np.ndarray, k: int = K_NEIGHBOURS) -> np.ndarray:
     """Each row's k nearest other rows by cosine (exact)."""
     unit = unit_rows(np.asarray(vectors, dtype=np.float32), np.float32)
@@ -71,6 +64,6 @@ def weat_before_after(base_key: str, tuned_key: str, *, tests: Sequence | None =
     from core.audits.word_sources import DEFAULT_TEMPLATES, TemplateSource
 
     tests = list(tests or caliskan_tests())
-    sources = [TemplateSource(key, DEFAULT_TEMPLATES, get_embedder=get, progress=progress)
-               for key, get in zip((base_key, tuned_key), get_embedders)]
-    return before_after(tests, *sources)
+    before, after = (TemplateSource(key, DEFAULT_TEMPLATES, get_embedder=get, progress=progress)
+                     for key, get in zip((base_key, tuned_key), get_embedders))
+    return before_after(tests, before, after)

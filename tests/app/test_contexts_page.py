@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.downloads import raw_key
 from components.state import SAVED
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -48,6 +49,20 @@ def test_typed_sentences_give_a_map_of_senses_and_the_glove_panel():
     assert sorted(t["name"] for t in senses) == ["sense 1", "sense 2"]
     assert any("river" in h for t in senses for h in t["hovertext"])
     assert "banks" in charts[1]["data"][0]["text"]  # GloVe's nearest words around its single point
+
+
+@pytest.mark.slow
+def test_the_occurrences_table_gives_each_occurrence_its_sense_with_a_guarded_download():
+    at = contexts_page({"ee_w_ctx_source": "typed", "ee_w_ctx_typed": TYPED})
+    at.button(key="ee_ctx_go").click().run()
+    assert not at.exception, at.exception
+    tab = next(t for t in at.tabs if t.label.startswith("All occurrences"))
+    assert tab.label == "All occurrences (6)"
+    table = tab.dataframe[0].value
+    assert len(table) == 6 and list(table.columns[:2]) == ["context", "sense"]
+    assert table["context"].str.contains("[bank]", regex=False).all()
+    assert sorted(set(table["sense"])) == ["sense 1", "sense 2"]
+    assert at.checkbox(key=raw_key("ee_ctx_csv")).value is False  # the download is guarded by default
 
 
 def test_a_word_absent_from_the_sentences_is_named():

@@ -1,6 +1,7 @@
 """AppTest: the Evaluate page on the digits' own vectors: labels, retrieval refusal, word similarity, the report."""
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -62,3 +63,19 @@ def test_word_similarity_tab_gives_gensim_figures():
     assert row["spearman"] == pytest.approx(0.5033, abs=1e-4) and row["spearman_low"] < row["spearman"]
     lee = table[table["set"] == "Lee documents"].iloc[0]
     assert 0 < lee["pearson"] < 1
+
+
+def test_similarity_tab_and_command_line_give_the_same_figures(capsys):
+    """The page and `python -m core evaluate` share one evaluation path: the same sets give the same figures."""
+    from core.cli.commands import main
+
+    at = _page()
+    at.button(key="ee_eval_intrinsic_run").click().run()
+    table = next(df.value for df in at.dataframe if "set" in getattr(df.value, "columns", []))
+    assert main(["evaluate", "--model", "glove-6b-50d", "--word-similarity", "wordsim353", "simlex999", "--lee",
+                 "--format", "json"]) == 0
+    doc = json.loads(capsys.readouterr().out)
+    for printed in [*doc["word_similarity"], doc["lee_documents"]]:
+        row = table[table["set"] == printed["set"]].iloc[0]
+        assert (row["spearman"], row["pearson"]) == (printed["spearman"], printed["pearson"])
+    assert table["set"].tolist() == ["WordSim-353", "SimLex-999", "Lee documents"]

@@ -10,7 +10,7 @@ from streamlit.testing.v1 import AppTest
 from components.state import ACTIVE, UPLOADS, DataChoice
 from core.data.table import Dataset
 from core.training.store import local_models
-from tests.core.finetune_toy import save_tiny_model, toy_texts
+from tests.support.finetune_toy import save_tiny_model, toy_texts
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -86,3 +86,43 @@ def test_a_fine_tuned_model_is_offered_on_the_data_page_and_deleted_here(tiny_ch
     at.switch_page("pages/finetune.py").run()
     at.button(key="ee_ft_delete").click().run()
     assert not at.exception and local_models() == [] and not result.folder.exists()
+
+
+def running_job_page() -> None:
+    """The Fine-tune page's run section over a stand-in job: one of four steps done, then waits for Cancel."""
+    import threading
+
+    import streamlit as st
+
+    from components.training import run_panel
+    from core.jobs import JobProgress
+    from core.training.run import TrainingCancelled
+
+    if run_panel.JOB not in st.session_state:
+        report, stepped = JobProgress(), threading.Event()
+
+        def work(cancel: threading.Event) -> None:
+            report.status("Training")
+            report.step(1, 4)
+            stepped.set()
+            cancel.wait(60)
+            raise TrainingCancelled("Training was cancelled after 1 of 4 steps; no model was written.")
+
+        job = run_panel.training_pool().submit("stand-in", "Fine-tuning", work, progress=report)
+        stepped.wait(60)
+        st.session_state[run_panel.JOB] = job
+    run_panel.job_outcome()
+
+
+def test_a_running_job_shows_its_steps_and_time_left_and_cancels():
+    at = AppTest.from_function(running_job_page, default_timeout=60).run()
+    assert not at.exception, at.exception
+    bar = at.get("progress")[0].proto
+    assert bar.text.startswith("Training: step 1 of 4 · about ") and bar.text.endswith(" left") and bar.value == 25
+    at.button(key="ee_ft_cancel").click().run()
+    deadline = time.monotonic() + 60
+    while not at.warning and time.monotonic() < deadline:
+        time.sleep(0.2)
+        at.run()
+    assert not at.exception and [w.value for w in at.warning] == [
+        "Training was cancelled after 1 of 4 steps; no model was written."]

@@ -1,20 +1,33 @@
 """AppTest: before an embedding of minutes the page says how long, and a sample is a real option."""
 from pathlib import Path
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.data import long_job
+from components.state import ACTIVE
+from core.embedding.windows import LongTexts
 
 ROOT = Path(__file__).resolve().parents[2]
+LEE_WITH_GLOVE = {"data": "lee-documents", "model": "glove-6b-50d", "method": "pca"}
 
 
-def test_a_long_job_is_announced_and_a_seeded_sample_replaces_it(monkeypatch):
+@pytest.fixture
+def long_jobs(monkeypatch):
+    """Every embedding looks like minutes, and the sample is 300 rows."""
     monkeypatch.setattr(long_job, "count_missing", lambda texts, model: 100_000)  # as if nothing were cached
     monkeypatch.setattr(long_job, "SAMPLE_ROWS", 300)
     monkeypatch.setattr(long_job, "model_rate", lambda model, texts: {"tfidf-lsa": 5_000.0}.get(model, 50.0))
+
+
+def _open(query: dict[str, str]) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
-    at.query_params.update({"data": "lee-documents", "model": "glove-6b-50d", "method": "pca"})
-    at.run()
+    at.query_params.update(query)
+    return at.run()
+
+
+def test_a_long_job_is_announced_and_a_seeded_sample_replaces_it(long_jobs):
+    at = _open(LEE_WITH_GLOVE)
     assert not at.exception
     notice = next(w.value for w in at.warning if "rows with GloVe" in w.value)
     assert "350 rows" in notice and "about 33 min here" in notice  # 100,000 texts at 50 per second
@@ -26,3 +39,14 @@ def test_a_long_job_is_announced_and_a_seeded_sample_replaces_it(monkeypatch):
     sample = next(iter(at.session_state["ee_uploads"].values()))
     assert len(sample) == 300 and "sample of 300, seed 0" in sample.name
     assert "300 points" in at.caption[0].value and at.get("plotly_chart")  # the sample is mapped
+
+
+def test_the_sample_keeps_the_long_text_choice(long_jobs):
+    at = _open(LEE_WITH_GLOVE | {"long_texts": "chunk", "overlap": "16"})
+    assert not at.exception and at.session_state[ACTIVE].long == LongTexts("chunk", 16)
+    at.button(key="ee_long_sample").click().run()
+    assert not at.exception
+    picked = at.session_state[ACTIVE]
+    assert picked.source == "upload" and picked.model == "glove-6b-50d"
+    assert picked.long == LongTexts("chunk", 16)  # chunked, as the data it samples
+    assert at.query_params["long_texts"] == "chunk" and at.query_params["overlap"] == "16"

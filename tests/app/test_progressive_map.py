@@ -8,8 +8,9 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from components.maps import progressive
+from components import seam
 from core.jobs import check
+from core.maps import service
 from core.maps.projection import FittedMap, is_cached, projection_cache_path
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -19,9 +20,11 @@ DIGITS_UMAP = {"data": "digits", "model": "precomputed", "method": "umap", "seed
 @pytest.fixture
 def slow_fit(monkeypatch):
     """A projection that waits until the test lets it finish, then returns recognisable coordinates."""
-    gate, calls = threading.Event(), []
+    gate, calls, real = threading.Event(), [], service.project_map
 
     def fake_project_map(vectors, params, *, cancel=None, vectors_hash=None, **kwargs):
+        if params.method == "pca":  # the quick preview is computed as usual
+            return real(vectors, params, cancel=cancel, vectors_hash=vectors_hash, **kwargs)
         calls.append(params)
         assert gate.wait(60)
         check(cancel)  # a cancelled job stops here, before anything is written
@@ -29,7 +32,7 @@ def slow_fit(monkeypatch):
         np.save(projection_cache_path(vectors, params, vectors_hash=vectors_hash), coords)
         return FittedMap(coords, None, np.arange(len(vectors)))
 
-    monkeypatch.setattr(progressive, "project_map", fake_project_map)
+    monkeypatch.setattr(service, "project_map", fake_project_map)
     return gate, calls
 
 
@@ -38,7 +41,7 @@ def _title(at: AppTest) -> str:
 
 
 def _job(at: AppTest):
-    pool = progressive.job_pool()
+    pool = seam.map_service().pool
     return next(iter(pool.jobs.values()))
 
 
@@ -97,11 +100,58 @@ def test_a_room_of_sessions_on_one_link_shares_one_background_projection(slow_fi
         at.query_params.update(DIGITS_UMAP | {"seed": "13"})
         at.run()
         assert not at.exception and _title(at).startswith("PCA (quick preview)")
-    assert len(progressive.job_pool().jobs) == 1
+    assert len(seam.map_service().pool.jobs) == 1
     gate.set()
-    for job in list(progressive.job_pool().jobs.values()):
+    for job in list(seam.map_service().pool.jobs.values()):
         job.result(timeout=60)
     for at in room:
         at.run()
         assert not at.exception and _title(at).startswith("UMAP of")
     assert len(calls) == 1
+
+
+def test_leaving_the_page_cancels_its_projection_and_the_work_stops(monkeypatch):
+    """A projection no session waits for any more is cancelled: its step counter stops."""
+    import time
+
+    monkeypatch.setattr(service, "ABANDONED_S", 1.0)
+    steps, stopped, real = [], threading.Event(), service.project_map
+
+    def endless(vectors, params, *, cancel=None, **kwargs):
+        if params.method == "pca":
+            return real(vectors, params, cancel=cancel, **kwargs)
+        try:
+            while True:
+                steps.append(1)
+                check(cancel)
+                time.sleep(0.05)
+        finally:
+            stopped.set()
+
+    monkeypatch.setattr(service, "project_map", endless)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update(DIGITS_UMAP | {"seed": "14"})
+    at.run()
+    assert any("UMAP computing" in i.value for i in at.info)
+    job = _job(at)
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert stopped.wait(30)
+    counted = len(steps)
+    time.sleep(0.3)
+    assert len(steps) == counted and job.cancelled()
+
+
+def test_a_large_maps_clusters_and_faithfulness_follow_the_drawn_map(monkeypatch):
+    monkeypatch.setattr(service, "EXTRAS_AT_ONCE", 100)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params.update({"data": "digits", "model": "precomputed", "method": "pca"})
+    at.run()
+    assert not at.exception and _title(at).startswith("PCA of")  # drawn at once
+    assert any("Computing the clusters and faithfulness" in i.value for i in at.info)
+    assert not any(e.label.startswith("Clusters:") for e in at.expander)
+    _job(at).result(timeout=120)
+    at.run()
+    assert not at.exception
+    assert any(e.label.startswith("Clusters:") for e in at.expander)
+    assert any("trusted" in e.label for e in at.expander)

@@ -9,7 +9,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import ACTIVE, SAVED, DataChoice
-from tests.core.store_holder import holding
+from core.search.engine import EXACT_BELOW
+from tests.support.store_holder import holding
 
 ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 600
@@ -24,19 +25,23 @@ def data_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def search_page(choice: DataChoice | None = None) -> AppTest:
-    """The Search page with PCA maps (fast, and PCA can place a query on the map)."""
+def search_page(choice: DataChoice | None = None, *, method: str = "pca") -> AppTest:
+    """The Search page with the Map's method set (PCA by default: fast, and PCA can place a query on the map)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
-    at.session_state[SAVED] = {"ee_w_method": "pca"}
+    at.session_state[SAVED] = {"ee_w_method": method}
     if choice is not None:
         at.session_state[ACTIVE] = choice
     return at.switch_page("pages/search.py").run()
 
 
-def chart_traces(at: AppTest) -> dict[str, dict]:
+def chart_spec(at: AppTest) -> dict:
     charts = at.get("plotly_chart")
     assert len(charts) == 1
-    return {trace.get("name"): trace for trace in json.loads(charts[0].proto.spec)["data"]}
+    return json.loads(charts[0].proto.spec)
+
+
+def chart_traces(at: AppTest) -> dict[str, dict]:
+    return {trace.get("name"): trace for trace in chart_spec(at)["data"]}
 
 
 def results(at: AppTest):
@@ -140,6 +145,36 @@ def test_each_metric_has_its_own_collection(data_dir):
     assert "not in the store yet" in at.info[0].value
     index_current_data(at)
     assert sorted(store_table(at)["metric"]) == ["cosine", "l2"]
+
+
+LEE_LSA = DataChoice(dataset="lee-sentences", model="tfidf-lsa")  # text queries without loading a transformer
+
+
+def test_the_search_button_runs_the_typed_query_and_the_page_says_which_engine_answered(data_dir):
+    at = search_page(LEE_LSA)
+    index_current_data(at)
+    at.text_input(key="ee_w_search_text").input("bushfires near Sydney")
+    at.button(key="ee_search_go").click().run()
+    assert not at.exception
+    table = results(at)
+    assert len(table) == 10 and table["rank"].tolist() == list(range(1, 11))
+    captions = " ".join(c.value for c in at.caption)
+    assert f"**Answered by exact search (numpy)**: below {EXACT_BELOW:,} vectors" in captions  # 2,756 sentences
+    assert at.metric[0].label == "Recall@10 vs exact"
+
+
+def test_with_tsne_on_the_map_the_search_map_places_the_query_and_says_how(data_dir):
+    at = search_page(LEE_LSA, method="tsne")
+    assert not at.exception
+    index_current_data(at)
+    at.text_input(key="ee_w_search_text").input("bushfires near Sydney").run()
+    assert not at.exception
+    assert any(c.value.startswith("The Map uses t-SNE, which cannot place a new point such as the query, so this "
+                                  "map is drawn with PCA") for c in at.caption)
+    spec = chart_spec(at)
+    assert spec["layout"]["title"]["text"].startswith("PCA of ")
+    traces = {trace.get("name"): trace for trace in spec["data"]}
+    assert {"other points", "top 10 hits", "query"} <= set(traces)  # the query's star is on the map
 
 
 @pytest.mark.slow

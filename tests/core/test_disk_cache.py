@@ -1,4 +1,6 @@
 """The shared disk cache: a hit loads without computing; a miss computes once and saves atomically."""
+from pathlib import Path
+
 import numpy as np
 
 from core.disk_cache import load_or_compute, save_atomically
@@ -27,4 +29,45 @@ def test_named_arrays_round_trip_through_npz(tmp_path):
 
 def test_no_path_never_touches_disk(tmp_path):
     assert load_or_compute(None, lambda: 7) == 7
+    assert not list(tmp_path.iterdir())
+
+
+def _write_many(path: str, value: int, start: float) -> None:
+    """Write the same key over and over, starting at the same moment as the other writer."""
+    import time
+
+    while time.time() < start:
+        time.sleep(0.001)
+    arrays = {"v": np.full(200_000, value, dtype=np.int64), "n": np.asarray(value)}
+    for _ in range(30):
+        save_atomically(Path(path), arrays)
+
+
+def test_two_processes_writing_one_key_leave_one_intact_file(tmp_path):
+    import multiprocessing
+    import time
+
+    path = tmp_path / "same-key.npz"
+    start = time.time() + 1.0
+    spawn = multiprocessing.get_context("spawn")
+    writers = [spawn.Process(target=_write_many, args=(str(path), value, start)) for value in (1, 2)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [w.exitcode for w in writers] == [0, 0]
+    saved = load_or_compute(path, lambda: None)
+    assert int(saved["n"]) in (1, 2) and (saved["v"] == saved["n"]).all()  # whole, and from one writer
+    assert [p.name for p in tmp_path.iterdir()] == ["same-key.npz"]  # no temporary file left behind
+
+
+def test_a_failed_write_leaves_neither_the_file_nor_a_temporary_one(tmp_path):
+    import pytest
+
+    class Unsaveable:
+        def __array__(self, dtype=None, copy=None):
+            raise RuntimeError("cannot be an array")
+
+    with pytest.raises(RuntimeError):
+        save_atomically(tmp_path / "x.npz", {"bad": Unsaveable()})
     assert not list(tmp_path.iterdir())

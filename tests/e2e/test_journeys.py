@@ -236,7 +236,7 @@ def test_a_session_over_streamlits_protocol_receives_the_map_the_browser_draws(p
 
 def test_finetune_a_tiny_model_and_see_before_and_after(page: Page, app_url: str, tmp_path: Path,
                                                          artifacts_dir: Path):
-    from tests.core.finetune_toy import save_tiny_model, toy_texts
+    from tests.support.finetune_toy import save_tiny_model, toy_texts
 
     model = save_tiny_model(tmp_path / "tiny")
     csv_path = tmp_path / "toy-topics.csv"

@@ -71,7 +71,7 @@ def _stack_vectors(
             excluded.add(row_ids[i], f"wrong dimension (got {len(vector)}, expected {expected})")
         else:
             keep[i] = True
-    good = [v for v, k in zip(parsed, keep) if k]
+    good = [v for v, k in zip(parsed, keep) if k and v is not None]
     with np.errstate(over="ignore"):
         matrix = np.vstack(good).astype(np.float32) if good else np.empty((0, expected or 0), np.float32)
     finite = exclude_nonfinite(matrix, excluded, [row_ids[i] for i in np.flatnonzero(keep)])
@@ -84,7 +84,7 @@ def exclude_nonfinite(vectors: np.ndarray, excluded: Exclusions, row_ids: Sequen
     """Record rows holding NaN or inf in `excluded`; return the boolean mask of rows to keep."""
     keep = np.isfinite(vectors).all(axis=1) if vectors.size else np.ones(len(vectors), dtype=bool)
     for i in np.flatnonzero(~keep):
-        excluded.add(row_ids[i], "NaN or inf in vector")
+        excluded.add(row_ids[int(i)], "NaN or inf in vector")
     return keep
 
 

@@ -49,7 +49,7 @@ def _word_dataset(
     """Assemble the word-vector Dataset from parsed lines (None marks lines already excluded)."""
     good_rows = [i for i, v in enumerate(parsed) if v is not None]
     if good_rows:
-        matrix = np.vstack([parsed[i] for i in good_rows]).astype(np.float32)
+        matrix = np.vstack([v for v in parsed if v is not None]).astype(np.float32)
     else:
         matrix = np.empty((0, dimension), np.float32)
     finite = exclude_nonfinite(matrix, excluded, good_rows)
