@@ -1,9 +1,8 @@
 """Embedding Explorer: the router. Pages live in pages/, logic in core/."""
+import importlib
 from pathlib import Path
 
 import streamlit as st
-
-from components.state import save_widget_state
 
 FAVICON = Path(__file__).parent / "static" / "favicon.png"  # local file: no icon request leaves the machine
 
@@ -24,9 +23,19 @@ pages = {
         st.Page("pages/finetune.py", title="Fine-tune", icon=":material/model_training:"),
     ],
 }
-page = st.navigation(pages)
+# Streamlit's own page list stays hidden (config.toml): on a server's first visit it would list the files in
+# pages/ before this script runs. These links, drawn before any heavy import, are the navigation.
+page = st.navigation(pages, position="hidden")
 with st.sidebar:
+    for section, links in pages.items():
+        st.caption(f"**{section}**")
+        for link in links:
+            st.page_link(link)
     st.caption("Embedding Explorer: maps, search and audits of embedding spaces, offline.")
+with st.spinner("Opening the page…"):  # the steps the pages share take seconds to import on a server's first visit
+    from components.state import save_widget_state
+
+    importlib.import_module("components.seam")
 try:
     page.run()
 finally:

@@ -14,7 +14,8 @@ from components.state import PRECOMPUTED, UPLOADS, DataChoice
 from core.data.builtins import builtin
 from core.data.table import Dataset
 from core.embedding import windows as long_windows
-from core.embedding.encode import Windows, attach_precomputed, coverage_note, embed_dataset
+from core.embedding.encode import EmbeddingResult, Windows, attach_precomputed, coverage_note, embed_dataset
+from core.embedding.estimate import Outcome, estimate_job, record, token_count
 from core.embedding.models import Embedder, create_embedder, first_load_note, is_corpus_fitted, model_title
 from core.embedding.windows import WindowReport
 from core.errors import Cancelled
@@ -89,15 +90,13 @@ def dataset_title(choice: DataChoice) -> str:
 RATE_MIN_TEXTS = 256  # an encode this long or longer sets the model's measured pace
 
 
-@st.cache_resource(show_spinner=False)
-def encode_rates() -> dict[str, float]:
-    """Texts per second per model, as measured on this machine (per server process)."""
-    return {}
-
-
-def record_rate(model_key: str, n_texts: int, seconds: float) -> None:
-    if n_texts >= RATE_MIN_TEXTS and seconds > 0:
-        encode_rates()[model_key] = n_texts / seconds
+def record_rate(model_key: str, texts: list[str], result: EmbeddingResult, seconds: float) -> None:
+    """Record what a real embedding of `texts` took here, with the tokens it read: later estimates learn from it."""
+    if result.n_encoded < RATE_MIN_TEXTS or seconds <= 0:
+        return
+    share = result.n_encoded / max(result.n_encoded + result.n_cached, 1)
+    tokens = _tokens_read(result) if result.report is not None else token_count(texts, None) * share
+    record(Outcome(model_key, result.n_encoded, round(tokens), seconds))
 
 
 STOPPED = "ee_embed_stopped"  # data choices whose embedding this session stopped
@@ -131,9 +130,7 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
         bar.empty()
         stop.empty()
     seconds = time.perf_counter() - start
-    record_rate(choice.model, result.n_encoded, seconds)
-    if result.n_encoded and seconds > 0 and result.report is not None:
-        _token_rates()[choice.model] = _tokens_read(result) / seconds
+    record_rate(choice.model, dataset.texts, result, seconds)
     note = coverage_note(choice.model, dataset.texts)
     return Embedded(ds, hash_array(ds.vectors), label, result.n_cached, result.n_encoded, note,
                     report=result.report, windows=result.windows)
@@ -145,12 +142,6 @@ def _tokens_read(result) -> float:
     read = np.minimum(counts, result.report.size).sum() if result.windows is None else counts.sum()
     total = result.n_encoded + result.n_cached
     return float(read) * result.n_encoded / max(total, 1)
-
-
-@st.cache_resource(show_spinner=False)
-def _token_rates() -> dict[str, float]:
-    """Tokens per second each model was measured to encode in this server process."""
-    return {}
 
 
 def window_report(choice: DataChoice) -> WindowReport | None:
@@ -167,17 +158,11 @@ def window_report(choice: DataChoice) -> WindowReport | None:
 
 
 def token_rate(model_key: str, sample: list[str]) -> float:
-    """Tokens per second for this model: measured in this process, else timed on a few sample texts."""
-    rates = _token_rates()
-    if model_key not in rates:
-        model = embedder(model_key)
-        window = long_windows.token_window(model_key, lambda: model)
-        with st.spinner("Timing the model on a few texts…"):
-            start = time.perf_counter()
-            model.encode(sample)
-            seconds = time.perf_counter() - start
-        rates[model_key] = float(np.minimum(window.counts(sample), window.size).sum()) / max(seconds, 1e-6)
-    return rates[model_key]
+    """Tokens per second for this model on texts like `sample`: from the embeddings recorded on this machine,
+    else its prior (timed on `sample` first when its pace here is unknown)."""
+    with st.spinner("Estimating the time on this machine…"):
+        job = estimate_job(model_key, sample, len(sample), get_embedder=lambda: embedder(model_key))
+    return job.tokens / max(job.seconds, 1e-9)
 
 
 def _from_memory(emb: Embedded, n_texts: int) -> Embedded:

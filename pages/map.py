@@ -1,4 +1,8 @@
-"""Map: the current dataset projected to 2D or 3D, with clusters, faithfulness and exports."""
+"""Map: the current dataset projected to 2D or 3D, with clusters, faithfulness and exports.
+
+Settings and notices share one row above the map, and the anisotropy sentence goes under it, so most of the
+map shows without scrolling.
+"""
 import streamlit as st
 
 from components import seam
@@ -17,15 +21,17 @@ from core.maps.settings import METHOD_LABELS
 choice = apply_link()
 emb = embedded_or_stop("Map", choice, notice=take_notice(),
                        extra=lambda emb: f"{emb.dataset.vectors.shape[1]} dimensions")
-if emb.note:
-    st.caption(emb.note)
-anisotropy_caption(emb)
-if len(emb.dataset.excluded):
-    st.warning(f"{emb.dataset.excluded.summary()} See the Data page for which rows.")
-with st.expander("Projection settings", expanded=False):
-    params = projection_form()
-with st.expander("Cluster settings", expanded=False):
-    spec = cluster_form()
+settings, notices = st.columns([3, 2])
+with settings:
+    with st.expander("Projection settings", expanded=False):
+        params = projection_form()
+    with st.expander("Cluster settings", expanded=False):
+        spec = cluster_form()
+with notices:
+    if emb.note:
+        st.caption(emb.note)
+    if len(emb.dataset.excluded):
+        st.warning(f"{emb.dataset.excluded.summary()} See the Data page for which rows.")
 try:
     state = map_state(emb.map_data, params)
     coords = state.coords
@@ -35,17 +41,19 @@ except UserError as err:
     st.error(str(err))
     st.stop()
 
-if state.preview:
-    pending_panel(emb.map_data, params, state)
-elif extras.job is not None or extras.skipped:
-    extras_panel(emb.map_data, state, spec, extras)
-if params.method == "umap" and not state.preview and len(coords) > MAX_FIT:
-    st.caption(f"UMAP was fitted on a random sample of {MAX_FIT:,} points; the other {len(coords) - MAX_FIT:,} "
-               "were placed on that map with UMAP's transform.")
+with notices:
+    if state.preview:
+        pending_panel(emb.map_data, params, state)
+    elif extras.job is not None or extras.skipped:
+        extras_panel(emb.map_data, state, spec, extras)
+    if params.method == "umap" and not state.preview and len(coords) > MAX_FIT:
+        st.caption(f"UMAP was fitted on a random sample of {MAX_FIT:,} points; the other "
+                   f"{len(coords) - MAX_FIT:,} were placed on that map with UMAP's transform.")
 color = st.session_state.get("ee_w_color")
 sync_link(choice, params, spec, None if color in (None, NONE) else color)
 shown = METHOD_LABELS[state.params.method] + (" (quick preview)" if state.preview else "")
 map_panel(emb, coords, f"{shown} of {seam.dataset_title(choice)}", state.params, clusters=clusters, faith=faith)
+anisotropy_caption(emb)
 if clusters is not None:
     with st.expander(f"Clusters: {clusters.n_clusters} found", expanded=False):
         cluster_table(clusters)

@@ -22,6 +22,7 @@ from core.audits.word_vectors import WordVectors
 from core.errors import UserError
 from core.hashing import hash_texts
 
+SCORE_FORMAT = "%.4f"  # every score with the same decimals, so a column's numbers line up
 NISSIM_NOTE = ("Excluding the input words (gensim's default) can hide that the nearest word to b − a + c is one "
                "of the inputs, and so make an analogy look more telling than it is (Nissim, van Noord & van der "
                "Goot, 2020). Both answers are shown when they differ.")
@@ -44,16 +45,32 @@ def _differences(answers: AnalogyAnswers) -> None:
                     f"**{answers.top(method, exclude_inputs=False)}**.")
 
 
+def score_columns(table: pd.DataFrame) -> dict:
+    """Column settings that show every score column in SCORE_FORMAT."""
+    return {c: st.column_config.NumberColumn(c, format=SCORE_FORMAT) for c in table.columns if c.endswith(" score")}
+
+
+def scores_as_text(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with its scores written in SCORE_FORMAT (for the report)."""
+    return table.assign(**{c: table[c].map(SCORE_FORMAT.__mod__) for c in score_columns(table)})
+
+
+def _answers_frame(table: pd.DataFrame, key: str) -> None:
+    st.dataframe(table, hide_index=True, key=key, column_config=score_columns(table))
+
+
 def _answer_tables(answers: AnalogyAnswers, allow_inputs: bool) -> None:
     differs = any(answers.differs(m) for m in METHODS)
     if not differs:
-        st.dataframe(answers_table(answers, exclude_inputs=not allow_inputs), hide_index=True, key="ee_analogy_table")
+        _answers_frame(answers_table(answers, exclude_inputs=not allow_inputs), "ee_analogy_table")
     else:
         left, right = st.columns(2)
-        left.markdown("**Input words excluded** (gensim)")
-        left.dataframe(answers_table(answers, exclude_inputs=True), hide_index=True, key="ee_analogy_table_excl")
-        right.markdown("**Input words allowed**")
-        right.dataframe(answers_table(answers, exclude_inputs=False), hide_index=True, key="ee_analogy_table_incl")
+        with left:
+            st.markdown("**Input words excluded** (gensim)")
+            _answers_frame(answers_table(answers, exclude_inputs=True), "ee_analogy_table_excl")
+        with right:
+            st.markdown("**Input words allowed**")
+            _answers_frame(answers_table(answers, exclude_inputs=False), "ee_analogy_table_incl")
     csv_download(both_answers(answers), "analogy-answers.csv", key="ee_analogy_csv")
 
 
@@ -101,8 +118,8 @@ def _arrows(wv: WordVectors, answers: AnalogyAnswers, allow: bool, n_neighbours:
 
 def _record_analogy(wv: WordVectors, answers: AnalogyAnswers, allow: bool, fig) -> None:
     tables = [("Answers with the input words excluded (gensim's convention)",
-               answers_table(answers, exclude_inputs=True)),
-              ("Answers with the input words allowed", answers_table(answers, exclude_inputs=False))]
+               scores_as_text(answers_table(answers, exclude_inputs=True))),
+              ("Answers with the input words allowed", scores_as_text(answers_table(answers, exclude_inputs=False)))]
     settings = {"Vocabulary": wv.label, "Input words in the figure": "allowed" if allow else "excluded"}
     record("analogy", ReportSection(f"Analogy {answers.question}", settings, [NISSIM_NOTE], tables,
                                     [("Arrows on a 2D PCA of the words and neighbours", fig)]))

@@ -12,8 +12,8 @@ from components.state import PRECOMPUTED, UPLOADS, DataChoice, set_active_choice
 from core.data.builtins import DEFAULT_SIZE
 from core.data.table import Dataset
 from core.embedding.encode import count_missing
-from core.embedding.estimate import CALIBRATE_N, LONG_JOB_S, SAMPLE_ROWS, measure_rate, seconds_for
-from core.embedding.models import MODELS, is_corpus_fitted, model_title
+from core.embedding.estimate import LONG_JOB_S, SAMPLE_ROWS, Estimate, estimate_job
+from core.embedding.models import MODELS, model_title
 
 CONFIRMED = "ee_long_job_ok"  # data choices whose long embedding the user accepted
 EMBED_NOW = "ee_embed_now"  # a choice the Data page embeds on its next run (picked in this notice)
@@ -22,14 +22,18 @@ FAST_MODEL = "tfidf-lsa"
 CALIBRATE_FLOOR = 1_000  # fewer new texts than this are never worth a warning
 
 
-def model_rate(model_key: str, texts: list[str]) -> float:
-    """Texts per second of the model here: the last real job's pace, else timed on a small sample."""
-    rates = seam.encode_rates()
-    if model_key not in rates:
-        get = None if is_corpus_fitted(model_key) else (lambda: seam.embedder(model_key))
-        with st.spinner(f"Timing {model_title(model_key)} on {CALIBRATE_N} texts to estimate the job…"):
-            rates[model_key] = measure_rate(model_key, texts, get_embedder=get)
-    return rates[model_key]
+def job_estimate(model_key: str, texts: list[str], n_new: int, *, whole: bool = False) -> Estimate:
+    """How long encoding `n_new` of `texts` takes here (`whole`: every token, as chunking reads them); the model
+    is timed on a few texts first only when its pace on this machine is unknown and the job may be long."""
+    with st.spinner(f"Estimating how long {model_title(model_key)} takes on this machine…"):
+        return estimate_job(model_key, texts, n_new, whole=whole, get_embedder=seam.embedder_getter(model_key))
+
+
+def basis(job: Estimate) -> str:
+    """What the estimate rests on, in words."""
+    if job.measured:
+        return f"paced by {job.measured} embedding{'s' if job.measured > 1 else ''} with this model on this machine"
+    return "a first estimate: no embedding with this model has run on this machine yet"
 
 
 def _choose(choice: DataChoice) -> None:
@@ -62,11 +66,11 @@ def _offers(choice: DataChoice, dataset: Dataset, seconds: float) -> None:
     left.button(f"Embed all {len(dataset):,} rows (about {duration(seconds)})", key="ee_long_all",
                 on_click=_choose, args=(choice,))
     if choice.model != FAST_MODEL and FAST_MODEL in MODELS:
-        fast = seconds_for(len(texts), model_rate(FAST_MODEL, texts))
+        fast = job_estimate(FAST_MODEL, texts, len(texts)).seconds  # fitted on all the texts
         middle.button(f"Use {MODELS[FAST_MODEL].title} (about {duration(fast)})", key="ee_long_fast",
                       on_click=_use_model, args=(choice, FAST_MODEL))
     if len(dataset) > SAMPLE_ROWS:
-        part = seconds * SAMPLE_ROWS / len(dataset)
+        part = seconds * SAMPLE_ROWS / len(dataset)  # texts and tokens both scale with the rows
         right.button(f"Map a {SAMPLE_ROWS:,}-row sample (about {duration(part)})", key="ee_long_sample",
                      on_click=_use_sample, args=(choice, dataset), type="primary")
 
@@ -76,14 +80,14 @@ def long_job_gate(choice: DataChoice, dataset: Dataset) -> None:
     if choice.model == PRECOMPUTED or seam.is_embedded(choice) or choice in st.session_state.get(CONFIRMED, set()):
         return
     texts = dataset.texts
-    missing = count_missing(texts, choice.model)
+    with st.spinner(f"Looking up which of {len(texts):,} texts are in the cache…"):
+        missing = count_missing(texts, choice.model)
     if missing < CALIBRATE_FLOOR:
         return
-    rate = model_rate(choice.model, texts)
-    seconds = seconds_for(missing, rate)
-    if seconds < LONG_JOB_S:
+    job = job_estimate(choice.model, texts, missing, whole=choice.long.chunk)
+    if job.seconds < LONG_JOB_S:
         return
-    st.warning(f"{len(dataset):,} rows with {model_title(choice.model)}: about {duration(seconds)} here "
-               f"({missing:,} texts to encode at about {rate:,.0f} per second on this machine). Choose how to go on:")
-    _offers(choice, dataset, seconds)
+    st.warning(f"{len(dataset):,} rows with {model_title(choice.model)}: about {duration(job.seconds)} here to embed "
+               f"({missing:,} texts, about {job.tokens:,} tokens, to encode; {basis(job)}). Choose how to go on:")
+    _offers(choice, dataset, job.seconds)
     st.stop()

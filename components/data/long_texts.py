@@ -49,7 +49,8 @@ def _say_what_is_cut(report: WindowReport, choice: DataChoice, texts: list[str])
 def long_texts_panel(choice: DataChoice) -> DataChoice:
     """For a model with a token window: what is cut, the choice of what long texts become; the choice with it."""
     try:
-        report = seam.window_report(choice)
+        with st.spinner("Counting the tokens of every text against the model's window…"):
+            report = seam.window_report(choice)
     except UserError:  # a model that cannot load is reported when it embeds
         report = None
     if report is None or not report.n_over:

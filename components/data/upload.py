@@ -82,10 +82,15 @@ def _words_upload() -> Dataset | None:
 UPLOADERS = {"table": _table_upload, "npy": _npy_upload, "projector": _projector_upload, "words": _words_upload}
 
 
+def _forget_pending_upload() -> None:
+    """on_change of the upload kind: the previous file's model and button go until a file of the new kind is used."""
+    st.session_state.pop(PENDING_UPLOAD, None)
+
+
 def upload_form() -> Dataset | None:
     """The upload widgets; returns a dataset once the user confirms a readable file."""
     kinds = list(KINDS)
-    kind = st.radio("What are you uploading?", kinds, format_func=KINDS.get,
+    kind = st.radio("What are you uploading?", kinds, format_func=KINDS.get, on_change=_forget_pending_upload,
                     **persist("ee_w_upload_kind", kinds[0], options=kinds))
     try:
         with st.spinner("Reading the file…"):

@@ -25,7 +25,9 @@ from core.evaluation.suite import RetrievalOnData, evaluate_retrieval
 from core.maps.settings import METHOD_LABELS
 
 NONE = "(choose a column)"
+HELP_ICON_CHARS = 3  # room a metric's help icon takes, in characters of its label
 T = TypeVar("T")
+Figure = tuple[str, str, str | None]  # a metric's label, value and help
 
 
 def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
@@ -51,17 +53,29 @@ def run_labels(emb: seam.Embedded, column: str) -> tuple[LabelEvaluation, str]:
     return ev, note
 
 
+def show_figures(figures: list[Figure]) -> None:
+    """Metrics side by side, each column as wide as its label needs, so that no label is cut."""
+    widths = [len(label) + (HELP_ICON_CHARS if help_text else 0) for label, _, help_text in figures]
+    for col, (label, value, help_text) in zip(st.columns(widths), figures):
+        col.metric(label, value, help=help_text)
+
+
+def _accuracy(ev: LabelEvaluation, name: str) -> Figure:
+    """A classifier's accuracy, labelled by its short name (the full one, and the interval, in the help)."""
+    r = ev.classifiers[name]
+    low, high = classification.t_interval(r.fold_accuracy)
+    full = classification.CLASSIFIERS[name]
+    return (f"{full.split(' (')[0]} accuracy", f"{r.accuracy:.1%}",
+            f"{full}: 95% interval over the {classification.N_FOLDS} folds, {low:.1%} to {high:.1%}")
+
+
 def _label_figures(ev: LabelEvaluation) -> None:
-    cols = st.columns(5)
-    for col, name in zip(cols, ("knn", "logreg")):
-        r = ev.classifiers[name]
-        low, high = classification.t_interval(r.fold_accuracy)
-        col.metric(f"{classification.CLASSIFIERS[name]} accuracy", f"{r.accuracy:.1%}",
-                   help=f"95% interval over the 5 folds: {low:.1%} to {high:.1%}")
-    cols[2].metric("Macro-F1 (logistic regression)", f"{ev.classifiers['logreg'].macro_f1:.3f}")
+    figures = [_accuracy(ev, "knn"), _accuracy(ev, "logreg"),
+               ("Macro-F1 (logistic regression)", f"{ev.classifiers['logreg'].macro_f1:.3f}", None)]
     if ev.clusters:
-        cols[3].metric("ARI (map clusters)", f"{ev.clusters['ari']:.3f}")
-        cols[4].metric("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}")
+        figures += [("ARI (map clusters)", f"{ev.clusters['ari']:.3f}", None),
+                    ("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}", None)]
+    show_figures(figures)
 
 
 def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], T]) -> T | None:
@@ -135,9 +149,8 @@ def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str) -> Retrie
 
 def _retrieval_results(emb: seam.Embedded, column: str, found: RetrievalOnData) -> None:
     result, failed = found.result, found.failed
-    figures = result.metrics()
-    for col, (name, value) in zip(st.columns(4), figures.items()):
-        col.metric(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}")
+    show_figures([(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}", None)
+                  for name, value in result.metrics().items()])
     st.caption(retrieval.CONVENTIONS)
     outcome_map(emb, retrieval.outcome(result), failed=["missed", f"in the top {retrieval.K}"],
                 key="ee_eval_retrieval_map", title="Where each row's query found its text")

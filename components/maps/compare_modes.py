@@ -46,9 +46,10 @@ def default_methods(emb: seam.Embedded) -> dict[str, str]:
     return {"left": left, "right": right}
 
 
-def compare_settings(emb: seam.Embedded) -> tuple[ProjectionParams, ProjectionParams]:
-    """Each side's method (applied at once), then the settings of those methods in one form, applied together."""
-    sides = default_methods(emb)
+def compare_settings(sides: dict[str, str] | None = None) -> tuple[ProjectionParams, ProjectionParams]:
+    """Each side's method (applied at once; `sides`: the default of each), then the settings of those methods in
+    one form, applied together."""
+    sides = sides or {"left": "umap", "right": "tsne"}
     methods = {}
     for column, (side, default) in zip(st.columns(2), sides.items()):
         with column:
@@ -64,7 +65,7 @@ def compare_settings(emb: seam.Embedded) -> tuple[ProjectionParams, ProjectionPa
 
 def compare_projections(emb: seam.Embedded) -> None:
     """Two projections of the same vectors; overlap of each point's neighbours on the two maps."""
-    left, right = compare_settings(emb)
+    left, right = compare_settings(default_methods(emb))
     try:
         a = ready_projection(emb.map_data, left, key="ee_cmp_left", what="The two maps")
         b = ready_projection(emb.map_data, right, key="ee_cmp_right", what="The two maps")

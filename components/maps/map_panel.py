@@ -123,15 +123,16 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     """Colour, filter, select and export without recomputing the projection."""
     dataset = emb.dataset
     frame = shared_view(view_frame, dataset, clusters, faith)
-    left, middle, right = st.columns([2, 2, 1])
-    with left:
+    colour_column, filter_column, points_column, labels_column = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
+    with colour_column:
         color = _colour_choice(frame, dataset.text_column, clusters is not None)
         sync_color(color)
-    with middle:
+    with filter_column:
         visible = _filter_mask(frame, dataset.text_column)
-    with right:
+    with points_column:
         max_points = st.number_input("Points drawn at most", 1_000, 500_000, step=10_000,
                                      **persist("ee_w_max_points", MAX_RENDER, live=True))
+    with labels_column:
         show_labels = st.checkbox("Cluster labels", disabled=clusters is None,
                                   **persist("ee_w_cluster_labels", True, live=True))
     rows = render_rows(len(frame), visible=visible, max_points=int(max_points))

@@ -18,11 +18,12 @@ from core.embedding.windows import LONG_TEXTS, OVERLAP
 from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
 from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec
 from core.maps.settings import SETTINGS, ProjectionParams
-from core.maps.view_state import ViewState, decode_view, encode_view, view_fields
+from core.maps.view_state import Ignored, ViewState, decode_view, encode_view, ignored, view_fields
 
 LOADED = "ee_url_loaded"
 NOTICE = "ee_url_notice"
 LINK_COLOR = "ee_url_color"  # the link's colour column, checked once the data's columns are known
+SHOWN_CHARS = 40  # of a link value quoted in a notice
 
 
 def _model_widgets(model: str) -> dict[str, object]:
@@ -77,7 +78,7 @@ def apply_link() -> DataChoice:
         return active_choice()
     view, dropped = decode_view(params)
     choice = _choice(view)
-    notes = [f"Ignored link parameter(s) with unusable values: {', '.join(dropped)}."] if dropped else []
+    notes = [_ignored_note(ignored(params, view, dropped))] if dropped else []
     if choice is None:
         notes.append("This link points to uploaded data, which lives only in the session that uploaded it; "
                      "showing the default data instead. Upload the file on the Data page.")
@@ -89,6 +90,19 @@ def apply_link() -> DataChoice:
     if notes:
         st.session_state[NOTICE] = " ".join(notes)
     return active_choice()
+
+
+def _code(key: str, value: str) -> str:
+    """`key=value` as inline code (so a hand-edited value shows as typed), long values cut."""
+    value = value if len(value) <= SHOWN_CHARS else f"{value[:SHOWN_CHARS]}…"
+    return f"`{key}={value.replace('`', '')}`".replace("\n", " ")
+
+
+def _ignored_note(items: Sequence[Ignored]) -> str:
+    """The notice for parameters a link gave unusable values: their names, and what is shown instead of each."""
+    instead = ", ".join(f"{_code(i.key, i.used) if i.used is not None else f'the default {i.key}'} instead of "
+                        f"{_code(i.key, i.given)}" for i in items)
+    return f"Ignored link parameter(s) with unusable values: {', '.join(i.key for i in items)}. Showing {instead}."
 
 
 def take_notice() -> str | None:

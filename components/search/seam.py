@@ -1,7 +1,7 @@
 """The Chroma side of the caching seam: one client per server process, and what searches reuse."""
 from __future__ import annotations
 
-import os
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,9 +11,14 @@ from components import seam
 from components.memo import server_memos
 from components.state import PRECOMPUTED, DataChoice
 from core.embedding.models import MODELS, Embedder, create_embedder, model_id_for
+from core.errors import UserError
 from core.search.client import default_path, open_client, server_address
 from core.search.records import collection_name, frame_metadata, row_ids
 from core.search.store import VectorStore
+
+_log = logging.getLogger(__name__)
+STORE_UNAVAILABLE = ("The search store cannot be opened just now. Try again in a moment; if this lasts, tell whoever "
+                     "runs this app (the server's log says why).")
 
 
 @dataclass(frozen=True)
@@ -43,19 +48,28 @@ def server_setting() -> tuple[str, int] | None:
 
 @st.cache_resource(show_spinner=False)
 def _store(path: str | None, host: str | None, port: int | None) -> VectorStore:
-    """One Chroma client per (path or server) per server process: PersistentClient is not process-safe."""
+    """One Chroma client per (path or server) per server process: PersistentClient is not process-safe.
+    Its location is said in words: the server's address and the folder are for the log."""
     if host:
-        return VectorStore(open_client(host=host, port=port), location=f"Chroma server at {host}:{port}")
+        return VectorStore(open_client(host=host, port=port), location="Chroma server")
     folder = Path(path) if path else default_path()
-    return VectorStore(open_client(folder), path=folder)
+    return VectorStore(open_client(folder), path=folder, location="embedded store")
 
 
 def vector_store() -> VectorStore:
-    """The store this app process uses (a server when one is configured, else the embedded one)."""
-    server = server_setting()
-    if server:
-        return _store(None, server[0], server[1])
-    return _store(str(default_path()), None, None)
+    """The store this app process uses (a server when one is configured, else the embedded one).
+
+    When it cannot be opened (held by another process, a server out of reach), visitors get a sentence and the
+    log gets the reason, with the paths and settings only whoever runs the app can change.
+    """
+    try:
+        server = server_setting()
+        if server:
+            return _store(None, server[0], server[1])
+        return _store(str(default_path()), None, None)
+    except UserError as err:
+        _log.warning("The search store could not be opened: %s", err)
+        raise UserError(STORE_UNAVAILABLE) from None
 
 
 def index_target(choice: DataChoice, emb: seam.Embedded, metric: str) -> IndexTarget:
@@ -104,9 +118,7 @@ def query_embedder(choice: DataChoice, emb: seam.Embedded) -> Embedder:
 
 
 def store_env_note() -> str:
-    """Where the settings for the store come from, for the page's help text."""
-    if _secret("CHROMA_HOST") or _secret("CHROMA_PORT"):
-        return "server from .streamlit/secrets.toml"
-    if os.environ.get("CHROMA_HOST") or os.environ.get("CHROMA_PORT"):
-        return "server from CHROMA_HOST/CHROMA_PORT"
-    return "embedded store (set CHROMA_HOST/CHROMA_PORT to use a server)"
+    """What the store is, in words, for the page's help text."""
+    if server_setting():
+        return "shared by every app that uses this Chroma server"
+    return "kept with this app on its server; collections stay until they are deleted here"

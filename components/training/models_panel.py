@@ -9,7 +9,7 @@ from components import seam
 from components.state import active_choice, set_active_choice
 from core.embedding.models import DEFAULT_MODEL
 from core.errors import UserError
-from core.training.store import delete_model, local_models, models_dir
+from core.training.store import delete_model, local_models
 
 
 def models_panel() -> None:
@@ -17,12 +17,13 @@ def models_panel() -> None:
     models = local_models()
     with st.expander(f"Your fine-tuned models ({len(models)})"):
         if not models:
-            st.caption(f"None yet. Fine-tuned models are kept in {models_dir()}.")
+            st.caption("None yet. Models fine-tuned on this page are kept with the app and listed here.")
             return
         keys = [m.key for m in models]
         titles = {m.key: m.title for m in models}
+        folders = {m.key: m.folder.name for m in models}
         key = st.selectbox("Fine-tuned model", keys, format_func=titles.get, key="ee_ft_model_pick")
-        st.caption(key.removeprefix("st:"))
+        st.caption(f"Folder {folders[key]} among the app's fine-tuned models")
         if st.button("Delete this model", key="ee_ft_delete"):
             try:
                 delete_model(key, forget=_forget)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 from dataclasses import replace
 
 import numpy as np
@@ -20,6 +21,7 @@ from core.maps.settings import ProjectionParams
 from core.training import space
 from core.training.run import FinetuneResult
 
+_log = logging.getLogger(__name__)
 TOP_MOVERS = 15
 WEAT = "ee_ft_weat"
 
@@ -90,7 +92,8 @@ def _weat(result: FinetuneResult) -> None:
 
 def results_panel(result: FinetuneResult) -> None:
     """Everything a finished run shows."""
-    st.success(f"Saved {result.card['title']} to {result.folder}.")
+    _log.info("Fine-tuned model saved to %s", result.folder)
+    st.success(f"Saved {result.card['title']}. The Data page offers it among the models.")
     _figures(result)
     if st.button("Use the fine-tuned model for this data", key="ee_ft_use"):
         set_active_choice(replace(active_choice(), model=result.key))

@@ -1,6 +1,7 @@
 """The Fine-tune page's run: the prepared pairs and their counts, the time it will take here, Start and Cancel."""
 from __future__ import annotations
 
+import logging
 import uuid
 from typing import Any
 
@@ -10,11 +11,13 @@ from components import seam
 from components.progress import duration, left_note, progress
 from core.embedding.models import model_title
 from core.errors import Cancelled, UserError
-from core.jobs import Job, JobPool, JobProgress
+from core.jobs import Job, JobPool, PacedProgress
 from core.training import speed
 from core.training.pairs import MIN_PAIRS, PairSet, sample
 from core.training.run import Prepared, finetune, prepare
 from core.training.train import negatives_per_anchor
+
+_log = logging.getLogger(__name__)
 
 JOB = "ee_ft_job"
 PREPARED = "ee_ft_prepared"
@@ -92,8 +95,9 @@ def training_pool() -> JobPool:
 
 
 def start_training(prepared: Prepared, base: str, params: Any) -> Job:
-    """Queue a run on the server's worker; its phase and steps are reported to the job's `progress`."""
-    report = JobProgress()
+    """Queue a run on the server's worker; its phase and steps are reported to the job's `progress`, whose time
+    left starts from the pace measured before the run and follows the run's own steps."""
+    report = PacedProgress(expected_step_s=speed.step_seconds(params, measured_speed(prepared, base, params)))
     return training_pool().submit(uuid.uuid4().hex, "Fine-tuning", lambda cancel: finetune(
         prepared, base, params, progress=report.step, status=report.status, cancel=cancel), progress=report)
 
@@ -146,7 +150,8 @@ def job_outcome() -> Any:
     elif isinstance(error, UserError):
         st.error(str(error))
     else:
-        st.error(f"Training failed: {type(error).__name__}: {error}")
+        _log.error("Training failed", exc_info=error)
+        st.error("Training failed unexpectedly (the server's log says why). Try again, or with other settings.")
     return None
 
 

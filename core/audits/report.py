@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,6 +20,7 @@ th{background:#f4f4f4;overflow-wrap:anywhere} dl{display:grid;grid-template-colu
 dt{font-weight:600} .caption{color:#555;font-size:.9rem;margin:.2rem 0} .meta{color:#666}
 .table-wrap{overflow-x:auto;max-width:100%}
 """
+MAX_TABLE_COLUMNS = 12  # wider tables are split into parts that each repeat the first column: none scrolls sideways
 
 
 @dataclass
@@ -40,8 +42,19 @@ def _settings_html(settings: Mapping[str, Any]) -> str:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as an escaped HTML table, floats with four significant digits."""
-    return frame.to_html(index=False, escape=True, border=0, na_rep="–", float_format=lambda v: f"{v:.4g}")
+    """A DataFrame as an escaped HTML table, floats with four significant digits; headers may wrap after a '_'."""
+    table = frame.to_html(index=False, escape=True, border=0, na_rep="–", float_format=lambda v: f"{v:.4g}")
+    head, body = table.split("</thead>", 1)
+    return head.replace("_", "_<wbr>") + "</thead>" + body
+
+
+def table_parts(frame: pd.DataFrame, max_columns: int = MAX_TABLE_COLUMNS) -> list[pd.DataFrame]:
+    """The table, or its columns in even parts of at most `max_columns`, each led by the first column."""
+    if frame.shape[1] <= max_columns:
+        return [frame]
+    first, rest = frame.columns[0], list(frame.columns[1:])
+    size = math.ceil(len(rest) / math.ceil(len(rest) / (max_columns - 1)))
+    return [frame[[first, *rest[start:start + size]]] for start in range(0, len(rest), size)]
 
 
 def _figure_html(figure: Any) -> str:
@@ -52,8 +65,8 @@ def _section_html(section: ReportSection) -> str:
     parts = [f"<section><h2>{html.escape(section.title)}</h2>", _settings_html(section.settings)]
     parts += [f"<p>{html.escape(note)}</p>" for note in section.notes]
     for caption, frame in section.tables:
-        parts += [f"<p class='caption'>{html.escape(caption)}</p>",
-                  f"<div class='table-wrap'>{table_html(frame)}</div>"]
+        parts.append(f"<p class='caption'>{html.escape(caption)}</p>")
+        parts += [f"<div class='table-wrap'>{table_html(part)}</div>" for part in table_parts(frame)]
     for caption, figure in section.figures:
         parts += [f"<p class='caption'>{html.escape(caption)}</p>", _figure_html(figure)]
     return "\n".join(parts) + "</section>"

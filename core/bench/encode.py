@@ -25,7 +25,8 @@ def _log(message: str) -> None:
 
 @dataclass(frozen=True)
 class EncodeSizes:
-    """How many Lee sentences are encoded, and how many timed runs of each path (the best of each counts)."""
+    """How many Lee sentences are encoded, and how many timed runs of each path (alternating baseline and ours;
+    the best of each counts)."""
 
     texts: int = 2000
     repeats: int = 3

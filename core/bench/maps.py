@@ -74,7 +74,7 @@ def bench_umap(workdir: Path, sizes: UmapSizes) -> dict[str, float]:
     enable()
     import umap
 
-    from core.maps.knn import warm_up_nndescent
+    from core.maps.knn import EXACT_LIMIT, warm_up_nndescent
     from core.maps.projection import (
         ProjectionParams,
         fit_projection,
@@ -84,9 +84,11 @@ def bench_umap(workdir: Path, sizes: UmapSizes) -> dict[str, float]:
 
     X, _ = clustered_vectors(sizes.points)
     params = ProjectionParams(random_state=0)
-    _log("umap: numba warm-up (both paths, including NN-descent for cosine and euclidean)")
+    _log("umap: numba warm-up (both paths, with NN-descent for cosine and euclidean where the data is large enough "
+         "to use it)")
     warm_up_umap("cosine")
-    warm_up_nndescent("cosine")
+    if len(X) > EXACT_LIMIT:  # below it our kNN graph is exact
+        warm_up_nndescent("cosine")
     umap.UMAP(random_state=0).fit_transform(X[:WARM_UP_N])
     _log(f"umap: baseline on {len(X):,} x {X.shape[1]}")
     base, base_s = _timed(lambda: umap.UMAP(random_state=0).fit_transform(X))
@@ -142,11 +144,13 @@ _MAP_CHILD = """
 import json, resource, sys, time
 from core.bench.maps import clustered_vectors, synthetic_texts
 from core.maps.clusters import ClusterSpec
-from core.maps.knn import warm_up_nndescent
+from core.maps.knn import EXACT_LIMIT, warm_up_nndescent
 from core.maps.service import build_map
 from core.maps.projection import ProjectionParams, warm_up_umap
 t0 = time.perf_counter()
-warm_up_umap("cosine"); warm_up_nndescent("cosine")
+warm_up_umap("cosine")
+if {n} > EXACT_LIMIT:  # below it the kNN graph is exact
+    warm_up_nndescent("cosine")
 warm_s = time.perf_counter() - t0
 X, labels = clustered_vectors({n})
 texts = synthetic_texts(labels)

@@ -77,7 +77,7 @@ SECTIONS: dict[str, Section[Any]] = {
     "chunk": Section(bench_chunk, ChunkSizes(), smoke=ChunkSizes(documents=8)),
     "chroma": Section(bench_chroma, ChromaSizes(), smoke=ChromaSizes(vectors=500, queries=5)),
     "umap": Section(bench_umap, UmapSizes(), smoke=UmapSizes(points=300)),
-    "tsne": Section(bench_tsne, TsneSizes(), smoke=TsneSizes(points=200)),
+    "tsne": Section(bench_tsne, TsneSizes(), smoke=TsneSizes(points=100)),
     "map100k": Section(bench_map100k, Map100kSizes(), smoke=Map100kSizes(points=500, own_kernels=False)),
     "rerun": Section(bench_rerun, RerunSizes(), smoke=RerunSizes(link=SMOKE_LINK)),
     "finetune": Section(bench_finetune, FinetuneSizes(), smoke=FinetuneSizes(documents=8, pairs=16)),

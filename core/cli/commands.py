@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import sys
 from pathlib import Path
 
@@ -32,6 +33,7 @@ from core.maps.service import MapData, MapService
 
 LONGEST_LISTED = 10
 LONGEST_TEXT_CHARS = 120
+_NO_LOG = logging.NullHandler()  # core's log records go nowhere here: each failure is the one line below
 METADATA_SUFFIX = ".metadata.parquet"  # exact values, for the commands that read the metadata back
 
 
@@ -155,7 +157,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run one command; failures print one line and return a non-zero status."""
+    """Run one command; failures print one line and return a non-zero status (the details core logs for a
+    server's log stay out of the terminal)."""
+    logging.getLogger("core").addHandler(_NO_LOG)
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)

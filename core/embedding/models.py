@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -12,6 +13,8 @@ import numpy as np
 
 from core.errors import ModelLoadError
 from core.hashing import hash_texts
+
+_log = logging.getLogger(__name__)
 
 CUSTOM_PREFIX = "st:"
 CARD_FILE = "ee-card.json"  # the card a fine-tuned model folder carries (core.training.card)
@@ -50,10 +53,11 @@ def _load_sentence_transformer(name_or_path: str):
 
         return SentenceTransformer(name_or_path, trust_remote_code=False)
     except Exception as exc:  # noqa: BLE001 - every loader failure gets the same user-facing sentence
+        _log.warning("Model %r did not load (EE_ALLOW_DOWNLOADS=1 lets the app download models): %r",
+                     name_or_path, exc)
         raise ModelLoadError(
             f"Model '{name_or_path}' could not be loaded offline: it is not a local folder or in the local "
-            "Hugging Face cache. Download it once on a connected machine (or set EE_ALLOW_DOWNLOADS=1) "
-            f"and try again. ({type(exc).__name__})"
+            "Hugging Face cache. Download it once on a connected machine and try again, or choose another model."
         ) from None
 
 

@@ -146,8 +146,8 @@ def _session(path: Path):
     options = ort.SessionOptions()
     options.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
     options.intra_op_num_threads = os.cpu_count() or 1
-    # idle workers sleep instead of spinning: on 2 cores, spinning after a one-text encode starved the next step
-    # (a Chroma query took 35 ms p50 instead of 4) and slowed encoding itself while other work ran
+    # idle workers sleep instead of spinning: measured on 2 busy cores, spinning after a one-text encode slowed the
+    # next step (a Chroma query: 28-40 ms p50 against 10-18) and the encode itself (34-44 ms against 11-16)
     options.add_session_config_entry("session.intra_op.allow_spinning", "0")
     options.log_severity_level = 3
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])

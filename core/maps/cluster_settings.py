@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from core.maps.clustering import LINKAGES
+from core.maps.clustering import K_MAX_CAP, K_MAX_SMALL, LINKAGES
 from core.maps.labels import parse_stop_words
 from core.setting import Setting
 
@@ -28,10 +28,12 @@ CLUSTER_SETTINGS: tuple[Setting, ...] = (
             widget_name="cluster_space", help="cluster the map or the original vectors"),
     Setting("n_clusters", "k", "Clusters", None, bounds=(2, 100), widget="number", auto="suggest",
             methods=("kmeans", "agglomerative"), reducer_arg=True, widget_name="cluster_k",
-            help="number of clusters, for KMeans and agglomerative; 0 picks the k with the best silhouette from 2 to 12"),
+            help="number of clusters, for KMeans and agglomerative; 0 picks the k with the best silhouette from 2 up to "
+                 f"about the square root of half the points ({K_MAX_SMALL} to {K_MAX_CAP})"),
     Setting("min_cluster_size", "min_size", "Smallest cluster", None, bounds=(2, 100_000), widget="number",
             auto="auto", methods=("hdbscan",), widget_name="cluster_min_size",
-            help="HDBSCAN's smallest cluster; auto is about 1% of the points"),
+            help="HDBSCAN's smallest cluster; auto is about 1% of the points, smaller when one cluster would "
+                 "hold more than half of them"),
     Setting("linkage", "linkage", "Linkage", "ward", choices=LINKAGES, widget="select", methods=("agglomerative",),
             reducer_arg=True, widget_name="cluster_linkage", help="how agglomerative clustering joins clusters"),
     Setting("stop_words", "stop", "Extra stop words for the labels", (), widget="text", convert=parse_stop_words,

@@ -21,6 +21,7 @@ SUGGEST_SAMPLE = 2_000  # points used to score each candidate k
 K_MAX_SMALL = 12  # the suggested k is looked for up to at least this
 K_MAX_CAP = 50  # and up to at most this (each candidate costs a KMeans fit)
 DENSE_K = 20  # every k up to this is a candidate; above it, steps of about a tenth
+CANDIDATE_INITS = 1  # KMeans starts per candidate k (the chosen k is fitted again with more)
 LOW_DIM = 10  # at most this many dimensions: the rest of the rows follow their nearest fitted point
 CONNECTIVITY_K = 10
 
@@ -75,9 +76,10 @@ def suggest_k(X: np.ndarray, *, k_min: int = 2, k_max: int | None = None, sample
 
     def score(ks: list[int]) -> None:
         for k in ks:
-            scores[k] = _silhouette(distances, KMeans(k, n_init=3, random_state=random_state).fit_predict(Xs))
+            labels = KMeans(k, n_init=CANDIDATE_INITS, random_state=random_state).fit_predict(Xs)
+            scores[k] = _silhouette(distances, labels)
 
-    with threadpool_limits(1):  # small fits: threads only add overhead, and stall on a busy machine
+    with threadpool_limits(1):  # small fits: on a busy machine, threads made each one about ten times slower
         tried = candidate_ks(k_min, k_max)
         score(tried)
         at = tried.index(max(scores, key=lambda k: (scores[k], -k)))

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from core.errors import DataError
 from core.maps.cluster_settings import SPACES, ClusterSpec, clusterer_args
@@ -22,6 +23,7 @@ from core.vectors import unit_rows
 
 HDBSCAN_MAX_DIMS = 10
 DOMINANT_SHARE = 0.5  # a cluster holding more of the points than this says little about the map
+SMALLEST_AUTO_SIZE = 5  # the automatic smallest cluster of HDBSCAN, at least
 LINEAR_R2 = 0.999  # a map explained this well by a linear function of the vectors is a linear map (PCA)
 LINEAR_SAMPLE = 2_000  # rows used to tell, at least (three per dimension)
 
@@ -80,8 +82,8 @@ def graph_connectivity(graph: KnnGraph, k: int = 10):
 
 
 def auto_min_cluster_size(n_fit: int) -> int:
-    """About 1% of the fitted points, between 5 and 500."""
-    return int(np.clip(n_fit // 100, 5, 500))
+    """About 1% of the fitted points, between SMALLEST_AUTO_SIZE and 500."""
+    return int(np.clip(n_fit // 100, SMALLEST_AUTO_SIZE, 500))
 
 
 def make_clusterer(spec: ClusterSpec, n_rows: int, max_fit: int = MAX_FIT) -> Clusterer:
@@ -103,7 +105,7 @@ def cluster_map(vectors: np.ndarray, coords: np.ndarray, texts: Sequence[str], s
         connectivity = graph_connectivity(graph)
     # 2. cluster (on a sample above max_fit rows) and score
     clusterer = make_clusterer(run, len(X), max_fit).fit(X, connectivity=connectivity)
-    labels, silhouettes, split_advice = _split_if_dominant(X, clusterer.labels_, run, max_fit)
+    labels, silhouettes, split_advice = _split_if_dominant(X, clusterer, run, max_fit)
     silhouettes = silhouettes or dict(clusterer.silhouette_by_k_)
     scores = cluster_scores(X, labels, random_state=spec.random_state)
     # 3. keywords by c-TF-IDF (or metadata, for rows without text), and the table
@@ -123,16 +125,19 @@ def is_linear_map(vectors: np.ndarray, coords: np.ndarray, *, seed: int = 0) -> 
     half = len(rows) // 2
     if half <= A.shape[1]:
         return False
-    W = np.linalg.lstsq(A[:half], B[:half], rcond=None)[0]
+    with threadpool_limits(1):  # a small solve: on a busy machine, threads made it ten times slower or more
+        W = np.linalg.lstsq(A[:half], B[:half], rcond=None)[0]
     rest = B[half:]
     spread = ((rest - rest.mean(axis=0)) ** 2).sum()
     return spread > 0 and 1 - ((rest - A[half:] @ W) ** 2).sum() / spread > LINEAR_R2
 
 
 def _off_linear_map(vectors: np.ndarray, coords: np.ndarray, spec: ClusterSpec) -> tuple[ClusterSpec, str]:
-    """The spec to run, and why when it is not `spec`: HDBSCAN of automatic size on a linear map becomes KMeans
-    on the vectors. A linear map has no density gaps of its own: density clusters on it cut through groups."""
-    if (spec.method, spec.space, spec.min_cluster_size) != ("hdbscan", "map", None) or not is_linear_map(vectors, coords):
+    """The spec to run, and why when it is not `spec`: HDBSCAN of automatic size on a linear map of vectors with
+    more dimensions becomes KMeans on the vectors. Such a map has no density gaps of its own: groups that the
+    vectors keep apart overlap on it, and density clusters on it cut through them."""
+    if ((spec.method, spec.space, spec.min_cluster_size) != ("hdbscan", "map", None)
+            or vectors.shape[1] <= coords.shape[1] or not is_linear_map(vectors, coords)):
         return spec, ""
     return replace(spec, method="kmeans", space="vectors", n_clusters=None), (
         "This map is linear (PCA), with no density gaps of its own, so HDBSCAN on it would cut through groups: these "
@@ -145,27 +150,46 @@ def dominant_share(labels: np.ndarray) -> float:
     return float((labels == 0).mean()) if (labels == 0).any() else 0.0
 
 
-def _split_if_dominant(X: np.ndarray, labels: np.ndarray, spec: ClusterSpec,
-                       max_fit: int) -> tuple[np.ndarray, dict[int, float], str]:
-    """HDBSCAN labels where one cluster holds most points: that cluster split by KMeans (auto size), or advice.
+def _finer_density(X: np.ndarray, spec: ClusterSpec, size: int, max_fit: int) -> tuple[np.ndarray, int] | None:
+    """HDBSCAN labels with the smallest cluster halved until no cluster holds more than DOMINANT_SHARE of the
+    points, and that size; None when the smallest automatic size still leaves one."""
+    while size > SMALLEST_AUTO_SIZE:
+        size = max(SMALLEST_AUTO_SIZE, size // 2)
+        labels = make_clusterer(replace(spec, min_cluster_size=size), len(X), max_fit).fit(X).labels_
+        if dominant_share(labels) <= DOMINANT_SHARE:
+            return labels, size
+    return None
 
-    Maps without density gaps between their groups (t-SNE's, often) give HDBSCAN one cluster for most of
-    the points; KMeans inside it, with k chosen by silhouette, recovers groups while keeping HDBSCAN's others.
+
+def _split_if_dominant(X: np.ndarray, clusterer: Clusterer, spec: ClusterSpec,
+                       max_fit: int) -> tuple[np.ndarray, dict[int, float], str]:
+    """HDBSCAN labels where one cluster holds most points: finer density clusters, else that cluster split by
+    KMeans (both with the automatic size only), or advice.
+
+    The excess of mass can prefer one large cluster to its many smaller ones (a news corpus on a UMAP map), and
+    maps without density gaps between their groups (t-SNE's, often) give HDBSCAN one cluster for most of the
+    points; KMeans inside it, with k chosen by silhouette, recovers groups while keeping HDBSCAN's others.
     """
-    share = dominant_share(labels)
+    labels, share = clusterer.labels_, dominant_share(clusterer.labels_)
     if spec.method != "hdbscan" or share <= DOMINANT_SHARE or len(X) < 10:
         return labels, {}, ""
-    held = f"HDBSCAN put {share:.0%} of the points in one cluster (the map has no density gaps inside it)"
+    held = f"HDBSCAN put {share:.0%} of the points in one cluster"
     if spec.min_cluster_size is not None:
         return labels, {}, (f"{held}. Lower 'Smallest cluster', set it to 0 (auto) to have that cluster split, "
                             "or choose KMeans.")
+    finer = _finer_density(X, spec, clusterer.min_cluster_size, max_fit)
+    if finer is not None:
+        return finer[0], {}, (f"{held} with clusters of at least {clusterer.min_cluster_size} points, so the "
+                              f"smallest cluster was lowered to {finer[1]}. For larger clusters, set 'Smallest "
+                              "cluster' yourself.")
     rows = np.flatnonzero(labels == 0)
     inner = Clusterer("kmeans", max_fit=max_fit, random_state=spec.random_state).fit(X[rows])
     split = labels.copy()
     split[rows] = inner.labels_ + labels.max() + 1
     return relabel_by_size(split), dict(inner.silhouette_by_k_), (
-        f"{held}, so that cluster was split with KMeans into {inner.n_clusters_} (k by silhouette). For density "
-        "clusters only, set 'Smallest cluster' yourself; for other groupings choose KMeans or agglomerative.")
+        f"{held} (the map has no density gaps inside it), so that cluster was split with KMeans into "
+        f"{inner.n_clusters_} (k by silhouette). For density clusters only, set 'Smallest cluster' yourself; for "
+        "other groupings choose KMeans or agglomerative.")
 
 
 def cluster_centres(coords: np.ndarray, labels: np.ndarray) -> dict[int, np.ndarray]:

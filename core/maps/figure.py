@@ -30,6 +30,12 @@ GREY = "#BBBBBB"
 GREY_LABELS = (OTHER, NOISE_LABEL, MISSING)
 MAX_RENDER = 50_000  # default cap on drawn points
 LABEL_PAD = 0.03  # share of the axis range left beyond the outermost label box
+LEGEND_CHARS = 32  # longer category names are cut at a word in the legend; the hover shows them whole
+LEGEND_Y = -0.08  # the legend's top, below the plot: clear of hover boxes, which open beside a point
+LEGEND_ROW_PX = 20  # the figure grows by its legend's rows and the gap above them, so the plot keeps its size
+LEGEND_GAP_PX = 60
+LEGEND_WIDTH_PX = 880  # a map's usual width, to estimate how many rows its legend takes
+LEGEND_ENTRY_PX = (42, 5.3)  # an entry's width: symbol and gaps, then per character of its name
 _SHADES = " ░▒▓█"
 CONTINUOUS_MIN_VALUES = 12  # numbers with more distinct values than this get a colour scale
 
@@ -193,14 +199,28 @@ def _continuous_traces(coords, rows, hover, values: np.ndarray, name: str, size:
     return traces
 
 
-def _category_traces(coords, rows, hover, labels: np.ndarray, size: int) -> list[go.BaseTraceType]:
+def legend_name(label: str) -> str:
+    """A category as the legend shows it: cut at a word, with an ellipsis, beyond LEGEND_CHARS characters."""
+    return short_label(label, LEGEND_CHARS)
+
+
+def _whole_name_hover(label: str, column: str) -> dict:
+    """A hover template adding the category's whole name to each point's label, where the legend cuts it."""
+    if legend_name(label) == label:
+        return {}
+    line = f"{plotly_text(column)}: {hover_label(label)}".replace("%", "&#37;")  # no %{...} placeholder forms
+    return dict(hovertemplate=f"%{{hovertext}}<br>{line}<extra></extra>")
+
+
+def _category_traces(coords, rows, hover, labels: np.ndarray, column: str, size: int) -> list[go.BaseTraceType]:
     """One trace per drawn category in natural order, (other) and noise last in grey."""
     colours = category_colours(labels)
     traces = []
     for label in natural_order(labels[rows]):
         members = rows[labels[rows] == label]
         marker = dict(size=size, opacity=0.8, color=colours[label])
-        traces.append(_trace(coords, members, hover, plotly_text(label), marker))
+        traces.append(_trace(coords, members, hover, plotly_text(legend_name(label)), marker,
+                             **_whole_name_hover(label, column)))
     return traces
 
 
@@ -238,13 +258,40 @@ def _fit_labels(fig: go.Figure, coords: np.ndarray, labels: Mapping[str, np.ndar
         fig.update_yaxes(range=[float(low[1] - pad[1]), float(high[1] + pad[1])])
 
 
+def legend_rows(names: Sequence[str], width: int = LEGEND_WIDTH_PX) -> int:
+    """About how many rows a horizontal legend of these entries takes in a figure `width` pixels wide.
+
+    Plotly lines the entries up in columns as wide as the widest entry."""
+    if not names:
+        return 0
+    fixed, per_char = LEGEND_ENTRY_PX
+    widest = fixed + per_char * max(len(n) for n in names)
+    return math.ceil(len(names) / max(1, int(width // widest)))
+
+
+def legend_entries(fig: go.Figure) -> list[str]:
+    """The names the legend lists: Plotly draws one for two entries or more, or for one marked to show."""
+    shown = [t for t in fig.data if t.showlegend is not False]
+    if len(shown) < 2 and not any(t.showlegend for t in shown):
+        return []
+    return [html.unescape(t.name or "") for t in shown]
+
+
+def _legend_height(names: Sequence[str]) -> int:
+    rows = legend_rows(names)
+    return LEGEND_GAP_PX + LEGEND_ROW_PX * rows if rows else 0
+
+
 def _layout(fig: go.Figure, coords: np.ndarray, title: str, legend_title: str,
             axis_titles: tuple[str, str] | None, height: int, colour_scale: bool) -> None:
-    legend: dict[str, object] = dict(itemsizing="constant", title=dict(text=plotly_text(legend_title)))
-    if colour_scale:  # the colour bar takes the right side: the legend (no value, selected) goes below
-        legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=-0.02, x=0)
-    fig.update_layout(title=dict(text=plotly_text(title)), height=height, margin=dict(l=10, r=10, t=40, b=10),
-                      legend=legend,
+    """Title, size and axes; the legend goes below the plot, so neither hover boxes nor long names cover or narrow it.
+
+    The colour bar, if any, has the right side (its title names the column, so the legend has none)."""
+    names = legend_entries(fig)
+    legend = dict(itemsizing="constant", orientation="h", yanchor="top", y=LEGEND_Y, x=0, xanchor="left",
+                  title=dict(text="" if colour_scale else plotly_text(legend_title)))
+    fig.update_layout(title=dict(text=plotly_text(title)), height=height + _legend_height(names),
+                      margin=dict(l=10, r=10, t=40, b=10), legend=legend,
                       dragmode="lasso" if coords.shape[1] == 2 else "orbit", hoverlabel=dict(font_family="monospace"),
                       colorway=PALETTE, uirevision="map")
     show = axis_titles is not None
@@ -296,7 +343,7 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
                                     colorscale=colorscale, color_range=color_range)
     else:
         labels_of = category_labels(frame[color], min(max_categories, len(PALETTE))).to_numpy()
-        traces = _category_traces(coords, rows, hover_of, labels_of, size)
+        traces = _category_traces(coords, rows, hover_of, labels_of, str(color), size)
     fig = go.Figure(traces)
     if len(highlight_rows):
         _highlight(fig, coords, highlight_rows, hover_of, size)

@@ -118,6 +118,11 @@ def keyword_weights(weights: np.ndarray, totals: np.ndarray, ids: Sequence[int])
     return weights
 
 
+def _single_words(texts: Sequence[str], rows: np.ndarray, look_at: int = 20) -> bool:
+    """Whether the texts of these rows are single words (a word-vector map), judged on the first few."""
+    return all(len(tokenize(str(texts[int(r)]))) <= 1 for r in rows[:look_at])
+
+
 def _shared_label_terms(weights: np.ndarray, named: dict[int, list[int]]) -> list[tuple[int, int]]:
     """(row, term) for each term of a row's label that also names another row, where it weighs more."""
     holders: dict[int, list[int]] = {}
@@ -147,8 +152,8 @@ def cluster_keywords(texts: Sequence[str], labels: np.ndarray, *, top_n: int = T
     """The top c-TF-IDF terms of each cluster (noise gets none), no word in the labels of two clusters
     while either has other words.
 
-    Where c-TF-IDF cannot tell terms apart (every text a single word, as in a word-vector map), and
-    `X` is given, a cluster is named by its members nearest its centre instead. Made-up row names
+    Where c-TF-IDF cannot tell terms apart because every text is a single word (a word-vector map), or finds
+    no term at all, and `X` is given, a cluster is named by its members nearest its centre instead. Made-up row names
     (`RowNames`) say nothing: such clusters are named by their metadata, or by their size.
     """
     labels = np.asarray(labels)
@@ -160,7 +165,8 @@ def cluster_keywords(texts: Sequence[str], labels: np.ndarray, *, top_n: int = T
     keywords: dict[int, list[str]] = {}
     for row, order in label_orders(weights, [r for r, cid in enumerate(ids) if cid != NOISE]).items():
         cid, order = ids[row], order[:top_n]
-        tied = len(order) > 1 and np.isclose(weights[row, order].max(), weights[row, order].min())
+        tied = (len(order) > 1 and np.isclose(weights[row, order].max(), weights[row, order].min())
+                and _single_words(texts, np.flatnonzero(labels == cid)))
         if X is not None and (tied or not len(order) or weights[row, order].max() <= 0):
             keywords[cid] = list(dict.fromkeys(str(texts[r]) for r in examples(X, labels, cid, top_n)))
         else:

@@ -6,7 +6,7 @@ for any value it cannot use and saying which ones it dropped (links get edited b
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -140,6 +140,22 @@ def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
     projection = params_from({s.name: reader.get(s.key, s.parse) for s in SETTINGS})
     color = reader.get("color", lambda s: s if 0 < len(s) <= 200 else int("x"))
     return replace(view, projection=projection, color=color, clusters=_decode_clusters(reader)), reader.dropped
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A link parameter that was ignored: its name, the link's value and the value shown instead (None: the default
+    of a setting the link leaves out, such as an automatic cluster count)."""
+
+    key: str
+    given: str
+    used: str | None
+
+
+def ignored(params: Mapping[str, Any], view: ViewState, dropped: Sequence[str]) -> list[Ignored]:
+    """What the view shows in place of each dropped parameter, in the link's own form."""
+    used = encode_view(view)
+    return [Ignored(key, _first(params, key) or "", used.get(key)) for key in dropped]
 
 
 def view_fields() -> list[str]:

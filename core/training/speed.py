@@ -33,6 +33,11 @@ def estimate_seconds(n_pairs: int, params: Any, pairs_per_s: float) -> float:
     return params.epochs * n_pairs / max(pairs_per_s, 1e-9)
 
 
+def step_seconds(params: Any, pairs_per_s: float) -> float:
+    """Seconds one training step (a batch of pairs) takes at the measured pace."""
+    return params.batch_size / max(pairs_per_s, 1e-9)
+
+
 def pairs_for(seconds: float, params: Any, pairs_per_s: float) -> int:
     """How many training pairs fit in `seconds`."""
     return int(seconds * pairs_per_s / max(1, params.epochs))

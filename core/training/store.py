@@ -98,7 +98,7 @@ def delete_model(key: str, *, forget: Callable[[str], None] | None = None) -> No
     """Remove a fine-tuned model's folder (only folders under models_dir() that carry a card)."""
     folder = Path(key.removeprefix(CUSTOM_PREFIX)).resolve()
     if folder.parent != models_dir().resolve() or read_card(folder) is None:
-        raise UserError(f"'{folder}' is not a fine-tuned model of this app; only those can be deleted here.")
+        raise UserError("This folder is not a fine-tuned model of this app; only those can be deleted here.")
     shutil.rmtree(folder)
     if forget:
         forget(key)

@@ -36,6 +36,22 @@ def test_analogies_page_default_state():
     assert _downloads(at), "the report button appears once there is a result"
 
 
+def test_analogy_scores_share_one_number_format():
+    import json
+
+    from components.audits.analogy_panels import SCORE_FORMAT, scores_as_text
+
+    at = _page("pages/analogies.py")
+    answers = [d for d in at.dataframe if "3CosAdd score" in d.value.columns]
+    assert len(answers) == 2
+    for table in answers:
+        config = json.loads(table.proto.columns)
+        assert {c: config[c]["type_config"]["format"] for c in ("3CosAdd score", "3CosMul score")} == {
+            "3CosAdd score": SCORE_FORMAT, "3CosMul score": SCORE_FORMAT}
+    shown = scores_as_text(answers[0].value)  # as the report writes them
+    assert shown["3CosAdd score"].str.fullmatch(r"-?\d\.\d{4}").all() and shown["3CosAdd word"].iloc[0] == "queen"
+
+
 def test_analogies_page_names_an_unknown_word():
     at = _page("pages/analogies.py")
     at.text_input(key="ee_w_analogy_b").set_value("kingqqq").run()

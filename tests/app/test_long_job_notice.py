@@ -6,6 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from components.data import long_job
 from components.state import ACTIVE
+from core.embedding.estimate import Estimate
 from core.embedding.windows import LongTexts
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -17,7 +18,8 @@ def long_jobs(monkeypatch):
     """Every embedding looks like minutes, and the sample is 300 rows."""
     monkeypatch.setattr(long_job, "count_missing", lambda texts, model: 100_000)  # as if nothing were cached
     monkeypatch.setattr(long_job, "SAMPLE_ROWS", 300)
-    monkeypatch.setattr(long_job, "model_rate", lambda model, texts: {"tfidf-lsa": 5_000.0}.get(model, 50.0))
+    monkeypatch.setattr(long_job, "job_estimate", lambda model, texts, n_new, whole=False: Estimate(
+        n_new / {"tfidf-lsa": 5_000.0}.get(model, 50.0), 20 * n_new, 0))  # texts per second
 
 
 def _open(query: dict[str, str]) -> AppTest:
@@ -50,3 +52,17 @@ def test_the_sample_keeps_the_long_text_choice(long_jobs):
     assert picked.source == "upload" and picked.model == "glove-6b-50d"
     assert picked.long == LongTexts("chunk", 16)  # chunked, as the data it samples
     assert at.query_params["long_texts"] == "chunk" and at.query_params["overlap"] == "16"
+
+
+def test_a_static_model_is_estimated_without_a_timing_step(monkeypatch, tmp_path):
+    from core.embedding.models import GloveEmbedder
+
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))  # no embedding recorded on this machine yet
+    calls: list[int] = []
+    monkeypatch.setattr(GloveEmbedder, "encode", lambda self, texts, batch_size=64: calls.append(len(texts)))
+    monkeypatch.setattr(long_job, "count_missing", lambda texts, model: 2_000_000)  # far more than any cache holds
+    at = _open(LEE_WITH_GLOVE)
+    assert not at.exception
+    notice = next(w.value for w in at.warning if "rows with GloVe" in w.value)
+    assert "a first estimate" in notice and "2,000,000 texts" in notice
+    assert calls == []  # a lookup per word: estimated from its words, never timed

@@ -102,6 +102,31 @@ def test_compare_page_projections_models_and_custom_axes():
     assert at.error and "not a valid regular expression" in at.error[0].value
 
 
+def _npy_bytes(rows: int = 24, dims: int = 6) -> bytes:
+    import io
+
+    import numpy as np
+
+    buf = io.BytesIO()
+    np.save(buf, np.random.default_rng(0).normal(size=(rows, dims)).astype(np.float32))
+    return buf.getvalue()
+
+
+def test_compare_offers_vectors_only_data_no_text_model():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.switch_page("pages/data.py").run()
+    at.radio(key="ee_w_source").set_value("upload").run()
+    at.radio(key="ee_w_upload_kind").set_value("npy").run()
+    at.file_uploader(key="ee_upload_npy").set_value(("v.npy", _npy_bytes(), "application/octet-stream")).run()
+    at.button(key="ee_upload_use_npy").click().run()
+    at.button(key="ee_embed").click().run()
+    at.session_state["ee_w_compare_mode"] = "models"
+    at.switch_page("pages/compare.py").run()
+    assert not at.exception
+    assert not [s for s in at.selectbox if s.key == "ee_w_cmp_model"]  # no text model embeds "row 3"
+    assert any("no text for a model to embed, only its own vectors" in i.value for i in at.info)
+
+
 def _projection_form_script():
     import streamlit as st
 
@@ -127,7 +152,7 @@ def _sliders(at: AppTest) -> set[str]:
 
 
 def test_map_form_shows_only_the_settings_of_the_chosen_method():
-    at = AppTest.from_function(_projection_form_script).run()
+    at = AppTest.from_function(_projection_form_script, default_timeout=60).run()
     assert _sliders(at) == {"ee_w_neighbors", "ee_w_min_dist"}
     at.slider(key="ee_w_neighbors").set_value(40)
     at.form_submit_button[0].click().run()
@@ -141,7 +166,7 @@ def test_map_form_shows_only_the_settings_of_the_chosen_method():
 
 
 def test_compare_sides_show_only_the_settings_of_their_methods():
-    at = AppTest.from_function(_compare_settings_script).run()
+    at = AppTest.from_function(_compare_settings_script, default_timeout=60).run()
     assert _sliders(at) == {"ee_w_cmp_left_neighbors", "ee_w_cmp_right_perplexity"}
     at.segmented_control(key="ee_w_cmp_right_method").set_value("pca").run()
     assert _sliders(at) == {"ee_w_cmp_left_neighbors"} and any("no per-map settings" in c.value for c in at.caption)

@@ -112,21 +112,19 @@ def test_a_room_of_sessions_on_one_link_shares_one_background_projection(slow_fi
 
 def test_leaving_the_page_cancels_its_projection_and_the_work_stops(monkeypatch):
     """A projection no session waits for any more is cancelled: its step counter stops."""
+    import collections
     import time
 
-    monkeypatch.setattr(service, "ABANDONED_S", 1.0)
-    steps, stopped, real = [], threading.Event(), service.project_map
+    monkeypatch.setattr(service, "ABANDONED_S", 3.0)
+    steps, real = collections.Counter(), service.project_map
 
     def endless(vectors, params, *, cancel=None, **kwargs):
         if params.method == "pca":
             return real(vectors, params, cancel=cancel, **kwargs)
-        try:
-            while True:
-                steps.append(1)
-                check(cancel)
-                time.sleep(0.05)
-        finally:
-            stopped.set()
+        while True:
+            steps[cancel] += 1  # counted per job (its cancel flag)
+            check(cancel)
+            time.sleep(0.05)
 
     monkeypatch.setattr(service, "project_map", endless)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
@@ -136,10 +134,11 @@ def test_leaving_the_page_cancels_its_projection_and_the_work_stops(monkeypatch)
     job = _job(at)
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    assert stopped.wait(30)
-    counted = len(steps)
+    with pytest.raises(Exception, match="cancelled"):
+        job.result(timeout=60)
+    counted = steps[job.cancel_event]
     time.sleep(0.3)
-    assert len(steps) == counted and job.cancelled()
+    assert counted > 0 and steps[job.cancel_event] == counted and job.cancelled()
 
 
 def test_a_large_maps_clusters_and_faithfulness_follow_the_drawn_map(monkeypatch):

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.search.seam import STORE_UNAVAILABLE
 from components.state import ACTIVE, SAVED, DataChoice
 from core.search.engine import EXACT_BELOW
 from tests.support.store_holder import holding
@@ -193,12 +194,13 @@ def test_lee_corpus_text_search_finds_the_bushfires(data_dir):
     assert {"top 10 hits", "query"} <= set(traces)  # PCA placed the query on the map
 
 
-def test_a_store_held_by_another_process_is_one_clear_error(data_dir):
+def test_a_store_held_by_another_process_is_one_clear_error(data_dir, caplog):
     with holding(data_dir / "chroma") as holder:
         at = search_page(DataChoice(dataset="digits", model="precomputed"))
     assert not at.exception
-    assert len(at.error) == 1 and f"in use by process {holder.pid} (" in at.error[0].value
-    assert "CHROMA_HOST=127.0.0.1" in at.error[0].value
+    assert len(at.error) == 1 and at.error[0].value == STORE_UNAVAILABLE  # visitors get the sentence
+    assert f"in use by process {holder.pid} (" in caplog.text  # the server's log gets who holds it, and the way out
+    assert "CHROMA_HOST=127.0.0.1" in caplog.text and "CHROMA_HOST" not in at.error[0].value
     at.run()  # the holder has exited: the page opens the store on the next run
     assert not at.exception and not at.error
     assert "not in the store yet" in at.info[0].value

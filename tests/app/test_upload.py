@@ -121,3 +121,15 @@ def test_an_upload_error_removes_the_previous_files_embed_button():
     at.file_uploader(key="ee_upload_table").set_value(("broken.csv", bytes(range(256)) * 8, "text/csv")).run()
     assert at.error and "broken.csv" in at.error[0].value
     assert not [b for b in at.button if b.key == "ee_embed"]
+
+
+def test_another_upload_kind_clears_the_previous_files_controls():
+    at = _upload(_data_page(), "topics.csv", _csv())
+    at.button(key="ee_upload_use_table").click().run()
+    assert [b for b in at.button if b.key == "ee_embed"] and at.selectbox(key="ee_w_model")
+    at.radio(key="ee_w_upload_kind").set_value("npy").run()
+    assert not at.exception
+    assert not [b for b in at.button if b.key == "ee_embed"]
+    assert not [s for s in at.selectbox if s.key == "ee_w_model"]
+    assert not any("topics.csv" in c.value for c in at.caption)
+    assert any("Upload a file" in i.value for i in at.info)

@@ -64,3 +64,13 @@ def test_a_link_to_a_chunked_map_reopens_on_chunked_vectors(monkeypatch, tmp_pat
     assert "350 points" in at.caption[0].value and at.get("plotly_chart")
     assert at.query_params["long_texts"] == "chunk"  # and the link the page writes back still says so
     assert at.session_state[SAVED]["ee_w_long_texts"] == "chunk"  # the Data page shows the choice
+
+
+def test_an_out_of_range_size_in_a_link_is_named_with_the_size_shown():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params.update({"data": "glove-words", "n": "99999999", "model": "precomputed", "method": "pca"})
+    at.run()
+    assert not at.exception
+    assert "(5,000)" in at.caption[0].value
+    notices = [w.value for w in at.warning if w.value.startswith("Ignored link parameter")]
+    assert notices == ["Ignored link parameter(s) with unusable values: n. Showing `n=5000` instead of `n=99999999`."]

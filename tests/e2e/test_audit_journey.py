@@ -15,7 +15,7 @@ EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s
 
 def test_weat_and_report_download(page: Page, app_url: str, artifacts_dir: Path):
     page.goto(app_url)
-    nav = page.locator('[data-testid="stSidebarNav"]')
+    nav = page.locator('[data-testid="stSidebar"]')
     nav.get_by_role("link", name="Bias (WEAT)", exact=True).click()
     expect(page.get_by_role("heading", name="Bias (WEAT)", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
     picker = page.locator('[data-testid="stButtonGroup"]').filter(has_text="WEAT 10:")

@@ -42,7 +42,7 @@ def drawn_map(page: Page, condition: str, timeout_ms: int, *, title: str = "") -
 
 def open_page(page: Page, name: str) -> None:
     """Click a page's link in the sidebar navigation and wait for its title."""
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name=name, exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name=name, exact=True).click()
     expect(page.get_by_role("heading", name=name, exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
 
 

@@ -204,7 +204,7 @@ def test_lasso_recolour_and_reopen_the_link(page: Page, app_url: str, artifacts_
 def test_compare_page_links_the_selection_across_both_maps(page: Page, app_url: str, artifacts_dir: Path):
     page.goto(f"{app_url}/{DIGITS}")
     wait_points(page, 0, N_DIGITS, LOAD_TIMEOUT_MS)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Compare", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Compare", exact=True).click()
     expect(page.get_by_role("heading", name="Compare", exact=True)).to_be_visible(timeout=STEP_TIMEOUT_MS)
     wait_points(page, 1, N_DIGITS, LOAD_TIMEOUT_MS, at_least=True)
     expect(page.get_by_text(re.compile(r"^Mean neighbour overlap"))).to_be_visible()

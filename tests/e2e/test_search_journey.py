@@ -22,7 +22,7 @@ TRACES_JS = """() => {
 def test_type_a_query_see_the_table_and_the_hits_on_the_map(page: Page, app_url: str, artifacts_dir: Path):
     page.goto(app_url)
     expect(page.get_by_role("heading", name="Map", exact=True)).to_be_visible(timeout=FIRST_LOAD_TIMEOUT_MS)
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Search", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Search", exact=True).click()
     expect(page.get_by_role("heading", name="Search", exact=True)).to_be_visible(timeout=FIRST_LOAD_TIMEOUT_MS)
 
     index = page.get_by_role("button", name=re.compile(r"^(Index [\d,]+ vectors|Finish indexing)$"))
@@ -63,7 +63,7 @@ def test_chunked_documents_show_the_matching_passage(page: Page, app_url: str, a
     expect(page.get_by_text(re.compile(r"^350 vectors of dimension 384"))).to_be_visible(timeout=EMBED_TIMEOUT_MS)
     expect(page.get_by_text(re.compile(r"split into overlapping windows"))).to_be_visible()
 
-    page.locator('[data-testid="stSidebarNav"]').get_by_role("link", name="Search", exact=True).click()
+    page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Search", exact=True).click()
     expect(page.get_by_text(re.compile(r"101 long texts chunked into 256-token windows"))
            ).to_be_visible(timeout=FIRST_LOAD_TIMEOUT_MS)
     page.get_by_role("button", name="Index 350 vectors").click()

@@ -4,6 +4,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import logging
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ import pandas as pd
 from core.data.loaders.text import decode_text
 from core.errors import DataError
 
+_log = logging.getLogger(__name__)
 MAX_ROWS = 2_000_000
 TABLE_EXTENSIONS = (".csv", ".tsv", ".tab", ".json", ".jsonl", ".ndjson", ".parquet", ".txt")
 NA_TOKENS = frozenset({"nan", "na", "n/a", "null", "none"})
@@ -222,9 +224,9 @@ def _read_parquet(data: bytes, filename: str) -> pd.DataFrame:
     try:
         frame = pd.read_parquet(io.BytesIO(data))
     except Exception as err:  # pyarrow raises several unrelated types for bad files
+        _log.warning("%s could not be read as Parquet: %r", filename, err)
         raise DataError(
-            f"{filename} could not be read as Parquet ({type(err).__name__}: {err}). "
-            "The file may be damaged or not a Parquet file; export it again."
+            f"{filename} could not be read as Parquet: the file may be damaged or not a Parquet file; export it again."
         ) from None
     named_index = any(name is not None for name in frame.index.names)
     return frame.reset_index(drop=not named_index)

@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from core.audits.report import ReportSection, build_report, table_html
+from core.audits.report import MAX_TABLE_COLUMNS, ReportSection, build_report, table_html, table_parts
 
 EXTERNAL = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*\b(?:src|href)\s*=\s*["']?\s*(?:https?:)?//""", re.I)
 
@@ -74,3 +74,21 @@ def test_wide_tables_fit_the_page_width(report):
     assert "overflow-wrap:break-word" in rules["th,td"] and "overflow-wrap:anywhere" in rules["th"]
     assert "overflow-x:auto" in rules[".table-wrap"]
     assert report.count("<div class='table-wrap'><table") == report.count("<table")
+
+
+def weat_like(n_columns: int) -> pd.DataFrame:
+    """A results table as wide as WEAT's: a test name, then numbers."""
+    return pd.DataFrame({"test": ["weat1", "weat2"], **{f"p_{i}": [0.0004998, 12.5] for i in range(n_columns - 1)}})
+
+
+def test_a_wide_table_is_split_into_parts_each_led_by_its_first_column():
+    wide = weat_like(22)
+    parts = table_parts(wide)
+    assert len(parts) == 2 and all(p.shape[1] <= MAX_TABLE_COLUMNS and p.columns[0] == "test" for p in parts)
+    assert [c for p in parts for c in p.columns[1:]] == list(wide.columns[1:])  # every column once, in order
+    assert [p.shape[1] for p in parts] == [12, 11]  # even parts, not one full and one stub
+    narrow = weat_like(MAX_TABLE_COLUMNS)
+    assert len(table_parts(narrow)) == 1 and table_parts(narrow)[0].equals(narrow)
+    body = build_report([ReportSection("WEAT", tables=[("Results", wide)])]).split("<body>", 1)[1]
+    assert body.count("<table") == 2 and body.count("<th>test</th>") == 2 and body.count("<td>weat2</td>") == 2
+    assert "<th>p_<wbr>0</th>" in body and "<td>p_" not in body  # headers may wrap after '_'; cells untouched

@@ -13,7 +13,9 @@ from core.maps.clustering import (
     NOISE,
     Clusterer,
     ClusteringError,
+    candidate_ks,
     cluster_scores,
+    max_suggested_k,
     relabel_by_size,
     suggest_k,
 )
@@ -23,6 +25,7 @@ from core.maps.clusters import (
     cluster_centres,
     cluster_map,
     clustering_space,
+    is_linear_map,
 )
 from core.maps.knn import build_knn_graph
 
@@ -248,3 +251,40 @@ def test_clusters_that_say_something_come_without_advice():
     X, _ = blobs(dim=20)
     result = cluster_map(X, X[:, :2], [f"item {i}" for i in range(len(X))], ClusterSpec(min_cluster_size=10))
     assert result.advice == ""
+
+
+def test_suggested_k_looks_past_twelve_as_the_data_grows():
+    from sklearn.datasets import make_blobs
+
+    X, truth = make_blobs(4_000, n_features=10, centers=40, random_state=0)
+    fitted = Clusterer("kmeans").fit(X.astype(np.float32))
+    assert abs(fitted.n_clusters_ - 40) <= 2 and adjusted_rand_score(truth, fitted.labels_) > 0.95
+    assert max(fitted.silhouette_by_k_) == max_suggested_k(4_000) == 45
+    assert max_suggested_k(150) == 12 and max_suggested_k(10**6) == 50  # at least 12, at most 50 candidates
+    ks = candidate_ks(2, 50)
+    assert ks[:19] == list(range(2, 21)) and ks[-1] == 50 and len(ks) < 35 and ks == sorted(set(ks))
+
+
+def test_hdbscan_on_a_linear_map_clusters_the_vectors_instead():
+    from sklearn.datasets import make_blobs
+    from sklearn.decomposition import PCA
+
+    X, truth = make_blobs(1_200, n_features=30, centers=8, random_state=3)
+    X = X.astype(np.float32)
+    pca = PCA(2, random_state=0).fit_transform(X).astype(np.float32)
+    assert is_linear_map(X, pca) and not is_linear_map(X, np.tanh(pca / pca.std()))
+    result = cluster_map(X, pca, ["t"] * len(X), ClusterSpec())
+    assert "linear (PCA)" in result.advice and "30-dimensional vectors" in result.note
+    assert adjusted_rand_score(truth, result.labels) > 0.95
+    chosen = cluster_map(X, pca, ["t"] * len(X), ClusterSpec(min_cluster_size=12))  # density on the map, as asked
+    assert "2D map" in chosen.note and "linear" not in chosen.advice
+
+
+def test_a_large_cluster_of_small_groups_is_found_again_with_smaller_clusters():
+    rng = np.random.default_rng(0)
+    centres = [(2.0 * i, 2.0 * j) for i in range(10) for j in range(6)] + [(60.0, 0.0), (0.0, 60.0)]
+    truth = np.repeat(np.arange(len(centres)), [20] * 60 + [500, 500])  # 60 groups of 20 hold 55% of the points
+    X = (np.asarray(centres)[truth] + rng.normal(scale=0.25, size=(len(truth), 2))).astype(np.float32)
+    result = cluster_map(X, X, ["t"] * len(X), ClusterSpec())  # the automatic smallest cluster is 22 points
+    assert result.n_clusters == 62 and adjusted_rand_score(truth, result.labels) > 0.99
+    assert "lowered to 11" in result.advice

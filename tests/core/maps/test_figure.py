@@ -9,15 +9,21 @@ import pytest
 
 from core.maps.figure import (
     GREY,
+    LEGEND_CHARS,
+    LEGEND_ROW_PX,
     OTHER,
     PALETTE,
     build_scatter,
     hover_label,
+    legend_entries,
+    legend_name,
+    legend_rows,
     natural_order,
     plotly_text,
     render_rows,
     wrap,
 )
+from core.maps.label_layout import ELLIPSIS
 from core.maps.labels import NOISE_LABEL
 
 
@@ -181,3 +187,54 @@ def test_legend_is_in_natural_order_and_colours_follow_the_category(data):
                              visible=(frame["cluster"] != "2: rain").to_numpy()).to_dict()
     assert all(t["marker"]["color"] == colour[t["name"]] for t in filtered["data"])
     assert natural_order(["10", "9", "b", "A", OTHER, "-1"]) == ["-1", "9", "10", "A", "b", OTHER]
+
+
+SENTENCES = [f"{i}: the minister said on tuesday that talks on topic {i} would resume after the weekend"
+             for i in range(12)]
+
+
+def test_whole_sentence_names_are_cut_in_the_legend_and_shown_whole_in_the_hover(data):
+    coords, frame = data
+    frame = frame.assign(cluster=[SENTENCES[i % 12] for i in range(len(frame))])
+    fig = build_scatter(coords, frame, text_column="text", color="cluster").to_dict()
+    names = [t["name"] for t in fig["data"]]
+    assert len(names) == 12 and all(len(n) <= LEGEND_CHARS and n.endswith(ELLIPSIS) for n in names)
+    assert names[3] == legend_name(SENTENCES[3]) and SENTENCES[3].startswith(names[3][:-1])
+    template = fig["data"][3]["hovertemplate"]
+    assert template.startswith("%{hovertext}<br>cluster: ") and template.endswith("<extra></extra>")
+    assert " ".join(template.replace("<br>", " ").split()).count(SENTENCES[3]) == 1  # whole, wrapped at words
+    short = build_scatter(coords, data[1], text_column="text", color="cluster").to_dict()
+    assert all("hovertemplate" not in t for t in short["data"])  # names shown whole keep the plain hover
+
+
+def test_a_percent_sign_in_a_cut_name_cannot_form_a_hover_placeholder():
+    name = "%{x} is 100% sure that the minister said so on tuesday"
+    frame = pd.DataFrame({"text": ["a", "b"], "cluster": [name, "b"]})
+    fig = build_scatter(np.zeros((2, 2)), frame, text_column="text", color="cluster").to_dict()
+    template = next(t["hovertemplate"] for t in fig["data"] if "hovertemplate" in t)
+    assert template.count("%{") == 1 and "&#37;{x} is 100&#37; sure" in template
+
+
+def test_the_legend_sits_below_the_plot_which_keeps_its_width(data):
+    coords, frame = data
+    long_names = frame.assign(cluster=[SENTENCES[i % 12] for i in range(len(frame))])
+    for fig in (build_scatter(coords, frame, text_column="text", color="cluster").to_dict(),
+                build_scatter(coords, long_names, text_column="text", color="cluster").to_dict()):
+        legend, layout = fig["layout"]["legend"], fig["layout"]
+        assert legend["orientation"] == "h" and legend["yanchor"] == "top" and legend["y"] < 0
+        assert legend["x"] == 0 and legend["xanchor"] == "left"
+        assert layout["margin"]["l"] == layout["margin"]["r"] == 10  # no side reserved for the legend
+        assert layout["xaxis"].get("domain", [0, 1]) == [0, 1]
+
+
+def test_the_figure_grows_by_its_legend_rows_so_the_plot_keeps_its_height(data):
+    coords, frame = data
+    assert legend_rows([]) == 0 and legend_rows(["a"] * 4) == 1
+    assert legend_rows(["x" * LEGEND_CHARS] * 40) > legend_rows(["x" * 10] * 40) > legend_rows(["x" * 10] * 4)
+    plain = build_scatter(coords, frame, text_column="text", height=500)
+    few = build_scatter(coords, frame, text_column="text", color="cluster", height=500)
+    many = build_scatter(coords, frame, text_column="text", color="many", max_categories=40, height=500)
+    assert legend_entries(plain) == [] and plain.layout.height == 500  # one trace: Plotly draws no legend
+    assert legend_entries(few) == ["0: a", "1: b", NOISE_LABEL] and few.layout.height > 500
+    rows_few, rows_many = legend_rows(legend_entries(few)), legend_rows(legend_entries(many))
+    assert many.layout.height - few.layout.height == LEGEND_ROW_PX * (rows_many - rows_few) > 0

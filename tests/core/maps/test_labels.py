@@ -7,6 +7,7 @@ import pytest
 from core.maps.clustering import NOISE
 from core.maps.clusters import ClusterSpec, cluster_map
 from core.maps.labels import (
+    LABEL_WORDS,
     NOISE_LABEL,
     cluster_keywords,
     cluster_name,
@@ -163,3 +164,28 @@ def test_lee_news_labels_have_no_reporting_verbs_or_contractions():
     labels = KMeans(8, random_state=0, n_init=1).fit_predict(vectors)
     words = set(sum(cluster_keywords(texts, labels, top_n=5).values(), []))
     assert not {"said", "says", "say", "mr", "don't", "it's", "told", "according"} & words, words
+
+
+def test_a_word_shared_by_two_clusters_names_only_one():
+    topics = {"web": "server routing cookies sessions templates middleware urls requests headers proxies",
+              "data": "dataframe tables columns joins parquet pivot schema rows excel csv",
+              "weather": "rain storm snow wind hail flood frost fog drought heatwave"}
+    texts, labels = [], []
+    for cid, (name, words) in enumerate(topics.items()):
+        for i in range(20):
+            shared = "python python " if name != "weather" else ""  # frequent in two clusters, absent from the third
+            texts.append(shared + words.split()[i % 10])
+            labels.append(cid)
+    keywords = cluster_keywords(texts, np.array(labels))
+    named = [words[:LABEL_WORDS] for words in keywords.values()]
+    assert sum("python" in words for words in named) == 1, keywords
+    assert all(len(words) == LABEL_WORDS for words in named)  # the other cluster is named by its own words
+    everywhere = [w for words in named for w in words]
+    assert len(everywhere) == len(set(everywhere))  # no word names two clusters
+
+
+def test_clusters_of_sentences_with_tied_terms_are_named_by_words_not_whole_sentences():
+    texts = ["Quick brown foxes jump", "Quick brown foxes jump", "Lazy dogs sleep daily", "Lazy dogs sleep daily"]
+    X = np.array([[0.0, 0], [0.1, 0], [5, 5], [5.1, 5]])
+    keywords = cluster_keywords(texts, np.array([0, 0, 1, 1]), X=X)
+    assert keywords == {0: ["brown", "foxes", "jump", "quick"], 1: ["daily", "dogs", "lazy", "sleep"]}

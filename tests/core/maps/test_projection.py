@@ -287,7 +287,7 @@ def test_project_caches_on_disk(blobs, data_dir, monkeypatch):
     np.testing.assert_array_equal(np.load(path), first)
     assert not list(path.parent.glob("*.tmp.npy"))  # the temporary file was renamed away
 
-    def refuse(self, X, y=None):
+    def refuse(self, X, y=None, **kwargs):
         raise AssertionError("project() refitted although the result was cached")
 
     monkeypatch.setattr(Projector, "fit", refuse)

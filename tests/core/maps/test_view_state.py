@@ -11,9 +11,11 @@ from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams
 from core.maps.settings import SETTINGS
 from core.maps.view_state import (
+    Ignored,
     ViewState,
     decode_view,
     encode_view,
+    ignored,
     view_fields,
 )
 
@@ -106,3 +108,10 @@ def test_the_long_text_choice_travels_and_truncation_stays_out_of_the_link():
     assert decode_view({"long_texts": "chunk"})[0].long_texts == LongTexts("chunk")
     view, dropped = decode_view({"long_texts": "split", "overlap": "999"})
     assert view.long_texts == LongTexts() and dropped == ["long_texts", "overlap"]
+
+
+def test_each_ignored_parameter_comes_with_the_value_shown_instead():
+    params = {"data": "glove-words", "n": "99999999", "method": "mds", "clusters": "kmeans", "k": "1"}
+    view, dropped = decode_view(params)
+    assert ignored(params, view, dropped) == [Ignored("n", "99999999", str(BUILTINS["glove-words"].sized.default)),
+                                              Ignored("method", "mds", "umap"), Ignored("k", "1", None)]
