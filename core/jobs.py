@@ -48,48 +48,48 @@ class JobProgress:
         return seconds_left(time.monotonic() - self.steps_started, self.done, self.total)
 
 
-WARM_UP_STEPS = 1  # a run's first step pays its set-up: its pace is not counted
-PRIOR_STEPS = 3.0  # the expected pace weighs as much as this many measured steps
+PRIOR_STEPS = 3.0  # the pace expected beforehand weighs as much as this many measured steps
 
 
 @dataclass
 class PacedProgress(JobProgress):
-    """Progress whose time left does not jump: the pace of the steps after the warm-up, blended with the pace
-    expected beforehand (`expected_step_s`, seconds per step) and counting down while a step runs."""
+    """Progress whose time left moves smoothly: the pace of the steps after the first (which pays the set-up),
+    blended with the pace expected beforehand (`expected_step_s`, seconds per step), counting down while a step runs.
+    """
 
     expected_step_s: float | None = None
     clock: Callable[[], float] = time.monotonic
-    paced_from: tuple[float, int] | None = None  # when the warm-up ended, and the steps done by then
+    first_step: tuple[float, int] | None = None  # when the first reported step ended, and the steps done by then
     last_step_at: float | None = None
-    steps_seen: int = 0
 
     def step(self, done: int, total: int) -> None:
         now = self.clock()
-        self.steps_seen += 1
-        if self.paced_from is None and self.steps_seen >= WARM_UP_STEPS:
-            self.paced_from = (now, done)
+        if self.first_step is None:
+            self.first_step = (now, done)
         self.last_step_at = now
         super().step(done, total)
 
-    def step_s(self) -> float | None:
-        """Seconds per step: measured after the warm-up, blended with the expected pace (None with neither)."""
-        measured, seconds = 0, 0.0
-        if self.paced_from is not None and self.last_step_at is not None:
-            measured, seconds = self.done - self.paced_from[1], self.last_step_at - self.paced_from[0]
+    def pace(self, seconds: float, steps: int) -> float | None:
+        """Seconds per step from `steps` measured steps of `seconds` in all, blended with the expected pace."""
         if self.expected_step_s is None:
-            return seconds / measured if measured > 0 else None
-        return (seconds + PRIOR_STEPS * self.expected_step_s) / (max(measured, 0) + PRIOR_STEPS)
+            return seconds / steps if steps > 0 else None
+        return (seconds + PRIOR_STEPS * self.expected_step_s) / (steps + PRIOR_STEPS)
 
     def seconds_left(self) -> float | None:
-        """The steps to go at the blended pace, less the time the current step has run (None before a pace)."""
-        pace = self.step_s()
-        if pace is None or self.last_step_at is None:
+        """The steps to go at the blended pace, less the time the running step has run; a step that runs longer
+        than the pace counts as that long already, so the time left grows smoothly instead of jumping at its end."""
+        if self.first_step is None or self.last_step_at is None:
             return None
         remaining = max(self.total - self.done, 0)
-        if not remaining:
-            return 0.0
-        running = min(self.clock() - self.last_step_at, pace)
-        return max(remaining * pace - running, 1.0)
+        measured, seconds = self.done - self.first_step[1], self.last_step_at - self.first_step[0]
+        running = self.clock() - self.last_step_at
+        pace = self.pace(seconds, measured)
+        if pace is None or not remaining:
+            return None if pace is None else 0.0
+        if running <= pace:
+            return max(remaining * pace - running, 1.0)
+        stretched = self.pace(seconds + running, measured + 1) or pace
+        return max((remaining - 1) * stretched, 1.0)
 
 
 @dataclass

@@ -27,7 +27,7 @@ from core.maps.settings import METHOD_LABELS
 NONE = "(choose a column)"
 HELP_ICON_CHARS = 3  # room a metric's help icon takes, in characters of its label
 T = TypeVar("T")
-Figure = tuple[str, str, str | None]  # a metric's label, value and help
+Metric = tuple[str, str, str | None]  # a metric's label, value and help
 
 
 def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
@@ -53,14 +53,14 @@ def run_labels(emb: seam.Embedded, column: str) -> tuple[LabelEvaluation, str]:
     return ev, note
 
 
-def show_figures(figures: list[Figure]) -> None:
+def show_metrics(metrics: list[Metric]) -> None:
     """Metrics side by side, each column as wide as its label needs, so that no label is cut."""
-    widths = [len(label) + (HELP_ICON_CHARS if help_text else 0) for label, _, help_text in figures]
-    for col, (label, value, help_text) in zip(st.columns(widths), figures):
+    widths = [len(label) + (HELP_ICON_CHARS if help_text else 0) for label, _, help_text in metrics]
+    for col, (label, value, help_text) in zip(st.columns(widths), metrics):
         col.metric(label, value, help=help_text)
 
 
-def _accuracy(ev: LabelEvaluation, name: str) -> Figure:
+def _accuracy(ev: LabelEvaluation, name: str) -> Metric:
     """A classifier's accuracy, labelled by its short name (the full one, and the interval, in the help)."""
     r = ev.classifiers[name]
     low, high = classification.t_interval(r.fold_accuracy)
@@ -70,12 +70,12 @@ def _accuracy(ev: LabelEvaluation, name: str) -> Figure:
 
 
 def _label_figures(ev: LabelEvaluation) -> None:
-    figures = [_accuracy(ev, "knn"), _accuracy(ev, "logreg"),
+    metrics = [_accuracy(ev, "knn"), _accuracy(ev, "logreg"),
                ("Macro-F1 (logistic regression)", f"{ev.classifiers['logreg'].macro_f1:.3f}", None)]
     if ev.clusters:
-        figures += [("ARI (map clusters)", f"{ev.clusters['ari']:.3f}", None),
+        metrics += [("ARI (map clusters)", f"{ev.clusters['ari']:.3f}", None),
                     ("NMI (map clusters)", f"{ev.clusters['nmi']:.3f}", None)]
-    show_figures(figures)
+    show_metrics(metrics)
 
 
 def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], T]) -> T | None:
@@ -149,7 +149,7 @@ def run_retrieval(emb: seam.Embedded, choice: DataChoice, column: str) -> Retrie
 
 def _retrieval_results(emb: seam.Embedded, column: str, found: RetrievalOnData) -> None:
     result, failed = found.result, found.failed
-    show_figures([(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}", None)
+    show_metrics([(name.replace("_at_", "@").replace("_", " "), f"{value:.3f}", None)
                   for name, value in result.metrics().items()])
     st.caption(retrieval.CONVENTIONS)
     outcome_map(emb, retrieval.outcome(result), failed=["missed", f"in the top {retrieval.K}"],

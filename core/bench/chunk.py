@@ -39,7 +39,9 @@ def bench_chunk(workdir: Path, sizes: ChunkSizes) -> dict[str, float]:
 
     truncate_s, _ = timed("truncate")
     chunk_s, chunked = timed("chunk")
-    report = window_report(texts, token_window(MODEL_KEY, lambda: model))
+    window = token_window(MODEL_KEY, lambda: model)
+    assert window is not None, f"{MODEL_KEY} reads a token window"
+    report = window_report(texts, window)
     return {
         "chunk_embed_per_s": round(len(texts) / chunk_s, 2),
         "truncate_embed_per_s": round(len(texts) / truncate_s, 2),

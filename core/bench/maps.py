@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.child import json_child
+from core.vectors import unit_rows
 
 DIM = 384
 CENTRES = 40
@@ -37,8 +38,7 @@ def clustered_vectors(n: int, *, dim: int = DIM, centres: int = CENTRES, spread:
     middles = rng.normal(size=(centres, dim)).astype(np.float32)
     labels = rng.integers(0, centres, n)
     X = middles[labels] + rng.normal(scale=spread, size=(n, dim)).astype(np.float32)
-    X /= np.linalg.norm(X, axis=1, keepdims=True)
-    return X.astype(np.float32), labels
+    return unit_rows(X, np.float32), labels
 
 
 def synthetic_texts(labels: np.ndarray, *, seed: int = 0, words: int = 8) -> list[str]:

@@ -128,7 +128,12 @@ def _open(browser, url: str):
     received, requests = [0], []
     page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.__setitem__(
         0, received[0] + len(payload))))
-    page.on("requestfinished", lambda request: request.method == "GET" and requests.append(request.url))
+
+    def count(request) -> None:
+        if request.method == "GET":
+            requests.append(request.url)
+
+    page.on("requestfinished", count)
     page.goto(url, wait_until="commit")
     return context, page, received, requests
 
