@@ -84,8 +84,10 @@ class PacedProgress(JobProgress):
         measured, seconds = self.done - self.first_step[1], self.last_step_at - self.first_step[0]
         running = self.clock() - self.last_step_at
         pace = self.pace(seconds, measured)
-        if pace is None or not remaining:
-            return None if pace is None else 0.0
+        if pace is None:
+            return None
+        if not remaining:
+            return 0.0
         if running <= pace:
             return max(remaining * pace - running, 1.0)
         stretched = self.pace(seconds + running, measured + 1) or pace

@@ -1,4 +1,4 @@
-"""The Search map's projection: one that can place the query among the points."""
+"""The Search map's projection: one that can place the query among the points, and costs no wait of its own."""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -9,12 +9,18 @@ from core.maps.settings import METHOD_LABELS
 
 
 def search_map_params(emb: seam.Embedded, params: ProjectionParams) -> tuple[ProjectionParams, str | None]:
-    """The Map's projection when it can place a new point, with no note; for t-SNE, which cannot, UMAP when it is
-    computed already, else PCA (neither is computed for this map alone), with the sentence that says so."""
-    if params.method != "tsne":
+    """The projection the Search map is drawn with, and the sentence that says why when it is not the Map's.
+
+    The Map's method when it is ready (in memory or on disk; PCA always is); for t-SNE, which cannot place a new
+    point, UMAP when that is ready; else PCA. The Search page never computes a slow projection for its map.
+    """
+    wanted = replace(params, method="umap") if params.method == "tsne" else params
+    chosen = wanted if seam.map_service().ready_now(emb.map_data, wanted) else replace(params, method="pca")
+    if chosen == params:
         return params, None
-    umap = replace(params, method="umap")
-    chosen = umap if seam.map_service().ready_now(emb.map_data, umap) else replace(params, method="pca")
-    until = "" if chosen is umap else " until the Map page has computed UMAP"
+    if params.method != "tsne":
+        return chosen, (f"The Map's {METHOD_LABELS[params.method]} is not computed yet, so this map is drawn with PCA "
+                        "until the Map page has computed it.")
+    until = "" if chosen is wanted else " until the Map page has computed UMAP"
     return chosen, (f"The Map uses t-SNE, which cannot place a new point such as the query, so this map is drawn "
                     f"with {METHOD_LABELS[chosen.method]}{until}.")

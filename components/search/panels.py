@@ -133,7 +133,7 @@ def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
     button.button("Search", key="ee_search_go", type="primary", width="stretch")
     if not text.strip():
         return None
-    vector, model_id = embed_query(text, choice.model, get_embedder=lambda: store_seam.query_embedder(choice, emb))
+    vector, model_id = embed_query(text, choice.model, get_embedder=lambda: seam.text_embedder(choice, emb))
     return Query(vector, text, model_id)
 
 

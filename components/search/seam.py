@@ -8,9 +8,8 @@ from pathlib import Path
 import streamlit as st
 
 from components import seam
-from components.memo import server_memos
 from components.state import PRECOMPUTED, DataChoice
-from core.embedding.models import MODELS, Embedder, create_embedder, model_id_for
+from core.embedding.models import MODELS, model_id_for
 from core.errors import UserError
 from core.search.client import default_path, open_client, server_address
 from core.search.records import collection_name, frame_metadata, row_ids
@@ -101,20 +100,6 @@ def row_lookup(choice: DataChoice, emb: seam.Embedded) -> dict[str, int]:
 def metadata_rows(emb: seam.Embedded) -> list[dict]:
     """The dataset's metadata as Chroma will store it."""
     return frame_metadata(emb.dataset.frame, emb.dataset.text_column)
-
-
-def query_embedder(choice: DataChoice, emb: seam.Embedded) -> Embedder:
-    """The model that embeds a query text the way the current data was embedded (one per server process)."""
-    spec = MODELS.get(choice.model)
-    if spec is None or not spec.needs_corpus:
-        return seam.embedder(choice.model)
-
-    def fit() -> Embedder:
-        with st.spinner(f"Fitting {spec.title} to embed the query…"):
-            return create_embedder(choice.model, corpus=seam.raw_dataset(choice).texts)
-
-    # the key phrase_embedder (components/seam.py) uses: the map's custom axes and the search share one fit
-    return server_memos()["embedded"].get_or_make(("corpus-model", choice, emb.vectors_hash), fit)
 
 
 def store_env_note() -> str:

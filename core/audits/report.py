@@ -42,10 +42,8 @@ def _settings_html(settings: Mapping[str, Any]) -> str:
 
 
 def table_html(frame: pd.DataFrame) -> str:
-    """A DataFrame as an escaped HTML table, floats with four significant digits; headers may wrap after a '_'."""
-    table = frame.to_html(index=False, escape=True, border=0, na_rep="–", float_format=lambda v: f"{v:.4g}")
-    head, body = table.split("</thead>", 1)
-    return head.replace("_", "_<wbr>") + "</thead>" + body
+    """A DataFrame as an escaped HTML table, floats with four significant digits (headers wrap by the page's CSS)."""
+    return frame.to_html(index=False, escape=True, border=0, na_rep="–", float_format=lambda v: f"{v:.4g}")
 
 
 def table_parts(frame: pd.DataFrame, max_columns: int = MAX_TABLE_COLUMNS) -> list[pd.DataFrame]:

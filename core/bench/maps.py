@@ -116,13 +116,14 @@ class TsneSizes:
 
 
 def bench_tsne(workdir: Path, sizes: TsneSizes) -> dict[str, float]:
-    """Our t-SNE (openTSNE) vs scikit-learn's TSNE, same perplexity, metric and PCA initialisation."""
+    """The app's t-SNE (`tsne_engine`) vs scikit-learn's TSNE, same perplexity, metric and PCA initialisation;
+    `tsne_app_uses_opentsne` says which one the app runs."""
     from sklearn.manifold import TSNE
 
-    from core.maps.projection import Projector, trustworthiness_score
+    from core.maps.projection import Projector, trustworthiness_score, tsne_engine
 
     X, _ = clustered_vectors(sizes.points)
-    _log(f"tsne: ours (openTSNE) on {len(X):,} x {X.shape[1]}")
+    _log(f"tsne: ours ({tsne_engine()}) on {len(X):,} x {X.shape[1]}")
     ours, ours_s = _timed(lambda: Projector("tsne", perplexity=30.0, metric="cosine", random_state=0).fit_transform(X))
     _log(f"tsne: ours {ours_s:.1f} s; scikit-learn")
     base, base_s = _timed(lambda: TSNE(perplexity=30.0, metric="cosine", init="pca", random_state=0).fit_transform(X))
@@ -134,6 +135,7 @@ def bench_tsne(workdir: Path, sizes: TsneSizes) -> dict[str, float]:
         "tsne_trustworthiness_ours": round(trustworthiness_score(X, ours, k=TRUST_K, metric="cosine"), 4),
         "tsne_trustworthiness_sklearn": round(trustworthiness_score(X, base, k=TRUST_K, metric="cosine"), 4),
         "tsne_n": len(X),
+        "tsne_app_uses_opentsne": tsne_engine() == "openTSNE",
     }
 
 

@@ -11,6 +11,7 @@ import numpy as np
 
 from core.search.engine import EXACT
 from core.search.exact import ExactIndex, recall_at_k
+from core.vectors import unit_rows
 
 K = 10
 N_CLUSTERS = 50
@@ -23,9 +24,9 @@ def clustered_vectors(n: int, dim: int, *, n_clusters: int = N_CLUSTERS, spread:
     """Unit vectors drawn around random cluster centres: structured like real embeddings, reproducible."""
     rng = np.random.default_rng(seed)
     centres = rng.normal(size=(n_clusters, dim)).astype(np.float32)
-    centres /= np.linalg.norm(centres, axis=1, keepdims=True)
+    centres = unit_rows(centres)
     points = centres[rng.integers(0, n_clusters, n)] + rng.normal(scale=spread / np.sqrt(dim), size=(n, dim))
-    return (points / np.linalg.norm(points, axis=1, keepdims=True)).astype(np.float32)
+    return unit_rows(points, np.float32)
 
 
 def _ms(seconds: list[float], q: float) -> float:

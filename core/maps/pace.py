@@ -6,20 +6,15 @@ said for them, so a faster or slower machine corrects the estimate after a map o
 """
 from __future__ import annotations
 
-import json
 import math
-import threading
-from dataclasses import asdict, dataclass
-from pathlib import Path
+from dataclasses import dataclass
 from statistics import median
 
-from core.disk_cache import write_atomically
 from core.maps.projection import MAX_FIT
-from core.paths import data_dir
+from core.outcome_log import OutcomeLog
 
 KEPT = 20  # outcomes kept per method
 CORRECTION_BOUNDS = (0.2, 5.0)
-_lock = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -61,23 +56,14 @@ def estimate_seconds(method: str, n_rows: int, *, cold: bool = False, outcomes: 
     return prior_seconds(method, n_rows, cold=cold) * correction(method, recorded)
 
 
-def _path() -> Path:
-    return data_dir() / "projection-paces.json"
+LOG = OutcomeLog("projection-paces.json", Outcome, lambda outcome: outcome.method, KEPT)
 
 
 def recorded_outcomes() -> list[Outcome]:
     """The outcomes recorded on this machine (none when the file is missing or unreadable)."""
-    try:
-        return [Outcome(**row) for row in json.loads(_path().read_text(encoding="utf-8"))]
-    except (OSError, ValueError, TypeError):
-        return []
+    return LOG.read()
 
 
 def record(outcome: Outcome) -> None:
     """Keep `outcome`, with the latest `KEPT` of its method."""
-    with _lock:
-        outcomes = recorded_outcomes() + [outcome]
-        same = [o for o in outcomes if o.method == outcome.method][-KEPT:]
-        kept = [o for o in outcomes if o.method != outcome.method] + same
-        text = json.dumps([asdict(o) for o in kept]).encode("utf-8")
-        write_atomically(_path(), lambda out: out.write(text))
+    LOG.add(outcome)

@@ -1,1 +1,1 @@
-"""Search: the Chroma store (client, collection metadata, ingest, reading, results), its records, exact search and query parsing."""
+"""Search: the Chroma store (client, collection metadata, ingest, reading, results), its records, exact search over rows held in memory, which of the two answers, and query parsing."""

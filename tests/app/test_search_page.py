@@ -178,6 +178,14 @@ def test_with_tsne_on_the_map_the_search_map_places_the_query_and_says_how(data_
     assert {"other points", "top 10 hits", "query"} <= set(traces)  # the query's star is on the map
 
 
+def test_the_search_map_does_not_wait_for_the_maps_umap(data_dir):
+    at = search_page(LEE_LSA, method="umap")  # no UMAP computed yet in this fresh data folder
+    index_current_data(at)
+    assert any(c.value == "The Map's UMAP is not computed yet, so this map is drawn with PCA until the Map page has "
+                          "computed it." for c in at.caption)
+    assert chart_spec(at)["layout"]["title"]["text"].startswith("PCA of ")
+
+
 @pytest.mark.slow
 def test_lee_corpus_text_search_finds_the_bushfires(data_dir):
     at = search_page()  # the default: Lee sentences with the default model (MiniLM, int8 ONNX)
