@@ -5,6 +5,8 @@ runs the projection on its bounded job pool; sessions asking for the same projec
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import streamlit as st
 
@@ -47,6 +49,21 @@ def waiting_note(job: Job, expected_s: float) -> str:
     return f"taking longer than the {duration(expected_s)} estimated, {duration(ran)} so far"
 
 
+def poll_job(job: Job, message: Callable[[], str], cancel: Callable[..., None], args: tuple, *,
+             label: str, key: str) -> None:
+    """Each second: rerun the page once `job` is done; meanwhile keep it wanted, say `message()`, and offer a
+    button (`label`, `key`) that calls `cancel(*args)`."""
+    @st.fragment(run_every=1.0)
+    def poll() -> None:
+        if job.done():
+            st.rerun()
+        map_service().still_waiting(job)
+        st.info(message())
+        st.button(label, key=key, on_click=cancel, args=args)
+
+    poll()
+
+
 MAP_PREVIEW = ("Meanwhile this is a quick PCA map of the same points; it is replaced as soon as the projection is "
                "ready.", "This is a PCA map of the same points.")
 
@@ -61,16 +78,8 @@ def pending_panel(data: MapData, params: ProjectionParams, state: MapState, *, k
         st.button(f"Compute {method}", key=f"{key}_resume", on_click=resume_projection, args=(data, params))
         return
     job = state.job
-
-    @st.fragment(run_every=1.0)
-    def poll() -> None:
-        if job.done():
-            st.rerun()
-        map_service().still_waiting(job)
-        st.info(f"{method} computing… ({waiting_note(job, state.expected_s)}). {shown[0]}")
-        st.button(f"Cancel {method}", key=f"{key}_cancel", on_click=cancel_projection, args=(data, params))
-
-    poll()
+    poll_job(job, lambda: f"{method} computing… ({waiting_note(job, state.expected_s)}). {shown[0]}",
+             cancel_projection, (data, params), label=f"Cancel {method}", key=f"{key}_cancel")
 
 
 def ready_projection(data: MapData, params: ProjectionParams, *, key: str, what: str) -> np.ndarray | None:
@@ -109,14 +118,6 @@ def extras_panel(data: MapData, state: MapState, spec: ClusterSpec | None, extra
         st.button("Compute clusters and faithfulness", key="ee_map_extras_resume", on_click=_compute_extras, args=args)
         return
     job = extras.job
-
-    @st.fragment(run_every=1.0)
-    def poll() -> None:
-        if job.done():
-            st.rerun()
-        map_service().still_waiting(job)
-        st.info(f"Computing the {job.label}… ({waiting_note(job, extras.expected_s)}). They appear on this map "
-                "when ready.")
-        st.button("Cancel", key="ee_map_extras_cancel", on_click=_skip_extras, args=args)
-
-    poll()
+    poll_job(job, lambda: f"Computing the {job.label}… ({waiting_note(job, extras.expected_s)}). They appear on "
+                          "this map when ready.",
+             _skip_extras, args, label="Cancel", key="ee_map_extras_cancel")
