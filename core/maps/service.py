@@ -324,6 +324,8 @@ class MapService:
             for key, job in list(self.pool.jobs.items()):
                 if not job.done() and now - self.waited.get(key, now) > ABANDONED_S:
                     self.pool.cancel(key)
+            for key in set(self.waited) - set(self.pool.jobs):  # forgotten or cancelled: nothing left to watch
+                self.waited.pop(key, None)
 
     def cancel(self, data: MapData, params: ProjectionParams) -> bool:
         """Stop the background projection (it stops at its next step and writes nothing)."""
