@@ -9,6 +9,7 @@ import streamlit as st
 
 from core.data.builtins import DEFAULT_DATASET, DEFAULT_SIZE
 from core.data.table import Dataset
+from core.embedding.kinds import is_text_kind, models_for
 from core.embedding.models import DEFAULT_MODEL
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 
@@ -39,10 +40,11 @@ class DataChoice:
 
 
 def vector_sources(dataset: Dataset, text_models: Sequence[str]) -> list[str]:
-    """Where the data's vectors can come from: its own vectors first when it has them, then `text_models` unless
-    its texts are made-up row names (nothing worth embedding)."""
+    """Where the data's vectors can come from: its own vectors first when it has them, then `text_models` when its
+    rows are texts worth embedding, then the models of its own kind (images, graphs, tables)."""
     own = [PRECOMPUTED] if dataset.vectors is not None else []
-    return own if dataset.generated_labels else [*own, *text_models]
+    text = list(text_models) if is_text_kind(dataset) else []
+    return [*own, *text, *models_for(dataset)]
 
 
 def saved(key: str, default: Any) -> Any:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -37,6 +38,21 @@ class Exclusions:
         return f"{len(self.rows)} row(s) excluded: {parts}."
 
 
+TEXT, VECTORS = "text", "vectors"  # the kinds a dataset without a payload has
+
+
+class RowPayload(Protocol):
+    """What a non-text data kind carries beside the frame (image files, a graph, a table's column roles).
+
+    `kind` names the data kind ("image", "graph", "table"); `take` keeps the payload of the given rows,
+    in that order, as `Dataset.subset` and `Dataset.sample` do with the frame.
+    """
+
+    kind: str
+
+    def take(self, rows: np.ndarray) -> RowPayload: ...
+
+
 class RowNames(list):
     """Made-up row names ("row 3") that stand in for texts, with the metadata of the rows they name."""
 
@@ -64,6 +80,7 @@ class Dataset:
     description: str = ""
     source_rows: np.ndarray | None = None
     generated_labels: bool = False  # the text column holds made-up labels ("row 3"), nothing worth embedding
+    payload: RowPayload | None = None  # a non-text kind's rows: image files, graph nodes, table columns
 
     def __post_init__(self) -> None:
         if self.text_column not in self.frame.columns:
@@ -86,7 +103,8 @@ class Dataset:
                        vectors=None if vecs is None else vecs[keep],
                        images=None if self.images is None else self.images[keep],
                        excluded=excluded, description=self.description,
-                       source_rows=np.asarray(self.source_rows)[keep], generated_labels=self.generated_labels)
+                       source_rows=np.asarray(self.source_rows)[keep], generated_labels=self.generated_labels,
+                       payload=self._payload_of(np.flatnonzero(keep)))
 
     def sample(self, n: int, *, seed: int = 0) -> Dataset:
         """A seeded random sample of `n` rows in their original order, named as such (not an exclusion)."""
@@ -99,7 +117,17 @@ class Dataset:
                        images=None if self.images is None else self.images[rows],
                        excluded=self.excluded, description=f"A seeded random sample of {n:,} of {len(self):,} rows "
                        f"of {self.name}.", source_rows=np.asarray(self.source_rows)[rows],
-                       generated_labels=self.generated_labels)
+                       generated_labels=self.generated_labels, payload=self._payload_of(rows))
+
+    def _payload_of(self, rows: np.ndarray) -> RowPayload | None:
+        return None if self.payload is None else self.payload.take(rows)
+
+    @property
+    def kind(self) -> str:
+        """What the rows are: "text", "vectors" (made-up row names), or a payload's kind."""
+        if self.payload is not None:
+            return self.payload.kind
+        return VECTORS if self.generated_labels else TEXT
 
     def __len__(self) -> int:
         return len(self.frame)

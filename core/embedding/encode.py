@@ -169,7 +169,13 @@ def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, 
     """The dataset with vectors attached; rows that could not be embedded are excluded and reported.
 
     For a model with a token window, the result says how many texts ran over it and what was cut.
+    Images, graphs and tables are embedded by their own kind's models (core.embedding.kinds).
     """
+    from core.embedding.kinds import embedding_kind, kind_module
+
+    kind = embedding_kind(dataset, model_key)
+    if kind is not None:
+        return kind_module(kind).embed(dataset, model_key, **kwargs)
     result = embed_texts(dataset.texts, model_key, **kwargs)
     if not result.ok.any():
         raise DataError("None of the texts could be embedded with this model (no known words). Try another model.")

@@ -225,7 +225,12 @@ def model_title(key: str) -> str:
     if key.startswith(CUSTOM_PREFIX):
         title = _card_title(key[len(CUSTOM_PREFIX):].strip())
         return title or f"{key[len(CUSTOM_PREFIX):]} (sentence-transformers)"
-    return MODELS[key].title if key in MODELS else key
+    if key in MODELS:
+        return MODELS[key].title
+    from core.embedding.kinds import kind_model
+
+    spec = kind_model(key)
+    return spec.title if spec is not None else key
 
 
 def _card_title(name: str) -> str | None:

@@ -1,0 +1,1 @@
+"""Graphs: safe loading of networks, node embeddings (random walks, spectral), graph evaluation."""

@@ -1,0 +1,1 @@
+"""Images: safe loading of image archives, image embedding models, thumbnails."""

@@ -1,0 +1,1 @@
+"""Tables: row embeddings of structured data through a fitted column transform."""
