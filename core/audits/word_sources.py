@@ -124,12 +124,13 @@ class NeutralisedSource:
 def make_source(model_key: str, *, restrict_vocab: int | None = None, templates: Sequence[str] = DEFAULT_TEMPLATES,
                 get_embedder: Callable | None = None,
                 progress: Callable[[int, int], None] | None = None) -> WordSource:
-    """GloVe (restricted to its `restrict_vocab` most frequent words) or a sentence model with templates."""
-    from core.audits.word_vectors import glove_word_vectors
+    """A word space (GloVe or a static model, restricted to its `restrict_vocab` most frequent words) or a sentence
+    model with templates."""
+    from core.audits.word_vectors import word_space
     from core.embedding.models import is_corpus_fitted, is_word_vocabulary, model_title
 
     if is_word_vocabulary(model_key):
-        return VocabularySource(glove_word_vectors(restrict_vocab))
+        return VocabularySource(word_space(model_key, restrict_vocab))
     if is_corpus_fitted(model_key):
         raise UserError(f"{model_title(model_key)} is fitted on one corpus and has no fixed word space to audit; "
                         "choose GloVe or a sentence model.")

@@ -84,6 +84,24 @@ def glove_word_vectors(restrict_vocab: int | None = None) -> WordVectors:
                        label=f"GloVe 6B 50d, {n:,} most frequent words")
 
 
+def word_space(model_key: str, restrict_vocab: int | None = None) -> WordVectors:
+    """The word vectors of a static word space: a static model trained here, else GloVe's rows."""
+    from core.embedding.static import STATIC_PREFIX
+
+    if model_key.startswith(STATIC_PREFIX):
+        return static_word_vectors(model_key, restrict_vocab)
+    return glove_word_vectors(restrict_vocab)
+
+
+def static_word_vectors(model_key: str, restrict_vocab: int | None = None) -> WordVectors:
+    """A static model's vocabulary (most frequent first), limited to its `restrict_vocab` most frequent words."""
+    from core.embedding.models import create_embedder, model_title
+
+    model = create_embedder(model_key)
+    n = len(model.words) if restrict_vocab is None else min(check_restrict_vocab(restrict_vocab), len(model.words))
+    return WordVectors(model.words[:n], model.vectors[:n], label=f"{model_title(model_key)}, {n:,} words")
+
+
 def check_restrict_vocab(restrict_vocab: int | None, *, limit: int = GLOVE_SIZE) -> int:
     """The vocabulary size to use, or a clear error when it is out of range."""
     if restrict_vocab is None:
@@ -111,9 +129,9 @@ def embedded_word_vectors(model_key: str, restrict_vocab: int, *, get_embedder: 
 
 
 def vocabulary(model_key: str, restrict_vocab: int | None, **kwargs) -> WordVectors:
-    """The analogy vocabulary of a model: GloVe rows, or GloVe's words embedded by the model."""
+    """The analogy vocabulary of a model: its own words (GloVe, a static model), or GloVe's words embedded by it."""
     from core.embedding.models import is_word_vocabulary
 
     if is_word_vocabulary(model_key):
-        return glove_word_vectors(restrict_vocab)
+        return word_space(model_key, restrict_vocab)
     return embedded_word_vectors(model_key, check_restrict_vocab(restrict_vocab), **kwargs)

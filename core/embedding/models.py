@@ -11,13 +11,21 @@ from typing import Protocol
 
 import numpy as np
 
+from core.embedding.static import (
+    CARD_FILE,
+    STATIC_PREFIX,
+    StaticModel,
+    is_static_word_space,
+    read_static_card,
+    static_folder,
+    static_model_id,
+)
 from core.errors import ModelLoadError
 from core.hashing import hash_texts
 
 _log = logging.getLogger(__name__)
 
 CUSTOM_PREFIX = "st:"
-CARD_FILE = "ee-card.json"  # the card a fine-tuned model folder carries (core.training.card)
 LSA_COMPONENTS = 100
 MINILM_ID = "all-MiniLM-L6-v2"
 MINILM_ONNX_ID = "all-MiniLM-L6-v2-onnx-int8"  # its own cache id: int8 vectors never mix with fp32 ones
@@ -222,6 +230,9 @@ DEFAULT_MODEL = "minilm-onnx-int8"
 
 def model_title(key: str) -> str:
     """A readable name for a registry key or a custom model (a fine-tuned folder's title comes from its card)."""
+    if key.startswith(STATIC_PREFIX):
+        card = read_static_card(static_folder(key))
+        return str(card["title"]) if card else f"{key[len(STATIC_PREFIX):]} (static model)"
     if key.startswith(CUSTOM_PREFIX):
         title = _card_title(key[len(CUSTOM_PREFIX):].strip())
         return title or f"{key[len(CUSTOM_PREFIX):]} (sentence-transformers)"
@@ -282,6 +293,8 @@ def is_corpus_fitted(key: str) -> bool:
 
 def is_word_vocabulary(key: str) -> bool:
     """Whether the model named `key` is a static word space (custom models are sentence models)."""
+    if key.startswith(STATIC_PREFIX):
+        return is_static_word_space(key)
     spec = MODELS.get(key)
     return spec is not None and spec.word_vocabulary
 
@@ -296,11 +309,22 @@ def model_folder(key: str) -> Path | None:
 
 def _unknown_model(key: str) -> ModelLoadError:
     """The error for a key that is neither in the registry nor st:<name>."""
-    return ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, or st:<name or path>.")
+    return ModelLoadError(f"Unknown model '{key}'. Available: {', '.join(MODELS)}, st:<name or path>, or "
+                          "static:<folder> (a static model trained here).")
+
+
+def _not_static(key: str) -> ModelLoadError:
+    return ModelLoadError(f"'{key[len(STATIC_PREFIX):]}' is not a static model trained here; train one with "
+                          "`python -m core train-static` or on the Train page.")
 
 
 def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
     """The cache id of a model, known without loading it."""
+    if key.startswith(STATIC_PREFIX):
+        card = read_static_card(static_folder(key))
+        if card is None:
+            raise _not_static(key)
+        return static_model_id(card)
     if key.startswith(CUSTOM_PREFIX):
         return f"st:{key[len(CUSTOM_PREFIX):].strip()}"
     if key not in MODELS:
@@ -309,7 +333,11 @@ def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
 
 
 def create_embedder(key: str, *, corpus: Sequence[str] | None = None) -> Embedder:
-    """Build the embedder named `key`: a registry key, or 'st:<name or local path>'."""
+    """Build the embedder named `key`: a registry key, 'st:<name or local path>' or 'static:<folder>'."""
+    if key.startswith(STATIC_PREFIX):
+        if read_static_card(static_folder(key)) is None:
+            raise _not_static(key)
+        return StaticModel(static_folder(key))
     if key.startswith(CUSTOM_PREFIX):
         name = key[len(CUSTOM_PREFIX):].strip()
         if not name:

@@ -32,16 +32,17 @@ def model_encoder(model_key: str, *, get_embedder: Callable | None = None, progr
 
 def word_similarity(model_key: str, sets: Sequence[WordPairs], *, restrict_vocab: int = RESTRICT_VOCAB,
                     encode: Encode | None = None) -> list[WordSimResult]:
-    """Each word-pair set against the model: GloVe's own vocabulary, or each word embedded by a sentence model."""
+    """Each word-pair set against the model: its own vocabulary (GloVe, a static model), or each word embedded by a
+    sentence model."""
     from core.embedding.models import is_corpus_fitted, is_word_vocabulary
 
     if is_corpus_fitted(model_key):
         raise DataError("TF-IDF + SVD is fitted on your corpus and has no vectors for single words outside it; "
                         "word similarity needs GloVe or a sentence model.")
     if is_word_vocabulary(model_key):
-        from core.audits.word_vectors import glove_word_vectors
+        from core.audits.word_vectors import word_space
 
-        wv = glove_word_vectors(None)
+        wv = word_space(model_key)
         return [evaluate_word_pairs(wv.words, wv.vectors, pairs, restrict_vocab=restrict_vocab) for pairs in sets]
     encode = encode or model_encoder(model_key)
     return [evaluate_embedded_pairs(encode, pairs) for pairs in sets]

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from core.embedding.models import CARD_FILE, CUSTOM_PREFIX
+from core.embedding.static import STATIC_FORMAT, STATIC_PREFIX
 from core.errors import UserError
 from core.paths import data_dir
 
@@ -83,20 +84,22 @@ class LocalModel:
 
 
 def local_models(root: Path | None = None) -> list[LocalModel]:
-    """The complete fine-tuned models under models_dir(), newest first (folders without a card are skipped)."""
+    """The complete models made here under models_dir(), newest first: fine-tuned (st:) and static (static:) ones;
+    folders without a card are skipped."""
     root = models_dir() if root is None else root
     found = []
     for folder in sorted(root.iterdir()) if root.is_dir() else []:
         card = read_card(folder) if folder.is_dir() and not folder.name.startswith(".") else None
         if card is not None:
-            found.append(LocalModel(f"{CUSTOM_PREFIX}{folder}", folder, str(card.get("title", folder.name)),
+            prefix = STATIC_PREFIX if card.get("format") == STATIC_FORMAT else CUSTOM_PREFIX
+            found.append(LocalModel(f"{prefix}{folder}", folder, str(card.get("title", folder.name)),
                                     str(card.get("created", ""))))
     return sorted(found, key=lambda m: m.created, reverse=True)
 
 
 def delete_model(key: str, *, forget: Callable[[str], None] | None = None) -> None:
     """Remove a fine-tuned model's folder (only folders under models_dir() that carry a card)."""
-    folder = Path(key.removeprefix(CUSTOM_PREFIX)).resolve()
+    folder = Path(key.removeprefix(CUSTOM_PREFIX).removeprefix(STATIC_PREFIX)).resolve()
     if folder.parent != models_dir().resolve() or read_card(folder) is None:
         raise UserError("This folder is not a fine-tuned model of this app; only those can be deleted here.")
     shutil.rmtree(folder)
