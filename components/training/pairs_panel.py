@@ -27,7 +27,8 @@ PAIRS_UPLOAD = "ee_ft_pairs_file"
 def base_model_options(choice: DataChoice) -> list[str]:
     """MiniLM, the current model when it is a sentence-transformers one, and the fine-tuned models."""
     current = [choice.model] if choice.model.startswith(CUSTOM_PREFIX) else []
-    return list(dict.fromkeys(["minilm", *current, *(m.key for m in local_models())]))
+    tuned = [m.key for m in local_models() if m.key.startswith(CUSTOM_PREFIX)]  # static models have no transformer
+    return list(dict.fromkeys(["minilm", *current, *tuned]))
 
 
 def base_model_picker(choice: DataChoice) -> str:

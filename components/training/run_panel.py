@@ -2,16 +2,16 @@
 from __future__ import annotations
 
 import logging
-import uuid
 from typing import Any
 
 import streamlit as st
 
 from components import seam
-from components.progress import duration, left_note, progress
+from components.progress import duration, progress
+from components.training.background import RunSlot
 from core.embedding.models import model_title
-from core.errors import Cancelled, UserError
-from core.jobs import Job, JobPool, PacedProgress
+from core.errors import UserError
+from core.jobs import PacedProgress
 from core.training import speed
 from core.training.pairs import MIN_PAIRS, PairSet, sample
 from core.training.run import Prepared, finetune, prepare
@@ -88,71 +88,26 @@ def show_estimate(prepared: Prepared, pairs: PairSet, base: str, params: Any) ->
                   key="ee_ft_use_sample", on_click=lambda: st.session_state.__setitem__(sample_key(pairs), n))
 
 
-@st.cache_resource(show_spinner=False)
-def training_pool() -> JobPool:
-    """The server's fine-tuning worker: one run at a time (a run keeps every core busy), the others queue."""
-    return JobPool(workers=1)
+FINE_TUNING = RunSlot(JOB, "Fine-tuning", "ee_ft_cancel")
 
 
-def start_training(prepared: Prepared, base: str, params: Any) -> Job:
-    """Queue a run on the server's worker; its phase and steps are reported to the job's `progress`, whose time
-    left starts from the pace measured before the run and follows the run's own steps."""
+def start_training(prepared: Prepared, base: str, params: Any) -> None:
+    """Queue a run on the server's training worker; its time left starts from the pace measured before the run and
+    follows the run's own steps."""
     report = PacedProgress(expected_step_s=speed.step_seconds(params, measured_speed(prepared, base, params)))
-    return training_pool().submit(uuid.uuid4().hex, "Fine-tuning", lambda cancel: finetune(
-        prepared, base, params, progress=report.step, status=report.status, cancel=cancel), progress=report)
+    FINE_TUNING.start(lambda cancel: finetune(prepared, base, params, progress=report.step, status=report.status,
+                                              cancel=cancel), report)
 
 
 def start_button(prepared: Prepared, base: str, params: Any) -> None:
     """Start training in the background (one run per session at a time)."""
-    current = st.session_state.get(JOB)
-    busy = current is not None and not current.done()
-    if st.button("Start fine-tuning", type="primary", key="ee_ft_start", disabled=busy):
-        st.session_state[JOB] = start_training(prepared, base, params)
+    if st.button("Start fine-tuning", type="primary", key="ee_ft_start", disabled=FINE_TUNING.busy()):
+        try:
+            start_training(prepared, base, params)
+        except UserError as err:  # a read-only server, or a visitor who must wait for a place
+            st.warning(str(err))
+            return
         st.rerun()
-
-
-def _progress_text(job: Job) -> str:
-    report = job.progress
-    if job.started_at is None:
-        return "Waiting for another fine-tuning run on this server to finish…"
-    if not report.total:
-        return f"{report.phase}…"
-    return f"{report.phase}: step {report.done:,} of {report.total:,}{left_note(report.seconds_left())}"
-
-
-@st.fragment(run_every=1.0)
-def job_progress() -> None:
-    """The running job's bar with the time left, and Cancel; the whole page reruns once it ends."""
-    job = st.session_state.get(JOB)
-    if job is None or job.done():
-        st.rerun(scope="app")
-    report = job.progress
-    st.progress(min(1.0, report.done / report.total if report.total else 0.0), text=_progress_text(job))
-    if st.button("Cancel", key="ee_ft_cancel"):
-        training_pool().cancel(job.key)
-        st.caption("Stopping after the current step…")
-
-
-def job_outcome() -> Any:
-    """The finished job's result, after saying how it ended (None while running or when it failed)."""
-    job = st.session_state.get(JOB)
-    if job is None:
-        return None
-    if not job.done():
-        job_progress()
-        return None
-    training_pool().forget(job.key)
-    error = job.error()
-    if error is None:
-        return job.result()
-    if isinstance(error, Cancelled):
-        st.warning(str(error))
-    elif isinstance(error, UserError):
-        st.error(str(error))
-    else:
-        _log.error("Training failed", exc_info=error)
-        st.error("Training failed unexpectedly (the server's log says why). Try again, or with other settings.")
-    return None
 
 
 def run_section(pairs: PairSet, base: str, params: Any) -> Any:
@@ -166,4 +121,4 @@ def run_section(pairs: PairSet, base: str, params: Any) -> Any:
         st.error(str(err))
         return None
     start_button(prepared, base, params)
-    return job_outcome()
+    return FINE_TUNING.outcome()

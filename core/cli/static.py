@@ -14,19 +14,10 @@ def _epochs(done: int, total: int) -> None:
     print(f"\rtraining epoch {done}/{total}", end="" if done < total else "\n", file=sys.stderr, flush=True)
 
 
-def default_static_dir(method: str) -> Path:
-    """A new folder under the data folder's models/: the method and the time."""
-    from datetime import datetime
-
-    from core.training.store import models_dir
-
-    return models_dir() / f"{method}-static-{datetime.now():%Y%m%d-%H%M%S}"
-
-
 def cmd_train_static(args: argparse.Namespace) -> int:
     """Tokenise the corpus, train, evaluate on the word benchmarks, save, and print the card."""
     from core.cli.inputs import load_input
-    from core.training.static import run_static, save_static, static_title
+    from core.training.static import default_static_dir, run_static, save_static, static_title
     from core.training.static_eval import compare_architectures, word_scores, word_vectors_of
 
     dataset = load_input(args)

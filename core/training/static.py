@@ -21,7 +21,7 @@ from core.embedding.static import STATIC_FORMAT
 from core.errors import Cancelled, UserError
 from core.hashing import hash_texts
 from core.training.static_settings import StaticParams
-from core.training.store import staged_folder, write_card
+from core.training.store import models_dir, staged_folder, write_card
 
 FASTTEXT_BUCKETS = 100_000  # hashed sub-word rows: 40 MB at 100 dimensions (gensim's 2,000,000 would be 800 MB)
 FASTTEXT_NGRAMS = (3, 6)  # sub-word lengths, gensim's defaults
@@ -163,6 +163,11 @@ def rebuild_note(params: StaticParams) -> str:
             f"min_count={params.min_count}, epochs={params.epochs}, negative={params.negative}, seed={params.seed}, "
             f"workers={params.workers}{extra})\n"
             + ("(Doc2Vec trains on TaggedDocument(tokens, [row]).)\n" if params.method == "doc2vec" else ""))
+
+
+def default_static_dir(method: str) -> Path:
+    """A new folder under the data folder's models/: the method and the time."""
+    return models_dir() / f"{method}-static-{datetime.now():%Y%m%d-%H%M%S}"
 
 
 def save_static(run: StaticRun, out: Path, *, title: str, evaluations: dict[str, Any] | None = None) -> Path:

@@ -95,6 +95,7 @@ def running_job_page() -> None:
     import streamlit as st
 
     from components.training import run_panel
+    from components.training.background import training_pool
     from core.jobs import JobProgress
     from core.training.run import TrainingCancelled
 
@@ -108,10 +109,10 @@ def running_job_page() -> None:
             cancel.wait(60)
             raise TrainingCancelled("Training was cancelled after 1 of 4 steps; no model was written.")
 
-        job = run_panel.training_pool().submit("stand-in", "Fine-tuning", work, progress=report)
+        job = training_pool().submit("stand-in", "Fine-tuning", work, progress=report)
         stepped.wait(60)
         st.session_state[run_panel.JOB] = job
-    run_panel.job_outcome()
+    run_panel.FINE_TUNING.outcome()
 
 
 def test_a_running_job_shows_its_steps_and_time_left_and_cancels():
