@@ -4,12 +4,14 @@ import streamlit as st
 from components import seam
 from components.contexts import panels
 from components.contexts import seam as ctx_seam
+from components.data.kind_gate import require_text_data
 from components.state import active_choice, persist
 from core.contexts.occurrences import require_occurrences
 from core.embedding.models import model_title
 from core.errors import UserError
 
 st.title("Words in context")
+require_text_data("Words in context")
 choice = active_choice()
 model_key = ctx_seam.context_model(choice)
 st.caption(f"A static model such as GloVe gives a word one vector; a contextual model gives it one per sentence. "
@@ -43,5 +45,5 @@ if result is None:
     st.info("Type a word (or pick a suggestion) and press **Show contexts**.")
     st.stop()
 panels.figures_row(result)
-panels.maps_row(result, ctx_seam.glove_side(result.word))
+panels.maps_row(result, ctx_seam.static_sides(result.word))
 panels.sense_tables(result)

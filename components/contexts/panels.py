@@ -131,8 +131,8 @@ def figures_row(result: WordInContext) -> None:
     cols[4].metric("Corrected", f"{result.corrected:.3f}", help="Self-similarity minus the baseline.")
 
 
-def maps_row(result: WordInContext, glove_side) -> None:
-    """The occurrence map, and beside it GloVe's single vector among its neighbours."""
+def maps_row(result: WordInContext, static_sides) -> None:
+    """The occurrence map, and beside it the word's single vector in each static model among its neighbours."""
     left, right = st.columns([3, 2])
     with left:
         st.plotly_chart(occurrence_figure(result), key="ee_ctx_map", config={"displaylogo": False,
@@ -140,15 +140,22 @@ def maps_row(result: WordInContext, glove_side) -> None:
         st.caption("Each point is one occurrence: the mean of the word's sub-word token vectors in that sentence. "
                    "The star is the word encoded alone, with no sentence around it. " + " ".join(result.notes))
     with right:
-        if glove_side is None:
-            st.info(f"GloVe has no vector for '{md(result.word)}'.")
-        else:
-            st.plotly_chart(static_figure(glove_side), key="ee_ctx_glove", config={"displaylogo": False})
-            st.caption(f"GloVe is a static model: '{md(result.word)}' has one vector whatever the sentence, a "
-                       "blend of all its uses, so its nearest words follow its most frequent sense in GloVe's "
-                       "training text, not the sentence at hand. GloVe's 50 dimensions and the sentence model's "
-                       "are different spaces, so this is a separate map (PCA of the word and its "
-                       f"{len(glove_side.neighbours)} nearest words), not a point on the left one.")
+        tabs = st.tabs([space for space, _ in static_sides]) if len(static_sides) > 1 else [st.container()]
+        for tab, (space, side) in zip(tabs, static_sides):
+            with tab:
+                _static_side(result.word, space, side)
+
+
+def _static_side(word: str, space: str, side) -> None:
+    if side is None:
+        st.info(f"{space} has no vector for '{md(word)}'.")
+        return
+    st.plotly_chart(static_figure(side), key=f"ee_ctx_static_{space}", config={"displaylogo": False})
+    st.caption(f"{md(space)} is a static model: '{md(word)}' has one vector whatever the sentence, a blend of all "
+               "its uses, so its nearest words follow its most frequent sense in that model's training text, not "
+               "the sentence at hand. Its dimensions and the sentence model's are different spaces, so this is a "
+               f"separate map (PCA of the word and its {len(side.neighbours)} nearest words), not a point on the "
+               "left one.")
 
 
 def sense_tables(result: WordInContext) -> None:

@@ -77,12 +77,31 @@ def _glove():
     return glove_word_vectors(GLOVE_VOCAB)
 
 
-def glove_side(word: str):
-    """The word's nearest GloVe words and their layout, or None when GloVe lacks it (or is not installed)."""
-    from core.contexts.static import glove_neighbours
+def static_sides(word: str) -> list:
+    """(space, the word among its nearest words) for GloVe and each static word model trained here; None where the
+    space lacks the word."""
+    from core.contexts.static import static_neighbours
     from core.errors import ModelLoadError
 
+    sides = []
     try:
-        return glove_neighbours(word, wv=_glove())
+        sides.append(("GloVe", static_neighbours(word, wv=_glove())))
     except ModelLoadError:
-        return None
+        pass
+    for key, title in _trained_static_spaces():
+        sides.append((title, static_neighbours(word, wv=_static_space(key), space=title)))
+    return sides
+
+
+def _trained_static_spaces() -> list[tuple[str, str]]:
+    from core.embedding.models import is_word_vocabulary
+    from core.training.store import local_models
+
+    return [(m.key, m.title) for m in local_models() if m.key.startswith("static:") and is_word_vocabulary(m.key)]
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _static_space(key: str):
+    from core.audits.word_vectors import word_space
+
+    return word_space(key)

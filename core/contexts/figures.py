@@ -33,19 +33,20 @@ def occurrence_figure(result: WordInContext, *, height: int = 520) -> go.Figure:
 
 
 def static_figure(static: StaticNeighbours, *, height: int = 520) -> go.Figure:
-    """GloVe's single vector for the word (a star) among its nearest GloVe words, by PCA of the 50-d vectors."""
+    """A static model's single vector for the word (a star) among its nearest words, by PCA of their vectors."""
     coords = np.asarray(static.coords)
     labels = [f"{plotly_text(w)} ({s:.2f})" for w, s in zip(static.neighbours, static.similarities)]
     fig = go.Figure([
         go.Scatter(x=coords[1:, 0], y=coords[1:, 1], mode="markers+text", text=[plotly_text(w) for w in static.neighbours],
-                   textposition="top center", hovertext=labels, hoverinfo="text", name="nearest GloVe words",
+                   textposition="top center", hovertext=labels, hoverinfo="text", name=f"nearest {static.space} words",
                    marker=dict(size=8, color="#7F7F7F")),
         go.Scatter(x=[float(coords[0, 0])], y=[float(coords[0, 1])], mode="markers+text",
-                   text=[plotly_text(static.word)], textposition="bottom center", name="GloVe's one vector",
+                   text=[plotly_text(static.word)], textposition="bottom center", name=f"{static.space}'s one vector",
                    hovertext=[f"{plotly_text(static.word)}: one vector for every sentence"], hoverinfo="text",
                    marker=STAR),
     ])
-    fig.update_layout(title=dict(text=f"GloVe: one vector for '{plotly_text(static.word)}'"), height=height,
+    fig.update_layout(title=dict(text=f"{plotly_text(static.space)}: one vector for '{plotly_text(static.word)}'"),
+                      height=height,
                       margin=dict(l=10, r=10, t=40, b=10), showlegend=False, dragmode="pan")
     fig.update_xaxes(showticklabels=False, zeroline=False)
     fig.update_yaxes(showticklabels=False, zeroline=False)
