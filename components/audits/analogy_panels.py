@@ -18,7 +18,7 @@ from core.audits.analogy_benchmark import (
 )
 from core.audits.analogy_map import analogy_layout
 from core.audits.report import ReportSection
-from core.audits.word_vectors import WordVectors
+from core.audits.word_vectors import WordVectors, unseen_note
 from core.errors import UserError
 from core.hashing import hash_texts
 
@@ -93,11 +93,13 @@ def solve_panel(model_key: str, n: int) -> None:
     allow = c3.toggle("Allow the input words among the answers", help=NISSIM_NOTE,
                       **persist("ee_w_analogy_allow", False))
     try:
-        wv = audit_seam.analogy_vocabulary(model_key, n)
+        wv, built = audit_seam.analogy_space(model_key, n, question)
         answers = audit_seam.analogy_answers(model_key, n, question, k)
     except UserError as err:
         st.error(str(err))
         return
+    if built:
+        st.info(unseen_note(built))
     _differences(answers)
     _answer_tables(answers, allow)
     st.caption("3CosAdd score: cosine with b − a + c (gensim's most_similar); 3CosMul: cos′(x,b)·cos′(x,c) / "

@@ -19,7 +19,7 @@ from core.audits.bias_direction import (
 from core.audits.weat_audit import WeatResult, WeatSettings, run_weats
 from core.audits.weat_sets import WeatTest
 from core.audits.word_sources import NeutralisedSource, WordSource, make_source
-from core.audits.word_vectors import GLOVE_KEY, WordVectors, vocabulary
+from core.audits.word_vectors import GLOVE_KEY, WordVectors, vocabulary, with_unseen
 from core.embedding.models import is_word_vocabulary
 
 SourceKey = tuple[str, int | None, tuple[str, ...]]  # (model, vocabulary size, templates)
@@ -43,8 +43,16 @@ def analogy_vocabulary(model_key: str, n: int) -> WordVectors:
 
 
 @st.cache_resource(show_spinner=False, max_entries=32)
+def analogy_space(model_key: str, n: int, question: str) -> tuple[WordVectors, list[str]]:
+    """The candidate answers, with the question's words a fastText model never saw built from sub-words (and
+    which those were)."""
+    q = parse_analogy(question)
+    return with_unseen(analogy_vocabulary(model_key, n), [q.a, q.b, q.c])
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
 def analogy_answers(model_key: str, n: int, question: str, k: int) -> AnalogyAnswers:
-    return answer_all(analogy_vocabulary(model_key, n), parse_analogy(question), k=k)
+    return answer_all(analogy_space(model_key, n, question)[0], parse_analogy(question), k=k)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

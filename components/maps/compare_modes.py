@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import streamlit as st
 
 from components import seam
@@ -13,14 +14,17 @@ from components.maps.compare_panel import (
     overlap_caption,
     overlap_table,
     side_by_side,
+    worst_rows,
 )
 from components.maps.controls import applicable, method_picker, saved_params, setting_widget
+from components.maps.images import with_pictures
 from components.maps.progressive import ready_projection
 from components.state import PRECOMPUTED, DataChoice, saved, saved_index, vector_sources
 from core.embedding.models import MODELS, model_title
 from core.errors import UserError
 from core.maps.compare import DEFAULT_K, map_overlap, model_overlap
 from core.maps.settings import METHOD_LABELS, SETTINGS, ProjectionParams
+from core.training.store import local_models
 
 LONG_S = 60.0  # a side whose projection would take longer here is not a default
 
@@ -80,13 +84,20 @@ def compare_projections(emb: seam.Embedded) -> None:
     side_by_side(emb, Side(a, METHOD_LABELS[left.method]), Side(b, METHOD_LABELS[right.method]), overlap,
                  caption=caption)
     with st.expander("Points whose neighbours differ most between the two maps"):
-        st.dataframe(overlap_table(emb.dataset.frame, overlap, emb.dataset.text_column), hide_index=True,
-                     width="stretch", key="ee_cmp_worst")
+        _worst_table(emb, overlap)
+
+
+def _worst_table(emb: seam.Embedded, overlap: np.ndarray) -> None:
+    """The points whose neighbours differ most, with their pictures when the data has them."""
+    table, config = with_pictures(emb, overlap_table(emb.dataset.frame, overlap, emb.dataset.text_column),
+                                  worst_rows(overlap).tolist())
+    st.dataframe(table, hide_index=True, width="stretch", key="ee_cmp_worst", column_config=config)
 
 
 def _model_options(choice: DataChoice) -> list[str]:
     """The vectors the Data page offers for this data, bar the current ones."""
-    return [m for m in vector_sources(seam.raw_dataset(choice), list(MODELS)) if m != choice.model]
+    text_models = [*MODELS, *(m.key for m in local_models())]  # with the models fine-tuned or trained here
+    return [m for m in vector_sources(seam.raw_dataset(choice), text_models) if m != choice.model]
 
 
 def _label(model: str) -> str:
@@ -119,6 +130,5 @@ def compare_models(emb: seam.Embedded, choice: DataChoice) -> None:
     caption = overlap_caption(overlap, k, f"in the two models' original spaces ({params.metric})")
     side_by_side(a, Side(coords_a, _label(choice.model)), Side(coords_b, _label(other)), overlap, caption=caption)
     with st.expander("Points whose neighbours differ most between the two models"):
-        st.dataframe(overlap_table(a.dataset.frame, overlap, a.dataset.text_column), hide_index=True,
-                     width="stretch", key="ee_cmp_worst")
+        _worst_table(a, overlap)
     agreement_section(a, b, coords_a, (_label(choice.model), _label(other)))

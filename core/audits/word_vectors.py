@@ -75,6 +75,38 @@ class WordVectors:
         return WordVectors(self.words, vectors, label=label)
 
 
+class SubwordVectors(WordVectors):
+    """A word space that can build vectors for words it never saw (fastText's character n-grams)."""
+
+    def __init__(self, words: Sequence[str], vectors: np.ndarray, *, label: str,
+                 subword: Callable[[str], np.ndarray | None]) -> None:
+        super().__init__(words, vectors, label=label)
+        self.subword = subword
+
+    def with_vectors(self, vectors: np.ndarray, *, label: str) -> WordVectors:
+        return SubwordVectors(self.words, vectors, label=label, subword=self.subword)
+
+
+def with_unseen(wv: WordVectors, words: Sequence[str]) -> tuple[WordVectors, list[str]]:
+    """`wv` with rows added for the `words` it lacks but can build from sub-words, and which those were."""
+    if not isinstance(wv, SubwordVectors):
+        return wv, []
+    built = [(w, v) for w in dict.fromkeys(words) if wv.row(w) is None and (v := wv.subword(w)) is not None]
+    if not built:
+        return wv, []
+    vectors = np.vstack([wv.vectors, np.stack([v for _, v in built])])
+    return SubwordVectors([*wv.words, *(w for w, _ in built)], vectors, label=wv.label,
+                          subword=wv.subword), [w for w, _ in built]
+
+
+def unseen_note(built: Sequence[str]) -> str | None:
+    """One sentence naming the words built from sub-words, if any."""
+    if not built:
+        return None
+    names = ", ".join(f"'{w}'" for w in built)
+    return f"fastText never saw {names} in training; it built their vectors from their character n-grams."
+
+
 def glove_word_vectors(restrict_vocab: int | None = None) -> WordVectors:
     """GloVe 6B 50d limited to its `restrict_vocab` most frequent words (all 400,000 when None)."""
     from core.data.glove import glove_vectors, glove_words
@@ -99,7 +131,10 @@ def static_word_vectors(model_key: str, restrict_vocab: int | None = None) -> Wo
 
     model = create_embedder(model_key)
     n = len(model.words) if restrict_vocab is None else min(check_restrict_vocab(restrict_vocab), len(model.words))
-    return WordVectors(model.words[:n], model.vectors[:n], label=f"{model_title(model_key)}, {n:,} words")
+    label = f"{model_title(model_key)}, {n:,} words"
+    if model.ngrams is not None:
+        return SubwordVectors(model.words[:n], model.vectors[:n], label=label, subword=model.subword_vector)
+    return WordVectors(model.words[:n], model.vectors[:n], label=label)
 
 
 def check_restrict_vocab(restrict_vocab: int | None, *, limit: int = GLOVE_SIZE) -> int:

@@ -139,8 +139,13 @@ def cmd_analogies(args: argparse.Namespace) -> int:
 
 def _print_query(wv, args: argparse.Namespace) -> int:
     from core.audits.analogy import answer_all, answers_table, parse_analogy
+    from core.audits.word_vectors import unseen_note, with_unseen
 
-    answers = answer_all(wv, parse_analogy(args.query), k=args.top)
+    question = parse_analogy(args.query)
+    wv, built = with_unseen(wv, [question.a, question.b, question.c])
+    if built:
+        print(unseen_note(built), file=sys.stderr)
+    answers = answer_all(wv, question, k=args.top)
     for exclude in (True, False):
         print(f"{answers.question} ({wv.label}; input words {'excluded' if exclude else 'allowed'})")
         print(answers_table(answers, exclude_inputs=exclude).to_string(index=False), end="\n\n")

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from core.audits.word_vectors import vocabulary
+from core.audits.word_vectors import vocabulary, with_unseen
 from core.cli.commands import main
 from core.data.builtins import lee_sentences
 from core.embedding.encode import coverage_note, embed_texts
@@ -121,3 +121,18 @@ def test_cli_trains_saves_and_reports_the_card(tmp_path, capsys):
     doc = json.loads(capsys.readouterr().out)
     assert doc["model"] == f"static:{out.resolve()}" and doc["vocabulary"] > 1000 and doc["reproducible"] is True
     assert set(doc["evaluations"]) == {"wordsim353", "simlex999", "google_analogies"}
+
+
+def test_an_analogy_with_a_word_fasttext_never_saw_is_answered_and_says_so(saved, capsys):
+    key, model = saved["fasttext"]
+    wv, built = with_unseen(vocabulary(key, None), ["government", "unseenwordling"])
+    assert built == ["unseenwordling"] and wv.words[-1] == "unseenwordling"
+    np.testing.assert_allclose(wv.vectors[-1], model.wv["unseenwordling"], rtol=1e-6)
+    assert main(["analogies", "--model", key, "--query", "government : minister :: unseenwordling"]) == 0
+    assert "never saw 'unseenwordling'" in capsys.readouterr().err
+
+
+def test_word2vec_builds_nothing_for_an_unseen_word(saved):
+    key, _ = saved["word2vec"]
+    wv = vocabulary(key, None)
+    assert with_unseen(wv, ["unseenwordling"]) == (wv, [])
