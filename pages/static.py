@@ -34,13 +34,19 @@ words = sum(len(str(t).split()) for t in dataset.texts)
 st.caption(reproducibility_note(params, words))
 train, compare = st.columns(2)
 busy = TRAINING.busy() or COMPARING.busy()
+start = None
 if train.button("Train and save", type="primary", key="ee_static_train", disabled=busy):
-    start_training(dataset, params)
-    st.rerun()
+    start = start_training
 if compare.button("Which is best for my corpus?", key="ee_static_compare", disabled=busy,
                   help="Trains Word2Vec CBOW, skip-gram and fastText with these settings and compares them."):
-    start_comparison(dataset, params)
-    st.rerun()
+    start = start_comparison
+if start is not None:
+    try:
+        start(dataset, params)
+    except UserError as err:  # a read-only server, or a visitor who must wait for a place
+        st.warning(str(err))
+    else:
+        st.rerun()
 trained = TRAINING.outcome()
 if trained is not None:
     trained_panel(trained)

@@ -9,6 +9,7 @@ from core.audits.word_sources import DEFAULT_TEMPLATES, PLACEHOLDER, check_templ
 from core.audits.word_vectors import GLOVE_KEY
 from core.data.glove import GLOVE_SIZE
 from core.embedding.models import CUSTOM_PREFIX
+from core.training.store import local_models
 
 CUSTOM = "custom"
 MODEL_LABELS = {GLOVE_KEY: "GloVe 6B 50d (word vectors)", "minilm": "all-MiniLM-L6-v2 (sentence model)",
@@ -17,9 +18,11 @@ SENTENCE_WORDS_PER_S = 300  # MiniLM on 2 CPU cores, one-word texts (measured ~3
 
 
 def model_picker(page: str) -> str:
-    """GloVe (default), MiniLM or another local sentence-transformers model."""
-    options = list(MODEL_LABELS)
-    choice = st.selectbox("Model", options, format_func=MODEL_LABELS.get,
+    """GloVe (default), MiniLM, the static and fine-tuned models made here, or another local sentence-transformers
+    model."""
+    labels = {**MODEL_LABELS, **{m.key: m.title for m in local_models()}}
+    options = [*(k for k in labels if k != CUSTOM), CUSTOM]
+    choice = st.selectbox("Model", options, format_func=labels.get,
                           **persist(f"ee_w_{page}_model", options[0], options=options))
     if choice != CUSTOM:
         return choice

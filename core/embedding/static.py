@@ -17,6 +17,28 @@ from core.errors import ModelLoadError
 
 STATIC_PREFIX = "static:"
 STATIC_FORMAT = "static"  # the card `format` of a static model folder
+FASTTEXT_BUCKETS = 100_000  # hashed sub-word rows: 40 MB at 100 dimensions (gensim's 2,000,000 would be 800 MB)
+FASTTEXT_NGRAMS = (3, 6)  # sub-word lengths, gensim's defaults
+
+
+def tokenize(texts: Sequence[str]) -> list[list[str]]:
+    """Each text as gensim's `simple_preprocess` tokens."""
+    from gensim.utils import simple_preprocess
+
+    return [simple_preprocess(str(text)) for text in texts]
+
+
+def gensim_model(settings: dict[str, Any]):
+    """The untrained gensim model a static model's settings describe (what a user would build with gensim alone)."""
+    from gensim.models import Doc2Vec, FastText, Word2Vec
+
+    common = {k: settings[k] for k in ("vector_size", "window", "min_count", "epochs", "negative", "seed", "workers")}
+    if settings["method"] == "word2vec":
+        return Word2Vec(sg=settings["sg"], **common)
+    if settings["method"] == "fasttext":
+        return FastText(sg=settings["sg"], bucket=FASTTEXT_BUCKETS, min_n=FASTTEXT_NGRAMS[0],
+                        max_n=FASTTEXT_NGRAMS[1], **common)
+    return Doc2Vec(dm=1 - settings["sg"], **common)
 CARD_FILE = "ee-card.json"  # the card a model folder made here carries (fine-tuned or static)
 
 
@@ -75,8 +97,6 @@ class StaticModel:
 
     def coverage_note(self, texts: Sequence[str]) -> str:
         """How much of `texts` the vocabulary covers, and what became of the rest, in one sentence."""
-        from core.training.static import tokenize
-
         tokens = tokenize(texts)
         words = [w for text in tokens for w in text]
         unseen = sum(not self.knows(w) for w in words)
@@ -91,8 +111,6 @@ class StaticModel:
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
         """One vector per text: Doc2Vec's inferred vector, else the mean of its words' vectors (NaN: no word)."""
-        from core.training.static import tokenize
-
         tokens = tokenize(texts)
         if self.method == "doc2vec":
             return np.stack([infer(self._doc2vec, t) for t in tokens]).astype(np.float32) if tokens else \
@@ -107,10 +125,7 @@ class StaticModel:
     @cached_property
     def _doc2vec(self):
         """A gensim Doc2Vec rebuilt from the saved arrays, for inferring vectors of new texts."""
-        from core.training.static import gensim_model
-        from core.training.static_settings import static_params_from
-
-        model = gensim_model(static_params_from(self.card["settings"]))
+        model = gensim_model(self.card["settings"])
         # gensim sorts by count, ties by last-added first: adding the words in reverse keeps the saved order
         model.build_vocab_from_freq(dict(zip(reversed(self.words), reversed(self.counts))))
         if list(model.wv.index_to_key) != self.words:

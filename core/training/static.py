@@ -17,42 +17,19 @@ from typing import Any
 
 import numpy as np
 
-from core.embedding.static import STATIC_FORMAT
+from core.embedding.static import FASTTEXT_BUCKETS, FASTTEXT_NGRAMS, STATIC_FORMAT, gensim_model, tokenize
 from core.errors import Cancelled, UserError
 from core.hashing import hash_texts
 from core.training.static_settings import StaticParams
 from core.training.store import models_dir, staged_folder, write_card
 
-FASTTEXT_BUCKETS = 100_000  # hashed sub-word rows: 40 MB at 100 dimensions (gensim's 2,000,000 would be 800 MB)
-FASTTEXT_NGRAMS = (3, 6)  # sub-word lengths, gensim's defaults
 TOKENISER = "gensim.utils.simple_preprocess (lowercase, accents kept, tokens of 2-15 letters)"
 EpochProgress = Callable[[int, int], None]
-
-
-def tokenize(texts: Sequence[str]) -> list[list[str]]:
-    """Each text as gensim's `simple_preprocess` tokens."""
-    from gensim.utils import simple_preprocess
-
-    return [simple_preprocess(str(text)) for text in texts]
 
 
 def corpus_hash(texts: Sequence[str]) -> str:
     """One hash of the whole corpus, in order."""
     return hash_texts(["\n".join(map(str, texts))])[0]
-
-
-def gensim_model(params: StaticParams):
-    """The untrained gensim model the settings describe (what a user would build with gensim alone)."""
-    from gensim.models import Doc2Vec, FastText, Word2Vec
-
-    common = dict(vector_size=params.vector_size, window=params.window, min_count=params.min_count,
-                  epochs=params.epochs, negative=params.negative, seed=params.seed, workers=params.workers)
-    if params.method == "word2vec":
-        return Word2Vec(sg=params.sg, **common)
-    if params.method == "fasttext":
-        return FastText(sg=params.sg, bucket=FASTTEXT_BUCKETS, min_n=FASTTEXT_NGRAMS[0], max_n=FASTTEXT_NGRAMS[1],
-                        **common)
-    return Doc2Vec(dm=1 - params.sg, **common)
 
 
 def training_corpus(tokens: list[list[str]], method: str) -> list:
@@ -87,7 +64,7 @@ def train_static(tokens: list[list[str]], params: StaticParams, *, progress: Epo
     words = sum(len(t) for t in tokens)
     if words == 0:
         raise UserError("The corpus has no words to train on (after lowercasing and keeping words of 2-15 letters).")
-    model = gensim_model(params)
+    model = gensim_model(params.as_dict())
     corpus = training_corpus(tokens, params.method)
     model.build_vocab(corpus)
     if not len(model.wv):

@@ -12,10 +12,10 @@ from core.cli.commands import main
 from core.data.builtins import lee_sentences
 from core.embedding.encode import coverage_note, embed_texts
 from core.embedding.models import create_embedder, is_word_vocabulary, model_id_for, model_title
-from core.embedding.static import infer
+from core.embedding.static import gensim_model, infer, tokenize
 from core.errors import Cancelled
 from core.training import store
-from core.training.static import gensim_model, run_static, save_static, tokenize, training_corpus
+from core.training.static import run_static, save_static, training_corpus
 from core.training.static_eval import compare_architectures, rare_word_coverage
 from core.training.static_settings import StaticParams
 
@@ -29,7 +29,7 @@ def texts() -> list[str]:
 
 def _gensim_alone(texts, params):
     """What a user would get from gensim called directly on the same tokens."""
-    model = gensim_model(params)
+    model = gensim_model(params.as_dict())
     corpus = training_corpus(tokenize(texts), params.method)
     model.build_vocab(corpus)
     model.train(corpus, total_examples=len(corpus), epochs=params.epochs)
