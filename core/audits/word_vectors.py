@@ -127,9 +127,10 @@ def word_space(model_key: str, restrict_vocab: int | None = None) -> WordVectors
 
 def static_word_vectors(model_key: str, restrict_vocab: int | None = None) -> WordVectors:
     """A static model's vocabulary (most frequent first), limited to its `restrict_vocab` most frequent words."""
-    from core.embedding.models import create_embedder, model_title
+    from core.embedding.models import model_title
+    from core.embedding.static import load_static
 
-    model = create_embedder(model_key)
+    model = load_static(model_key)
     n = len(model.words) if restrict_vocab is None else min(check_restrict_vocab(restrict_vocab), len(model.words))
     label = f"{model_title(model_key)}, {n:,} words"
     if model.ngrams is not None:

@@ -10,7 +10,7 @@ import numpy as np
 from core.data.table import Dataset
 from core.embedding.cache import EmbeddingCache
 from core.embedding.models import Embedder, create_embedder, is_word_vocabulary, model_id_for
-from core.embedding.static import STATIC_PREFIX
+from core.embedding.static import STATIC_PREFIX, load_static
 from core.embedding.windows import LongTexts, TokenWindow, WindowReport, token_window, window_report, window_spans
 from core.errors import DataError
 from core.hashing import hash_texts
@@ -198,7 +198,7 @@ def attach_precomputed(dataset: Dataset, *, normalize: bool = False) -> Dataset:
 def coverage_note(model_key: str, texts: Sequence[str]) -> str | None:
     """For word-vector models, how much of the text the vocabulary covers, in one sentence."""
     if model_key.startswith(STATIC_PREFIX):
-        return create_embedder(model_key).coverage_note(texts)
+        return load_static(model_key).coverage_note(texts)
     if not is_word_vocabulary(model_key):
         return None
     from core.embedding.models import glove_coverage

@@ -14,8 +14,9 @@ import numpy as np
 from core.embedding.static import (
     CARD_FILE,
     STATIC_PREFIX,
-    StaticModel,
     is_static_word_space,
+    load_static,
+    not_static,
     read_static_card,
     static_folder,
     static_model_id,
@@ -313,17 +314,12 @@ def _unknown_model(key: str) -> ModelLoadError:
                           "static:<folder> (a static model trained here).")
 
 
-def _not_static(key: str) -> ModelLoadError:
-    return ModelLoadError(f"'{key[len(STATIC_PREFIX):]}' is not a static model trained here; train one with "
-                          "`python -m core train-static` or on the Train page.")
-
-
 def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
     """The cache id of a model, known without loading it."""
     if key.startswith(STATIC_PREFIX):
         card = read_static_card(static_folder(key))
         if card is None:
-            raise _not_static(key)
+            raise not_static(key)
         return static_model_id(card)
     if key.startswith(CUSTOM_PREFIX):
         return f"st:{key[len(CUSTOM_PREFIX):].strip()}"
@@ -335,9 +331,7 @@ def model_id_for(key: str, *, corpus: Sequence[str] | None = None) -> str:
 def create_embedder(key: str, *, corpus: Sequence[str] | None = None) -> Embedder:
     """Build the embedder named `key`: a registry key, 'st:<name or local path>' or 'static:<folder>'."""
     if key.startswith(STATIC_PREFIX):
-        if read_static_card(static_folder(key)) is None:
-            raise _not_static(key)
-        return StaticModel(static_folder(key))
+        return load_static(key)
     if key.startswith(CUSTOM_PREFIX):
         name = key[len(CUSTOM_PREFIX):].strip()
         if not name:

@@ -135,6 +135,19 @@ class StaticModel:
         return model
 
 
+def load_static(key: str) -> StaticModel:
+    """The static model a `static:DIR` key names; one sentence when the folder is not one."""
+    folder = static_folder(key)
+    if read_static_card(folder) is None:
+        raise not_static(key)
+    return StaticModel(folder)
+
+
+def not_static(key: str) -> ModelLoadError:
+    return ModelLoadError(f"'{key[len(STATIC_PREFIX):]}' is not a static model trained here; train one with "
+                          "`python -m core train-static` or on the Train page.")
+
+
 def infer(model, words: list[str]) -> np.ndarray:
     """Doc2Vec's vector for a new text, the same on every call: negative sampling restarts from the model's seed."""
     model.random = np.random.RandomState(model.seed)

@@ -43,10 +43,10 @@ def word_scores(wv: WordVectors) -> dict[str, Any]:
         scores[key] = {"spearman": result.spearman, "interval": list(interval), "coverage": 1 - result.oov_share}
     analogy = run_benchmark(wv, read_benchmark_text("google")[1])[0]
     covered = [o for o in analogy.outcomes if o is not None]
-    interval = (bootstrap_interval(len(covered), accuracy_statistic(np.array(covered), np.ones(len(covered), bool)))
-                if covered else None)
+    right = accuracy_statistic(np.array(covered), np.ones(len(covered), bool))
+    analogy_interval = list(bootstrap_interval(len(covered), right)) if covered else None
     scores["google_analogies"] = {"accuracy": analogy.accuracy if covered else None,
-                                  "interval": list(interval) if interval else None, "coverage": analogy.coverage,
+                                  "interval": analogy_interval, "coverage": analogy.coverage,
                                   "covered": len(covered)}
     return scores
 
