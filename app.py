@@ -4,6 +4,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from components.access.gate import admit
+from components.access.policy import can_write
+
 FAVICON = Path(__file__).parent / "static" / "favicon.png"  # local file: no icon request leaves the machine
 
 st.set_page_config(page_title="Embedding Explorer", page_icon=str(FAVICON), layout="wide")
@@ -13,16 +16,22 @@ pages = {
         st.Page("pages/map.py", title="Map", icon=":material/scatter_plot:", default=True),
         st.Page("pages/compare.py", title="Compare", icon=":material/compare:"),
         st.Page("pages/search.py", title="Search", icon=":material/search:"),
+        st.Page("pages/indexlab.py", title="Index lab", icon=":material/speed:"),
         st.Page("pages/contexts.py", title="Words in context", icon=":material/format_quote:"),
+        st.Page("pages/quality.py", title="Quality", icon=":material/rule:"),
         st.Page("pages/data.py", title="Data", icon=":material/database:"),
     ],
     "Audit": [
         st.Page("pages/analogies.py", title="Analogies", icon=":material/compare_arrows:"),
         st.Page("pages/bias.py", title="Bias (WEAT)", icon=":material/balance:"),
         st.Page("pages/evaluate.py", title="Evaluate", icon=":material/fact_check:"),
-        st.Page("pages/finetune.py", title="Fine-tune", icon=":material/model_training:"),
     ],
 }
+if can_write():  # a read-only server has no page that only writes
+    pages["Audit"].append(st.Page("pages/finetune.py", title="Fine-tune", icon=":material/model_training:"))
+    pages["Audit"].append(st.Page("pages/static.py", title="Train a static model", icon=":material/model_training:"))
+if not admit():  # the password, before any page, data or heavy import
+    st.stop()
 # Streamlit's own page list stays hidden (config.toml): on a server's first visit it would list the files in
 # pages/ before this script runs. These links, drawn before any heavy import, are the navigation.
 page = st.navigation(pages, position="hidden")

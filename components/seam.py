@@ -8,6 +8,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 import streamlit as st
 
+from components.access.policy import heavy_slot, require_servable
+from components.access.published import PUBLISHED, published_dataset
 from components.memo import server_memos
 from components.progress import bar_ticker
 from components.state import PRECOMPUTED, UPLOADS, DataChoice
@@ -23,6 +25,7 @@ from core.hashing import hash_array
 from core.maps.clusters import ClusterResult, ClusterSpec
 from core.maps.faithfulness import Faithfulness
 from core.maps.knn import KnnGraph
+from core.maps.labels import naming_texts
 from core.maps.projection import ProjectionParams
 from core.maps.service import MapData, MapService
 
@@ -43,7 +46,7 @@ class Embedded:
     @property
     def map_data(self) -> MapData:
         """What the map service keys and computes on."""
-        return MapData(self.dataset.vectors, self.vectors_hash, self.dataset.texts)
+        return MapData(self.dataset.vectors, self.vectors_hash, naming_texts(self.dataset))
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -74,9 +77,12 @@ def builtin_dataset(key: str, size: int) -> Dataset:
 
 
 def raw_dataset(choice: DataChoice) -> Dataset:
-    """The chosen dataset before embedding."""
+    """The chosen dataset before embedding; a read-only server refuses data and models it does not offer."""
+    require_servable(choice.source, choice.model)
     if choice.source == "upload":
         return st.session_state[UPLOADS][choice.dataset]
+    if choice.source == PUBLISHED:
+        return published_dataset(choice.dataset)
     return builtin_dataset(choice.dataset, choice.size)
 
 
@@ -84,6 +90,8 @@ def dataset_title(choice: DataChoice) -> str:
     if choice.source == "upload":
         uploads = st.session_state.get(UPLOADS, {})
         return uploads[choice.dataset].name if choice.dataset in uploads else "uploaded data"
+    if choice.source == PUBLISHED:
+        return f"{choice.dataset} (published map)"
     return builtin(choice.dataset).title_at(choice.size)
 
 
@@ -117,7 +125,7 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
         return Embedded(ds, hash_array(ds.vectors), "the data's own vectors")
     label = model_title(choice.model)
     stop = st.empty()
-    stop.button("Stop embedding", key="ee_embed_stop", on_click=stop_embedding, args=(choice,),
+    stop.button("Stop embedding", key=f"ee_embed_stop_{choice.model}", on_click=stop_embedding, args=(choice,),
                 help="Texts encoded so far stay cached; embedding again encodes only the rest.")
     bar = st.progress(0.0, text=f"Embedding {len(dataset):,} texts with {label}…")
     unit = "new windows" if choice.long.chunk else "new texts"
@@ -125,7 +133,9 @@ def _embed_with_progress(choice: DataChoice, dataset: Dataset) -> Embedded:
     get = embedder_getter(choice.model)
     start = time.perf_counter()
     try:
-        ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick, long_texts=choice.long)
+        with heavy_slot(f"Embedding with {label}"):  # one heavy job per session, a cap across the server
+            ds, result = embed_dataset(dataset, choice.model, get_embedder=get, progress=tick,
+                                       long_texts=choice.long, **choice.embed_options)
     finally:
         bar.empty()
         stop.empty()

@@ -30,6 +30,12 @@ class DataChoice:
     model: str = DEFAULT_MODEL  # registry key, "st:<name>", or PRECOMPUTED
     long_texts: str = LONG_TEXTS.default  # what texts longer than the model's window become
     overlap: int = OVERLAP.default  # tokens shared by neighbouring windows, with chunking
+    options: tuple[tuple[str, Any], ...] = ()  # a kind's model settings, as (keyword, hashable value) pairs
+
+    @property
+    def embed_options(self) -> dict[str, Any]:
+        """The keywords `embed_dataset` gets beside the model (e.g. a graph model's settings)."""
+        return dict(self.options)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "overlap", self.long.overlap)  # truncation ignores it: one cache key

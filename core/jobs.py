@@ -3,17 +3,22 @@
 A job's function receives a `threading.Event`; it checks it between steps and raises `Cancelled`
 when it is set, so a cancelled job stops at the next step and writes nothing it has not finished.
 A job that reports its progress (`JobProgress`) tells its phase, its steps and the time left.
+Heavy work is bounded by a `WorkLimit`: one heavy job per session, and a cap on them across the server.
 """
 from __future__ import annotations
 
+import os
 import threading
 import time
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
-from core.errors import Cancelled
+from core.errors import Cancelled, UserError
+
+DEFAULT_HEAVY_JOBS = 2  # heavy jobs at once across the server (EE_HEAVY_JOBS): each keeps a core busy
 
 
 def seconds_left(elapsed: float, done: int, total: int) -> float | None:
@@ -134,6 +139,56 @@ def check(cancel: threading.Event | None) -> None:
         raise Cancelled("The job was cancelled.")
 
 
+class Busy(UserError):
+    """Heavy work refused for now: the session has one running, or the server is at its cap."""
+
+
+def heavy_job_cap() -> int:
+    """How many heavy jobs may run at once on this server: EE_HEAVY_JOBS, else DEFAULT_HEAVY_JOBS."""
+    try:
+        return max(1, int(os.environ.get("EE_HEAVY_JOBS") or DEFAULT_HEAVY_JOBS))
+    except ValueError:
+        return DEFAULT_HEAVY_JOBS
+
+
+class WorkLimit:
+    """Admission for heavy jobs: at most `total` at once across the server, and one per session (`owner`)."""
+
+    def __init__(self, total: int | None = None) -> None:
+        self.total = heavy_job_cap() if total is None else total
+        self.holders: dict[Hashable, str] = {}  # owner -> label of the heavy job it holds
+        self.lock = threading.Lock()
+
+    def acquire(self, owner: Hashable, label: str) -> None:
+        """Take a place for `owner`'s job, or raise Busy saying why it must wait."""
+        with self.lock:
+            if owner in self.holders:
+                raise Busy(f"{self.holders[owner]} is still running for you; wait for it to finish, or stop it, "
+                           "before starting more work.")
+            if len(self.holders) >= self.total:
+                raise Busy(f"This server is busy with {self.total} heavy job(s) for other visitors; try again in "
+                           "a minute.")
+            self.holders[owner] = label
+
+    def release(self, owner: Hashable) -> None:
+        with self.lock:
+            self.holders.pop(owner, None)
+
+    def running(self) -> int:
+        """How many places are taken now."""
+        with self.lock:
+            return len(self.holders)
+
+    @contextmanager
+    def slot(self, owner: Hashable, label: str) -> Iterator[None]:
+        """Hold a place while the block runs (raises Busy before it runs when there is none)."""
+        self.acquire(owner, label)
+        try:
+            yield
+        finally:
+            self.release(owner)
+
+
 def _reusable(job: Job) -> bool:
     """Whether a caller may wait on this job: not cancelled, and not failed."""
     if job.cancelled() or job.future.cancelled():
@@ -142,15 +197,19 @@ def _reusable(job: Job) -> bool:
 
 
 class JobPool:
-    """A few worker threads; `submit` returns the running job for a key instead of starting it twice."""
+    """A few worker threads; `submit` returns the running job for a key instead of starting it twice.
 
-    def __init__(self, workers: int = 1) -> None:
+    With a `limit`, a new job of an `owner` takes one of its places from queued to finished (or raises Busy).
+    """
+
+    def __init__(self, workers: int = 1, *, limit: WorkLimit | None = None) -> None:
         self.executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="ee-job")
         self.jobs: dict[Hashable, Job] = {}
         self.lock = threading.Lock()
+        self.limit = limit
 
     def submit(self, key: Hashable, label: str, work: Callable[[threading.Event], Any], *,
-               progress: JobProgress | None = None) -> Job:
+               progress: JobProgress | None = None, owner: Hashable | None = None) -> Job:
         """The job for `key`: the one already queued or running, else a new one running `work(cancel)`.
 
         `progress` is what `work` reports to, read back as the job's `progress`.
@@ -159,8 +218,13 @@ class JobPool:
             job = self.jobs.get(key)
             if job is not None and _reusable(job):
                 return job
+            limit = self.limit if owner is not None else None
+            if limit is not None:
+                limit.acquire(owner, label)
             job = Job(key, label, Future(), progress=progress or JobProgress())
             job.future = self.executor.submit(self._run, job, work)
+            if limit is not None:
+                job.future.add_done_callback(lambda _: limit.release(owner))
             self.jobs[key] = job
             return job
 

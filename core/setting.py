@@ -1,8 +1,8 @@
 """One setting, defined once: name, default, bounds or choices, label and widget.
 
 The projection settings (core.maps.settings), the cluster settings (core.maps.cluster_settings), the
-long-text settings (core.embedding.windows) and the training settings (core.training.settings) are
-tables of these; the CLI options (core.cli.args.add_setting_argument), the link parameters and the
+long-text settings (core.embedding.windows), the training settings (core.training.settings) and the index lab's
+settings with the neighbour metric (core.indexlab.settings) are tables of these; the CLI options (core.cli.args.add_setting_argument), the link parameters and the
 widgets are derived from them.
 """
 from __future__ import annotations

@@ -5,10 +5,12 @@ from components.audits import seam as audit_seam
 from components.audits.analogy_panels import benchmark_panel, solve_panel
 from components.audits.controls import SENTENCE_WORDS_PER_S, model_picker, vocab_size
 from components.audits.report import report_button
+from components.data.kind_gate import require_text_data
 from core.embedding.models import is_word_vocabulary
 from core.errors import UserError
 
 st.title("Analogies")
+require_text_data("Analogies")
 c1, c2 = st.columns(2)
 with c1:
     model = model_picker("analogy")

@@ -6,10 +6,12 @@ from components.audits.controls import model_picker, templates_editor, vocab_siz
 from components.audits.direction_panels import axes_panel, debias_panel, direction_panel
 from components.audits.report import report_button
 from components.audits.weat_panel import weat_panel
+from components.data.kind_gate import require_text_data
 from core.embedding.models import is_word_vocabulary
 from core.errors import UserError
 
 st.title("Bias (WEAT)")
+require_text_data("Bias (WEAT)")
 c1, c2 = st.columns(2)
 with c1:
     model = model_picker("bias")

@@ -2,9 +2,13 @@
 import streamlit as st
 
 from components import seam
+from components.access.policy import can_write
+from components.access.published import PUBLISHED, published_names
+from components.data.image_models import clip_folder_input, custom_label, image_model_card, is_image_data
 from components.data.long_job import EMBED_NOW, MODEL_FOR, long_job_gate
 from components.data.long_texts import long_texts_panel
 from components.data.upload import PENDING_UPLOAD, dataset_id, upload_form
+from components.graphs.settings_panel import with_graph_settings
 from components.state import (
     PRECOMPUTED,
     UPLOADS,
@@ -15,7 +19,10 @@ from components.state import (
     set_active_choice,
     vector_sources,
 )
+from components.tables.card import table_model_card
+from components.tables.settings_panel import with_table_settings
 from core.data.builtins import BUILTINS, DEFAULT_SIZE
+from core.data.table import VECTORS
 from core.embedding.models import CUSTOM_PREFIX, MODELS, model_title
 from core.errors import Cancelled, UserError
 from core.training.store import local_models
@@ -29,8 +36,10 @@ current = active_choice()
 
 
 def model_options(raw) -> list[str]:
-    """The data's own vectors first when it has them; text models only when it has text worth embedding."""
-    return vector_sources(raw, [*MODELS, *(m.key for m in local_models()), CUSTOM])
+    """The data's own vectors first when it has them; text models only when it has text worth embedding; for
+    images, their models and a local CLIP folder."""
+    return vector_sources(raw, [*MODELS, *(m.key for m in local_models()), CUSTOM]) + \
+        ([CUSTOM] if is_image_data(raw) else [])
 
 
 def model_label(key: str) -> str:
@@ -46,10 +55,20 @@ def start_model_picker(pending: DataChoice) -> None:
     st.session_state[MODEL_FOR] = pending
 
 
-source = st.radio("Source", ["builtin", "upload"], horizontal=True,
-                  format_func={"builtin": "Built-in dataset", "upload": "Upload a file"}.get,
-                  **persist("ee_w_source", "builtin", options=["builtin", "upload"]))
-if source == "builtin":
+SOURCES = {"builtin": "Built-in dataset", PUBLISHED: "Published map", "upload": "Upload a file"}
+sources = ["builtin", *([PUBLISHED] if published_names() else []), *(["upload"] if can_write() else [])]
+source = st.radio("Source", sources, horizontal=True, format_func=SOURCES.get,
+                  **persist("ee_w_source", "builtin", options=sources))
+if source == PUBLISHED:
+    names = published_names()
+    key = st.selectbox("Published map", names, **persist("ee_w_published", names[0], options=names))
+    pending = DataChoice(PUBLISHED, key)
+    try:
+        raw = seam.raw_dataset(pending)
+    except UserError as err:
+        st.error(str(err))
+        st.stop()
+elif source == "builtin":
     datasets = list(BUILTINS)
     key = st.selectbox("Dataset", datasets, format_func=lambda k: BUILTINS[k].title,
                        **persist("ee_w_builtin", datasets[0], options=datasets))
@@ -84,19 +103,26 @@ if len(raw.excluded):
 with st.expander(f"Preview ({len(raw):,} rows)"):
     st.dataframe(raw.frame.head(200), hide_index=True, key="ee_data_preview")
 
-models = model_options(raw)
+models = model_options(raw) if can_write() else [m for m in model_options(raw) if m != CUSTOM]
 start_model_picker(pending)
-if raw.generated_labels:
+if raw.kind == VECTORS:
     st.caption("This file has vectors but no text column, so it is mapped with its own vectors. Upload a "
                "metadata table with a text column to embed texts with a model instead.")
-model = st.selectbox("Model", models, format_func=model_label, **persist("ee_w_model", models[0], options=models))
-if model == CUSTOM:
+model = st.selectbox("Model", models, format_func=lambda k: custom_label(raw, model_label(k)) if k == CUSTOM
+                     else model_label(k), **persist("ee_w_model", models[0], options=models))
+if model == CUSTOM and is_image_data(raw):
+    model = clip_folder_input("ee_w_clip_model")
+elif model == CUSTOM:
     name = st.text_input("Model name or local folder", **persist("ee_w_custom_model", ""),
                          placeholder="sentence-transformers/all-mpnet-base-v2 or /models/my-model")
     model = f"{CUSTOM_PREFIX}{name.strip()}"
 if model in MODELS:
     st.caption(MODELS[model].description)
-choice = long_texts_panel(DataChoice(pending.source, pending.dataset, pending.size, model))
+if is_image_data(raw):
+    image_model_card(model)
+choice = with_graph_settings(raw, long_texts_panel(DataChoice(pending.source, pending.dataset, pending.size, model)))
+choice = with_table_settings(raw, choice)
+table_model_card(raw, choice)
 
 chosen = st.session_state.pop(EMBED_NOW, None)  # picked in the long-job notice
 if st.button("Embed and map", type="primary", key="ee_embed") or chosen is not None:

@@ -5,6 +5,7 @@ from components.audits.report import report_button
 from components.data.page_header import embedded_or_stop
 from components.evaluation.compare_panels import intrinsic_panel, models_panel
 from components.evaluation.task_panels import labels_panel, retrieval_panel
+from components.graphs.evaluate_panel import link_prediction_panel
 from components.maps.anisotropy import anisotropy_caption
 from components.state import active_choice
 
@@ -15,6 +16,7 @@ labels_tab, retrieval_tab, models_tab, intrinsic_tab = st.tabs(
     ["Labels", "Retrieval", "Compare models", "Word and document similarity"])
 with labels_tab:
     labels_panel(emb, choice)
+    link_prediction_panel(emb, choice)
 with retrieval_tab:
     retrieval_panel(emb, choice)
 with models_tab:

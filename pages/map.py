@@ -7,6 +7,7 @@ import streamlit as st
 
 from components import seam
 from components.data.page_header import embedded_or_stop
+from components.graphs.map_layer import graph_faith_panel
 from components.maps.anisotropy import anisotropy_caption
 from components.maps.cluster_panel import cluster_form, cluster_table
 from components.maps.controls import projection_form
@@ -60,3 +61,4 @@ if clusters is not None:
 if faith is not None:
     with st.expander("How far can this map be trusted?"):
         faith_panel(faith)
+graph_faith_panel(emb)

@@ -3,6 +3,7 @@ import streamlit as st
 
 from components import seam
 from components.data.page_header import embedded_or_stop
+from components.indexlab.links import index_caption
 from components.maps.anisotropy import anisotropy_caption
 from components.maps.controls import projection_form
 from components.search import seam as store_seam
@@ -24,6 +25,7 @@ store = store_seam.vector_store()  # the client opened for the caption: one per 
 metric = metric_picker()
 target = store_seam.index_target(choice, emb, metric)
 info = index_panel(store, target, emb)
+index_caption(info)
 
 if info is not None and info.count:
     with st.expander("Map settings", expanded=False):

@@ -9,6 +9,8 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("EE_DATA_DIR", tempfile.mkdtemp(prefix="ee-test-data-"))
+# nothing `make install` built for this machine: the tests build what they use, as a new machine does
+os.environ.setdefault("EE_MACHINE_DIR", tempfile.mkdtemp(prefix="ee-test-machine-"))
 
 
 @pytest.fixture(autouse=True)

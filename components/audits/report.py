@@ -7,7 +7,7 @@ from core.audits.report import ReportSection, build_report
 
 SECTIONS = "ee_audit_sections"
 ORDER = ("analogy", "benchmark", "weat", "ceat", "direction", "debias", "axes", "eval_intrinsic", "eval_labels",
-         "eval_retrieval", "eval_compare")
+         "eval_retrieval", "eval_compare", "outliers", "duplicates", "drift")
 
 
 def record(name: str, section: ReportSection) -> None:

@@ -13,6 +13,7 @@ from core.data.builtins import DEFAULT_SIZE
 from core.data.table import Dataset
 from core.embedding.encode import count_missing
 from core.embedding.estimate import LONG_JOB_S, SAMPLE_ROWS, Estimate, estimate_job
+from core.embedding.kinds import is_text_kind
 from core.embedding.models import MODELS, model_title
 
 CONFIRMED = "ee_long_job_ok"  # data choices whose long embedding the user accepted
@@ -78,6 +79,8 @@ def _offers(choice: DataChoice, dataset: Dataset, seconds: float) -> None:
 def long_job_gate(choice: DataChoice, dataset: Dataset) -> None:
     """When embedding `choice` would take more than a minute, say so with the options and stop the page."""
     if choice.model == PRECOMPUTED or seam.is_embedded(choice) or choice in st.session_state.get(CONFIRMED, set()):
+        return
+    if not is_text_kind(dataset):  # other kinds' models time their own work (their progress shows time left)
         return
     texts = dataset.texts
     with st.spinner(f"Looking up which of {len(texts):,} texts are in the cache…"):

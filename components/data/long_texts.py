@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from components import seam
-from components.maps.controls import setting_widget
+from components.setting_widgets import setting_widget
 from components.state import DataChoice
 from core.embedding.windows import LONG_TEXTS, OVERLAP, WindowReport, windows_needed
 from core.errors import UserError

@@ -4,6 +4,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from components.access.policy import require_write
+from components.graphs.upload import graph_upload
 from components.state import persist
 from core.data import loaders
 from core.data.table import Dataset
@@ -16,6 +18,8 @@ KINDS = {
     "npy": "Vectors: a .npy file, with an optional metadata table",
     "projector": "Vectors: Embedding Projector vectors.tsv + metadata.tsv",
     "words": "Vectors: word vectors in GloVe or word2vec text format",
+    "images": "Images: a .zip of pictures (folders inside it become labels)",
+    "graph": "A graph: an edge list (CSV/TSV, one edge per row) or a GML/GraphML file",
 }
 NO_VECTORS = "(none: embed the text with a model)"
 PENDING_UPLOAD = "ee_pending_upload"  # the upload the Data page offers to embed
@@ -79,7 +83,24 @@ def _words_upload() -> Dataset | None:
     return loaders.load_word_vectors(file.getvalue(), name=file.name, limit=int(limit) or None)
 
 
-UPLOADERS = {"table": _table_upload, "npy": _npy_upload, "projector": _projector_upload, "words": _words_upload}
+def _images_upload() -> Dataset | None:
+    from core.data.loaders.images import load_image_archive
+
+    archive = st.file_uploader("A .zip of PNG, JPEG, WebP, GIF, BMP or TIFF images", type=["zip"],
+                               key="ee_upload_images")
+    meta = st.file_uploader("Metadata table (optional: a CSV with a file name column, joined to the images)",
+                            type=["csv", "tsv"], key="ee_upload_images_meta")
+    st.caption("Images in folders (cats/1.jpg, dogs/2.jpg) get the folder as their label. A CSV inside the zip "
+               "is read as its metadata too.")
+    if archive is None or not st.button("Use these images", type="primary", key="ee_upload_use_images"):
+        return None
+    if meta is None:
+        return load_image_archive(archive.getvalue(), archive.name)
+    return load_image_archive(archive.getvalue(), archive.name, meta.getvalue(), metadata_name=meta.name)
+
+
+UPLOADERS = {"table": _table_upload, "npy": _npy_upload, "projector": _projector_upload, "words": _words_upload,
+             "images": _images_upload, "graph": graph_upload}
 
 
 def _forget_pending_upload() -> None:
@@ -88,7 +109,12 @@ def _forget_pending_upload() -> None:
 
 
 def upload_form() -> Dataset | None:
-    """The upload widgets; returns a dataset once the user confirms a readable file."""
+    """The upload widgets; returns a dataset once the user confirms a readable file (never on a read-only server)."""
+    try:
+        require_write("upload files")
+    except UserError as err:
+        st.info(str(err))
+        return None
     kinds = list(KINDS)
     kind = st.radio("What are you uploading?", kinds, format_func=KINDS.get, on_change=_forget_pending_upload,
                     **persist("ee_w_upload_kind", kinds[0], options=kinds))
@@ -102,10 +128,12 @@ def upload_form() -> Dataset | None:
 
 
 def dataset_id(dataset: Dataset) -> str:
-    """A content id for an uploaded dataset: name, texts and vectors."""
+    """A content id for an uploaded dataset: name, texts, vectors and image files."""
     from core.hashing import hash_array
 
     parts = [dataset.name, *dataset.texts]
     if dataset.vectors is not None:
         parts.append(hash_array(dataset.vectors))
+    if hasattr(dataset.payload, "content_hashes"):
+        parts.extend(dataset.payload.content_hashes())
     return hash_texts(["\x1f".join(parts)])[0]

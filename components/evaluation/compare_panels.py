@@ -12,7 +12,7 @@ from components.common_rows import common_rows
 from components.downloads import csv_download
 from components.evaluation.outcome_map import results_store
 from components.progress import progress
-from components.state import PRECOMPUTED, DataChoice, persist, saved
+from components.state import PRECOMPUTED, DataChoice, persist, saved, vector_sources
 from core.embedding.models import CUSTOM_PREFIX, MODELS, is_corpus_fitted, model_title
 from core.errors import UserError
 from core.evaluation import compare, lee, suite, word_similarity
@@ -98,8 +98,7 @@ def run_models(choice: DataChoice, models: list[str], label: str | None,
 
 def models_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     """Several models on this data's labels and queries (the columns chosen in the other tabs)."""
-    has_vectors = seam.raw_dataset(choice).vectors is not None
-    options = list(dict.fromkeys([choice.model, *([PRECOMPUTED] if has_vectors else []), *MODELS]))
+    options = list(dict.fromkeys([choice.model, *vector_sources(seam.raw_dataset(choice), list(MODELS))]))
     models = st.multiselect("Models", options, format_func=_label,
                             **persist("ee_w_eval_models", options[:2], options=options))
     label, query = saved("ee_w_eval_label", None), saved("ee_w_eval_query", None)

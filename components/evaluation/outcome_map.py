@@ -8,6 +8,7 @@ import streamlit as st
 
 from components import seam
 from components.maps.controls import saved_params
+from components.maps.images import hover_pictures
 from components.maps.progressive import ready_projection
 from core.errors import UserError
 from core.maps.figure import build_scatter
@@ -32,6 +33,7 @@ def outcome_map(emb: seam.Embedded, outcome: np.ndarray, *, failed: Sequence[str
     if len(highlight):
         fig.data[-1].name = f"{' or '.join(failed)} ({len(highlight):,}), ringed"
     st.plotly_chart(fig, key=key, config={"displaylogo": False, "scrollZoom": True})
+    hover_pictures(emb, range(len(coords)), chart_key=key)
     st.caption(f"{len(highlight):,} of {len(outcome):,} points {' or '.join(failed)} (ringed). "
                "The map uses the Map page's projection settings.")
 

@@ -10,18 +10,24 @@ import streamlit as st
 
 from components import seam
 from components.audits.report import record
+from components.data.image_models import is_image_data
 from components.downloads import csv_download
+from components.evaluation.mistakes import mistakes_table
 from components.evaluation.outcome_map import outcome_map, results_store
 from components.maps.cluster_panel import saved_cluster_spec
 from components.maps.controls import saved_params
 from components.maps.progressive import map_state
 from components.progress import progress
+from components.setting_widgets import setting_widget
 from components.state import PRECOMPUTED, DataChoice, persist
+from components.tables.labels import vectors_for_label
+from core.distances import WHEN_TO_USE
 from core.errors import UserError
 from core.evaluation import classification, retrieval
 from core.evaluation import report as eval_report
 from core.evaluation.evaluate import LabelEvaluation, evaluate_labels
 from core.evaluation.suite import RetrievalOnData, evaluate_retrieval
+from core.indexlab.settings import METRIC
 from core.maps.settings import METHOD_LABELS
 
 NONE = "(choose a column)"
@@ -45,12 +51,13 @@ def _map_clusters(emb: seam.Embedded) -> tuple[np.ndarray | None, str]:
                            f"clusters {result.note} (noise counts as one more cluster).")
 
 
-def run_labels(emb: seam.Embedded, column: str) -> tuple[LabelEvaluation, str]:
-    """Cross-validate both classifiers with a progress bar; ARI/NMI against the map's clusters."""
+def run_labels(emb: seam.Embedded, column: str, metric: str = METRIC.default) -> tuple[LabelEvaluation, str]:
+    """Cross-validate both classifiers (kNN by `metric`) with a progress bar; ARI/NMI against the map's clusters."""
     clusters, note = _map_clusters(emb)
-    with progress(f"Cross-validating 10-NN and logistic regression on {len(emb.dataset):,} points") as tick:
-        ev = evaluate_labels(emb.dataset.vectors, emb.dataset.frame[column], clusters=clusters, progress=tick)
-    return ev, note
+    vectors, refit = vectors_for_label(emb, column)
+    with progress(f"Cross-validating 10-NN ({metric}) and logistic regression on {len(emb.dataset):,} points") as tick:
+        ev = evaluate_labels(vectors, emb.dataset.frame[column], clusters=clusters, progress=tick, knn_metric=metric)
+    return ev, note if refit is None else f"{refit} {note}"
 
 
 def show_metrics(metrics: list[Metric]) -> None:
@@ -92,14 +99,18 @@ def run_on_click(key: tuple, label: str, button_key: str, run: Callable[[], T]) 
 def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     """Pick a label column, evaluate, and show the figures, the mistakes on the map and the confusions."""
     options = [NONE, *classification.label_columns(emb.dataset)]
-    column = st.selectbox("Label column", options, **persist("ee_w_eval_label", NONE, options=options),
-                          help=f"Any column with 2 to {classification.MAX_LABELS} distinct values, like the map's "
-                               "colour column.")
+    left, right = st.columns([2, 1])
+    column = left.selectbox("Label column", options, **persist("ee_w_eval_label", NONE, options=options),
+                            help=f"Any column with 2 to {classification.MAX_LABELS} distinct values, like the map's "
+                                 "colour column.")
+    with right:
+        metric = setting_widget(METRIC, key="ee_w_eval_metric")
+    st.caption(f"kNN by {METRIC.choice_label(metric)}: {WHEN_TO_USE[metric]}")
     if column == NONE:
         st.info("Choose the column that holds each row's label (for example a topic or a class).")
         return
-    found = run_on_click(("labels", emb.vectors_hash, column), "Evaluate on these labels", "ee_eval_labels_run",
-                         lambda: run_labels(emb, column))
+    found = run_on_click(("labels", emb.vectors_hash, column, metric), "Evaluate on these labels",
+                         "ee_eval_labels_run", lambda: run_labels(emb, column, metric))
     if found is not None:
         _label_results(emb, choice, *found, column)
 
@@ -112,6 +123,7 @@ def _label_results(emb: seam.Embedded, choice: DataChoice, ev: LabelEvaluation, 
                      horizontal=True, **persist("ee_w_eval_classifier", "logreg", options=list(classification.CLASSIFIERS)))
     outcome_map(emb, ev.outcome(which), failed=["misclassified"], key="ee_eval_label_map",
                 title=f"Out-of-fold predictions of {classification.CLASSIFIERS[which]}")
+    mistakes_table(emb, ev, which)
     matrix = ev.confusion(which)
     left, right = st.columns(2)
     left.caption("Confusion matrix (rows: true label, columns: predicted)")
@@ -125,6 +137,10 @@ def _label_results(emb: seam.Embedded, choice: DataChoice, ev: LabelEvaluation, 
 
 def retrieval_panel(emb: seam.Embedded, choice: DataChoice) -> None:
     """Pick a query column; each row's query should find that row's text."""
+    if is_image_data(emb.dataset):
+        st.info("Retrieval ranks each row's text by a query written for it, and pictures have no text: evaluate "
+                "them on their labels (the Labels tab), or search them by a picture on the Search page.")
+        return
     options = [NONE, *emb.dataset.metadata_columns]
     column = st.selectbox("Query column", options, **persist("ee_w_eval_query", NONE, options=options),
                           help=f"Each row's query should retrieve that row's text ({emb.dataset.text_column}).")

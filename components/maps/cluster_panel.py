@@ -6,7 +6,7 @@ from typing import Any
 import streamlit as st
 
 from components.downloads import csv_download
-from components.maps.controls import setting_widget
+from components.setting_widgets import setting_widget
 from components.state import saved
 from core.maps.cluster_settings import BY_NAME, CLUSTER_SETTINGS, ClusterSpec, spec_from
 from core.maps.clusters import ClusterResult

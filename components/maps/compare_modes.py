@@ -16,9 +16,10 @@ from components.maps.compare_panel import (
     side_by_side,
     worst_rows,
 )
-from components.maps.controls import applicable, method_picker, saved_params, setting_widget
+from components.maps.controls import applicable, method_picker, saved_params
 from components.maps.images import with_pictures
 from components.maps.progressive import ready_projection
+from components.setting_widgets import setting_widget
 from components.state import PRECOMPUTED, DataChoice, saved, saved_index, vector_sources
 from core.embedding.models import MODELS, model_title
 from core.errors import UserError

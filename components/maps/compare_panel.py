@@ -9,6 +9,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from components import seam
+from components.maps.images import hover_pictures, with_pictures
 from components.maps.plots import selected_rows, show_scatter
 from components.state import persist
 from core.maps.compare import align
@@ -80,15 +81,22 @@ def side_by_side(emb: seam.Embedded, left: Side, right: Side, overlap: np.ndarra
                                 color=None if color == NONE else color, hover=hover, highlight=rows,
                                 title=side.title, height=520, marker_scale=0.6, **style)
             show_scatter(below_modebar(fig), key=key)
+            hover_pictures(emb, range(len(coords)), chart_key=key)
     if rows:
         picked = frame.iloc[rows]
         st.subheader(f"{len(rows):,} selected, highlighted on both maps")
         st.caption(f"Their mean neighbour overlap: {picked[OVERLAP].mean():.3f}.")
-        st.dataframe(picked[[emb.dataset.text_column, OVERLAP, *emb.dataset.metadata_columns]], hide_index=True,
-                     width="stretch", key="ee_cmp_table")
+        table, config = with_pictures(emb, picked[[emb.dataset.text_column, OVERLAP, *emb.dataset.metadata_columns]],
+                                      rows)
+        st.dataframe(table, hide_index=True, width="stretch", key="ee_cmp_table", column_config=config)
+
+
+def worst_rows(overlap: np.ndarray, n: int = 10) -> np.ndarray:
+    """The `n` points whose neighbourhoods differ most between the two sides, worst first."""
+    return np.argsort(overlap, kind="stable")[:n]
 
 
 def overlap_table(frame: pd.DataFrame, overlap: np.ndarray, text_column: str, n: int = 10) -> pd.DataFrame:
     """The points whose neighbourhoods differ most between the two sides."""
-    order = np.argsort(overlap, kind="stable")[:n]
+    order = worst_rows(overlap, n)
     return pd.DataFrame({text_column: frame[text_column].to_numpy()[order], OVERLAP: overlap[order]})

@@ -10,7 +10,7 @@ from core.maps.faithfulness import Faithfulness
 
 def preservation_counts(faith: Faithfulness) -> pd.DataFrame:
     """How many points keep 0, 1, ..., k of their k original neighbours on the map."""
-    kept = np.rint(faith.preservation * faith.k).astype(int)
+    kept = np.rint(faith.preservation[faith.scored] * faith.k).astype(int)
     counts = np.bincount(kept, minlength=faith.k + 1)
     return pd.DataFrame({"neighbours kept": [f"{i}/{faith.k}" for i in range(faith.k + 1)], "points": counts})
 
@@ -23,12 +23,15 @@ def faith_panel(faith: Faithfulness) -> None:
                    "its nearest on the map. A random map scores about k / (N - 1).")
     c2.metric(f"Trustworthiness (k = {faith.k})", f"{faith.trust_mean:.3f}",
               help="1.0 means every map neighbour is also a near neighbour in the original space (Venna & Kaski).")
-    misleading = float((faith.preservation < 0.3).mean())
+    misleading = float((faith.preservation[faith.scored] < 0.3).mean())
     c3.metric("Points keeping < 30% of neighbours", f"{misleading:.1%}")
     st.bar_chart(preservation_counts(faith), x="neighbours kept", y="points", height=220, sort=False)
     notes = [f"A random map would keep {faith.chance:.4f} of the neighbours; trustworthiness about 0.5.",
              "Colour the map by “faithfulness: kNN kept” or “faithfulness: trustworthiness” to see where it misleads."]
-    if faith.sampled:
+    if len(faith.scored) < len(faith.preservation):
+        notes.append(f"Both measures were taken on a seeded sample of {len(faith.scored):,} of the "
+                     f"{len(faith.preservation):,} points, among themselves; the others show as “no value”.")
+    elif faith.sampled:
         notes.append(f"Trustworthiness was scored for a random sample of {len(faith.trust_rows):,} points "
                      "(ranks against all points); the others show as “no value”.")
     if not faith.exact_neighbours:

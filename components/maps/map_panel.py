@@ -12,15 +12,28 @@ import streamlit as st
 from components import seam
 from components.downloads import csv_download
 from components.filters import FilterWidget, row_filter
-from components.maps.images import png_data_uri
+from components.graphs.map_layer import graph_edges
+from components.maps.images import (
+    hover_caption,
+    hover_pictures,
+    picture_config,
+    preview,
+    with_pictures,
+    without_pictures,
+)
 from components.maps.plots import show_scatter
 from components.maps.share_panel import share_panel
 from components.maps.view_link import color_notice, sync_color
 from components.memo import shared_figure, shared_view
 from components.seam import Embedded
+from components.setting_widgets import setting_widget
 from components.state import persist
+from components.tables.why_close import why_close_panel
 from core.data.table import Dataset
+from core.distances import distances, nearest
+from core.indexlab.settings import METRIC
 from core.maps.clusters import ClusterResult, label_positions
+from core.maps.density import with_density
 from core.maps.faithfulness import Faithfulness
 from core.maps.figure import MAX_RENDER, build_scatter, render_rows
 from core.maps.projection import ProjectionParams
@@ -79,36 +92,48 @@ def _labels(clusters: ClusterResult | None, coords: np.ndarray) -> dict[str, np.
     return {} if clusters is None else label_positions(coords, clusters)
 
 
-def _selection_table(dataset: Dataset, rows: list[int]) -> None:
-    """The selected points as a table, with thumbnails when the data has images."""
-    table = dataset.frame.iloc[rows].copy()
-    config = {dataset.text_column: st.column_config.TextColumn(width="large")}
-    if dataset.images is not None:
-        table.insert(0, "image", [png_data_uri(dataset.images[r]) for r in rows])
-        config["image"] = st.column_config.ImageColumn("image", width="small")
+def _selection_table(emb: Embedded, rows: list[int]) -> None:
+    """The selected points as a table, with thumbnails when the data has pictures."""
+    dataset = emb.dataset
+    table, config = with_pictures(emb, dataset.frame.iloc[rows], rows,
+                                  {dataset.text_column: st.column_config.TextColumn(width="large")})
     st.dataframe(table, column_config=config, width="stretch", hide_index=True, key="ee_selection_table")
-    csv_download(table.drop(columns=["image"], errors="ignore"), "selection.csv", key="ee_download_selection",
+    csv_download(without_pictures(table), "selection.csv", key="ee_download_selection",
                  label="Download selection as CSV")
 
 
-def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams, row: int) -> pd.DataFrame:
-    """A point's nearest neighbours in the original space (from the shared graph), and whether the map keeps them."""
+def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams, row: int,
+                    metric: str | None = None) -> pd.DataFrame:
+    """A point's nearest neighbours in the original space (from the shared graph, or by `metric` when another is
+    asked for), and whether the map keeps them; with their pictures when the data has them."""
     graph = seam.knn(emb, params)
     k = min(NEIGHBOURS_SHOWN, graph.k)
     nbrs, dists = graph.indices[row, 1:k + 1], graph.distances[row, 1:k + 1]
+    if metric is not None and metric != graph.metric:
+        vectors = emb.dataset.vectors
+        nbrs = nearest(vectors[row], vectors, k, metric, exclude=np.array([row]))[0]
+        dists = distances(vectors[row][None, :], vectors[nbrs], metric)[0]
     on_map = np.argsort(((coords - coords[row]) ** 2).sum(axis=1), kind="stable")[1:k + 1]
     texts = emb.dataset.frame[emb.dataset.text_column].to_numpy()
-    return pd.DataFrame({"rank": np.arange(1, k + 1), "neighbour": texts[nbrs], f"{graph.metric} distance": dists,
-                         f"among its {k} nearest on the map": np.isin(nbrs, on_map)})
+    table = pd.DataFrame({"rank": np.arange(1, k + 1), "neighbour": texts[nbrs],
+                          f"{metric or graph.metric} distance": dists,
+                          f"among its {k} nearest on the map": np.isin(nbrs, on_map)})
+    return with_pictures(emb, table, nbrs.tolist())[0]
 
 
 def _show_selection(emb: Embedded, coords: np.ndarray, params: ProjectionParams, rows: list[int]) -> None:
     st.subheader(f"{len(rows):,} selected")
     if len(rows) == 1:
-        st.caption(f"Nearest neighbours of “{emb.dataset.texts[rows[0]][:120]}” in the original space:")
-        st.dataframe(neighbour_table(emb, coords, params, rows[0]), hide_index=True, width="stretch",
-                     key="ee_neighbour_table")
-    _selection_table(emb.dataset, rows)
+        preview(emb, rows[0])
+        left, right = st.columns([3, 1], vertical_alignment="bottom")
+        left.caption(f"Nearest neighbours of “{emb.dataset.texts[rows[0]][:120]}” in the original space:")
+        with right:
+            metric = setting_widget(METRIC, key="ee_w_nb_metric")
+        table = neighbour_table(emb, coords, params, rows[0], metric)
+        st.dataframe(table, hide_index=True, width="stretch", key="ee_neighbour_table",
+                     column_config=picture_config(emb))
+    why_close_panel(emb, rows)
+    _selection_table(emb, rows)
 
 
 def _drawn_caption(n_drawn: int, n_visible: int, n_total: int) -> str:
@@ -140,10 +165,15 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     labels = shared_view(_labels, clusters, coords) if show_labels else None
     fig = shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
                              hover=hover, labels=labels, title=title, **_colour_style(color, faith))
+    if len(rows) < int(visible.sum()) and coords.shape[1] == 2:  # every visible point, as a density under the sample
+        fig = shared_figure(with_density, fig, coords, rows=np.flatnonzero(visible), n_drawn=len(rows))
+    fig = graph_edges(emb, coords, rows, fig)
     selected = show_scatter(fig, key="ee_map_chart")
+    pictured = hover_pictures(emb, rows, chart_key="ee_map_chart")
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
            if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")
-    st.caption(_drawn_caption(len(rows), int(visible.sum()), len(frame)) + how)
+    st.caption(_drawn_caption(len(rows), int(visible.sum()), len(frame)) + how
+               + (hover_caption(pictured, len(rows)) if pictured else ""))
     st.session_state[SELECTION] = selected
     if selected:
         _show_selection(emb, coords, params, selected)

@@ -43,6 +43,9 @@ def waiting_note(job: Job, expected_s: float) -> str:
     """How long the job has run, and about how long is left by this machine's estimate."""
     if job.started_at is None:
         return "waiting for another map to finish first"
+    left, step = job.progress.seconds_left(), job.progress
+    if left is not None:  # a large map placing its points: measured progress
+        return f"{step.phase.lower()}: {step.done:,} of {step.total:,} placed, about {duration(left)} left"
     ran = job.running_s()
     if ran < expected_s:
         return f"about {duration(expected_s - ran)} left, {duration(ran)} so far"

@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 
 import streamlit as st
 
+from components.access.policy import link_model_allowed
+from components.access.published import PUBLISHED, published_names
 from components.state import (
     PRECOMPUTED,
     SAVED,
@@ -13,7 +16,9 @@ from components.state import (
     active_choice,
     set_active_choice,
 )
-from core.embedding.models import CUSTOM_PREFIX, MODELS
+from core.data.builtins import DEFAULT_DATASET
+from core.embedding.kinds import kind_model
+from core.embedding.models import CUSTOM_PREFIX, DEFAULT_MODEL, MODELS
 from core.embedding.windows import LONG_TEXTS, OVERLAP
 from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
 from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec
@@ -46,19 +51,36 @@ def _widget_values(view: ViewState) -> dict[str, object]:
     values |= {LONG_TEXTS.widget_key: view.long_texts.mode, OVERLAP.widget_key: view.long_texts.overlap}
     if view.source == "builtin":
         values |= {"ee_w_source": "builtin", "ee_w_builtin": view.dataset, "ee_w_glove_size": view.size}
+    if view.source == PUBLISHED:
+        values |= {"ee_w_source": PUBLISHED, "ee_w_published": view.dataset}
     if view.color:
         values["ee_w_color"] = view.color
-    return values
+    return values | _option_widgets(view)
+
+
+def _option_widgets(view: ViewState) -> dict[str, object]:
+    """The widgets of the model's own settings (a graph or table model's), at the link's values."""
+    spec = kind_model(view.model)
+    if spec is None or spec.options is None:
+        return {}
+    return {s.widget_key: _widget_value(s, getattr(value, s.name)) for _, value in view.options
+            for s in spec.options.settings}
+
+
+def _widget_value(setting, value):
+    return list(value) if isinstance(value, tuple) else setting.widget_value(value)
 
 
 def link_choice(view: ViewState) -> DataChoice:
     """The data choice a view shows: data, size, model and what long texts become."""
-    return DataChoice(view.source, view.dataset, view.size, view.model, view.long_texts.mode, view.long_texts.overlap)
+    return DataChoice(view.source, view.dataset, view.size, view.model, view.long_texts.mode, view.long_texts.overlap,
+                      view.options)
 
 
 def link_view(choice: DataChoice, params: ProjectionParams, spec: ClusterSpec | None, color: str | None) -> ViewState:
     """The view of a data choice with these projection, clusters and colour (the inverse of `link_choice`)."""
-    return ViewState(choice.source, choice.dataset, choice.size, choice.model, choice.long, params, color, spec)
+    return ViewState(choice.source, choice.dataset, choice.size, choice.model, choice.long, params, color, spec,
+                     choice.options)
 
 
 def _choice(view: ViewState) -> DataChoice | None:
@@ -66,6 +88,17 @@ def _choice(view: ViewState) -> DataChoice | None:
     if view.source == "upload" and view.dataset not in st.session_state.get(UPLOADS, {}):
         return None
     return link_choice(view)
+
+
+def known_only(view: ViewState, dropped: list[str]) -> tuple[ViewState, list[str]]:
+    """The view with only what this server offers: a model a link may name (a registered one, a fine-tuned one of
+    this app, or one the operator allowed; never a path) and a published map it has. Anything else is dropped,
+    before anything is loaded, and named in the notice like any unusable value."""
+    if view.model != PRECOMPUTED and not link_model_allowed(view.model):
+        view, dropped = replace(view, model=DEFAULT_MODEL), [*dropped, "model"]
+    if view.source == PUBLISHED and view.dataset not in published_names():
+        view, dropped = replace(view, source="builtin", dataset=DEFAULT_DATASET), [*dropped, "data"]
+    return view, dropped
 
 
 def apply_link() -> DataChoice:
@@ -76,7 +109,7 @@ def apply_link() -> DataChoice:
     params = st.query_params.to_dict()
     if not set(params) & set(view_fields()):
         return active_choice()
-    view, dropped = decode_view(params)
+    view, dropped = known_only(*decode_view(params))
     choice = _choice(view)
     notes = [_ignored_note(ignored(params, view, dropped))] if dropped else []
     if choice is None:

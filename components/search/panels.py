@@ -9,11 +9,16 @@ import pandas as pd
 import streamlit as st
 
 from components import seam
+from components.access.policy import can_write, heavy_slot, require_write
+from components.data.image_models import is_image_data
 from components.downloads import csv_download
 from components.filters import FilterWidget, row_filter
+from components.maps.images import hover_pictures, preview, with_pictures, without_pictures
 from components.maps.plots import selected_rows, show_scatter
 from components.progress import bar_ticker
 from components.search import seam as store_seam
+from components.search.image_query import QUERY_PREVIEW_PX, picture_query, search_modes, typed_picture_query
+from components.search.ownership import visible
 from components.search.passages import PASSAGE_HELP, passage_table, top_passage
 from components.search.plots import build_search_map
 from components.search.seam import IndexTarget
@@ -33,7 +38,6 @@ from core.search.queries import (
 from core.search.store import VectorStore
 
 METRIC_LABELS = {"cosine": "Cosine", "l2": "Euclidean (squared L2)", "ip": "Inner product"}
-MODES = {"text": "Text", "point": "A point", "vector": "A vector file"}
 MAX_ROW_OPTIONS = 5000
 MAP_KEY = "ee_search_map"
 LAST_PICK = "ee_search_last_pick"
@@ -68,6 +72,8 @@ def index_panel(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> 
     if INDEX_FLASH in st.session_state:
         st.success(st.session_state.pop(INDEX_FLASH))
     info = store.info(target.name)
+    if not can_write():
+        return _read_only_index(target, info)
     n = len(emb.dataset)
     if info is None:
         st.info(f"This data is not in the store yet. Index its {n:,} vectors to search them.")
@@ -85,6 +91,17 @@ def index_panel(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> 
     return info
 
 
+def _read_only_index(target: IndexTarget, info: CollectionInfo | None) -> CollectionInfo | None:
+    """On a read-only server: the collection as the operator left it, or why this data cannot be searched."""
+    if info is None:
+        st.info("This data was not indexed on this read-only server, so it cannot be searched here. Choose data "
+                "whose collection is listed under “Store” below.")
+    else:
+        st.caption(f"Collection `{target.name}`: {info.status}, {METRIC_LABELS.get(info.metric, info.metric)} "
+                   "distance.")
+    return info
+
+
 def _ingest(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> bool:
     """Write the dataset into its collection with a progress bar; True when it worked."""
     bar = st.progress(0.0, text="Indexing…")
@@ -92,10 +109,12 @@ def _ingest(store: VectorStore, target: IndexTarget, emb: seam.Embedded) -> bool
 
     dataset = emb.dataset
     try:
-        report = store.ingest(target.name, texts=dataset.texts, vectors=dataset.vectors,
-                              metadatas=store_seam.metadata_rows(emb), model_id=target.model_id,
-                              model_key=target.model_key, dataset=target.dataset, metric=target.metric,
-                              progress=tick)
+        require_write("index data into the search store")
+        with heavy_slot("Indexing"):
+            report = store.ingest(target.name, texts=dataset.texts, vectors=dataset.vectors,
+                                  metadatas=store_seam.metadata_rows(emb), model_id=target.model_id,
+                                  model_key=target.model_key, dataset=target.dataset, metric=target.metric,
+                                  progress=tick)
     except UserError as err:
         st.error(str(err))
         return False
@@ -121,7 +140,15 @@ def _take_map_pick() -> None:
     st.session_state[LAST_PICK] = rows
 
 
+def _picture_query(choice: DataChoice, *, typed: bool) -> Query | None:
+    """An uploaded picture, or typed words for CLIP, as a query on a map of images."""
+    asked = typed_picture_query(choice) if typed else picture_query(choice)
+    return None if asked is None else Query(*asked)
+
+
 def _text_query(choice: DataChoice, emb: seam.Embedded) -> Query | None:
+    if is_image_data(emb.dataset) and choice.model != PRECOMPUTED:
+        return _picture_query(choice, typed=True)
     if choice.model == PRECOMPUTED:
         st.info("These vectors came with the data, not from a model, so a text cannot be embedded like them. "
                 "Ask with a point or a vector file.")
@@ -147,6 +174,7 @@ def _point_query(emb: seam.Embedded) -> Query:
     else:
         row = st.number_input("Row number (or click a point on the map)", 0, n - 1, **row_widget)
         st.caption(texts[int(row)][:200])
+    preview(emb, int(row), px=QUERY_PREVIEW_PX)
     return Query(dataset.vectors[int(row)], f"row {int(row)}: {texts[int(row)]}", row=int(row))
 
 
@@ -161,9 +189,12 @@ def _vector_query() -> Query | None:
 def query_input(choice: DataChoice, emb: seam.Embedded) -> Query | None:
     """The user's question as a vector, from the chosen way of asking (None until there is one)."""
     _take_map_pick()
-    options = list(MODES)
-    mode = st.segmented_control("Ask with", options, format_func=MODES.get,
-                                **persist("ee_w_search_mode", "text", live=True)) or "text"
+    modes = search_modes(emb.dataset)
+    options = list(modes)
+    mode = st.segmented_control("Ask with", options, format_func=modes.get,
+                                **persist("ee_w_search_mode", options[0], options=options, live=True)) or options[0]
+    if mode == "image":
+        return _picture_query(choice, typed=False)
     if mode == "point":
         return _point_query(emb)
     if mode == "vector":
@@ -241,13 +272,15 @@ def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int 
     table = ans.hits[["rank", "distance", "similarity", "text", *meta]].reset_index(drop=True)
     if emb.windows is not None:
         table = passage_table(table, emb, query.vector, rows)
-    st.dataframe(table, hide_index=True, width="stretch", key="ee_search_results",
-                 column_config={"text": st.column_config.TextColumn(width="large"),
-                                "passage": st.column_config.TextColumn(width="large", help=PASSAGE_HELP),
-                                "window similarity": st.column_config.NumberColumn(format="%.3f"),
-                                "distance": st.column_config.NumberColumn(format="%.4f"),
-                                "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")})
-    csv_download(table, "search-results.csv", key="ee_search_csv")
+    config = {"text": st.column_config.TextColumn(width="large"),
+              "passage": st.column_config.TextColumn(width="large", help=PASSAGE_HELP),
+              "window similarity": st.column_config.NumberColumn(format="%.3f"),
+              "distance": st.column_config.NumberColumn(format="%.4f"),
+              "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")}
+    if None not in rows:
+        table, config = with_pictures(emb, table, [int(r) for r in rows if r is not None], config)
+    st.dataframe(table, hide_index=True, width="stretch", key="ee_search_results", column_config=config)
+    csv_download(without_pictures(table), "search-results.csv", key="ee_search_csv")
     top_passage(emb, query.vector, rows[0] if rows else None)
 
 
@@ -281,6 +314,7 @@ def results_map(emb: seam.Embedded, coords: np.ndarray, params: ProjectionParams
     fig = build_search_map(coords, emb.dataset.frame, text_column=emb.dataset.text_column, hit_rows=hit_rows,
                            query_xy=query_xy, query_label=query.label if query else "", title=title)
     show_scatter(fig, key=MAP_KEY)
+    hover_pictures(emb, range(len(coords)), chart_key=MAP_KEY)
     st.caption("Click a point (or a hit) to search from it.")
 
 
@@ -311,10 +345,11 @@ def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, em
 
 
 def store_manager(store: VectorStore) -> None:
-    """Every collection with its metadata, the store's size, and deletion with a confirmation."""
+    """The collections this session may see, with their metadata, the store's size, and deletion with a
+    confirmation that names what goes (none on a read-only server)."""
     if FLASH in st.session_state:
         st.success(st.session_state.pop(FLASH))
-    table = store.collections()
+    table = visible(store.collections())
     size = store.size_on_disk()
     where = store.location + (f", {size / 1e6:,.1f} MB on disk" if size is not None else "")
     note = store_seam.store_env_note()
@@ -322,12 +357,26 @@ def store_manager(store: VectorStore) -> None:
     if table.empty:
         return
     st.dataframe(table, hide_index=True, width="stretch", key="ee_store_table")
-    names = table["name"].tolist()
-    name = st.selectbox("Collection to delete", names, key="ee_store_delete_name")
-    count = int(table.set_index("name").loc[name, "count"])
-    sure = st.checkbox(f"Yes, delete `{name}` and its {count:,} vectors", key="ee_store_delete_confirm")
+    if can_write():
+        _delete_form(store, table)
+
+
+def _delete_form(store: VectorStore, table: pd.DataFrame) -> None:
+    """Pick a collection, confirm with a box that says what will be lost, delete."""
+    name = st.selectbox("Collection to delete", table["name"].tolist(), key="ee_store_delete_name")
+    row = table.set_index("name").loc[name]
+    sure = st.checkbox(f"Yes, delete `{name}`: its {int(row['count']):,} vectors of {row['dataset']} made with "
+                       f"{row['model_id']} go for good, for every visitor of this server",
+                       key="ee_store_delete_confirm")
     if st.button("Delete collection", disabled=not sure, key="ee_store_delete"):
-        store.delete(name)
+        try:
+            require_write("delete collections")
+            if name not in visible(store.collections())["name"].tolist():
+                raise UserError("That collection is not one this session may delete.")
+            store.delete(name)
+        except UserError as err:
+            st.error(str(err))
+            return
         st.session_state[FLASH] = f"Deleted `{name}`."
         del st.session_state["ee_store_delete_confirm"]
         st.rerun()

@@ -8,7 +8,10 @@ from pathlib import Path
 import streamlit as st
 
 from components import seam
+from components.search.ownership import upload_dataset
 from components.state import PRECOMPUTED, DataChoice
+from core.data.table import Dataset
+from core.embedding.kinds import embedding_kind, kind_module
 from core.embedding.models import MODELS, model_id_for
 from core.errors import UserError
 from core.search.client import default_path, open_client, server_address
@@ -75,15 +78,23 @@ def index_target(choice: DataChoice, emb: seam.Embedded, metric: str) -> IndexTa
     """Name and provenance of the collection for the current data, model and metric."""
     dataset = emb.dataset.name
     if choice.source == "upload":
-        dataset = f"{dataset}-{choice.dataset[:8]}"  # two uploads with one file name stay apart
+        dataset = upload_dataset(choice.dataset)  # by content: a file name never shows in the shared store
     if choice.model == PRECOMPUTED:
         model_id = f"{PRECOMPUTED}:{dataset}"
+    elif embedding_kind(emb.dataset, choice.model) is not None:
+        model_id = kind_model_id(emb.dataset, choice.model)
     else:
         spec = MODELS.get(choice.model)
         corpus = seam.raw_dataset(choice).texts if spec is not None and spec.needs_corpus else None
         model_id = model_id_for(choice.model, corpus=corpus)
     suffix = choice.long.suffix if emb.windows is not None else ""  # chunked vectors get their own collection
     return IndexTarget(collection_name(dataset, model_id + suffix, metric), dataset, model_id, choice.model, metric)
+
+
+def kind_model_id(dataset: Dataset, model_key: str) -> str:
+    """The id of a non-text model (its kind module's `model_id`, where it has one, else its key)."""
+    module = kind_module(embedding_kind(dataset, model_key) or dataset.kind)
+    return module.model_id(model_key) if hasattr(module, "model_id") else model_key
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

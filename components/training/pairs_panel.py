@@ -7,7 +7,7 @@ import streamlit as st
 
 from components import seam
 from components.data.upload import TABLE_TYPES
-from components.maps.controls import setting_widget
+from components.setting_widgets import setting_widget
 from components.state import DataChoice, persist
 from core.data import loaders
 from core.data.table import Dataset

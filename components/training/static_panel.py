@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from components.maps.controls import setting_widget
+from components.setting_widgets import setting_widget
 from components.state import active_choice, set_active_choice
 from components.training.background import RunSlot
 from core.data.table import Dataset

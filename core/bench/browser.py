@@ -13,6 +13,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from core.errors import UserError
 from core.paths import PROJECT_ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -99,6 +100,17 @@ def serve_app(log_path: Path, env: dict[str, str] | None = None) -> Iterator[tup
             yield base, proc
         finally:
             stop(proc)
+
+
+def check_browser_tools(section: str) -> None:
+    """Raise a user error naming what the `section` bench lacks to drive Chromium, if anything."""
+    if not CHROMIUM.exists():
+        raise UserError(f"The {section} bench drives {CHROMIUM}; install Debian's chromium package first.")
+    try:
+        import playwright  # noqa: F401
+    except ImportError:
+        raise UserError(f"The {section} bench drives Chromium with Playwright: run `make bench`, which installs "
+                        "it, or `pip install -r requirements-test.txt`.") from None
 
 
 @contextmanager

@@ -16,12 +16,14 @@ def run_child(args: Sequence[str], data_dir: Path, label: str, *, own_kernels: b
     """The stdout lines of `python ARGS`, run from the project root with `data_dir` as its data folder; raises with
     the tail of its output when it fails or prints nothing.
 
-    `own_kernels`: the child keeps its numba kernels in that folder, so it compiles them as a new machine does;
-    otherwise it shares this process's kernel cache, when this process has one."""
+    `own_kernels`: the child keeps its numba kernels (and its ONNX models) in that folder, so it compiles and
+    builds them as a new machine does; otherwise it shares this process's kernel cache, when this process has
+    one."""
     data_dir.mkdir(parents=True, exist_ok=True)
     env = dict(os.environ, EE_DATA_DIR=str(data_dir))
-    if own_kernels:
+    if own_kernels:  # neither the kernels nor the model `make install` built for this machine
         env.pop("NUMBA_CACHE_DIR", None)
+        env["EE_MACHINE_DIR"] = str(data_dir / "machine")
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(PROJECT_ROOT), env.get("PYTHONPATH")) if p)
     proc = subprocess.run([sys.executable, *args], cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
     lines = proc.stdout.strip().splitlines()

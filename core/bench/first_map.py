@@ -1,14 +1,17 @@
 """Bench sections for the first minute: the first map in a fresh process, the fast encoder, the rerun payload.
 
-- first_map: the Map page (AppTest, in components/bench/first_map.py) in a fresh process with an empty
-  data folder, then again on the same folder; the baseline is a plain script loading MiniLM with
-  sentence-transformers, encoding the same sentences and running `umap.UMAP().fit_transform`.
+- first_map: a real `streamlit run app.py` on an empty data folder (cold), then restarted on the same folder
+  (warm), each timed from the server's start until headless Chromium has drawn the map (core/bench/browser.py);
+  the baseline, in the same run, is a plain script loading MiniLM with sentence-transformers, encoding the same
+  sentences and running `umap.UMAP().fit_transform`.
 - encode_fast: the default (int8 ONNX) MiniLM against the plain fp32 sentence-transformers encode (batch 64):
   sentences/s, mean cosine, top-10 neighbour overlap; the fp32 ONNX path's pace and agreement alongside.
 - payload: bytes of the Map figure's JSON (what Streamlit sends) after a colour change at 50,000 points.
 """
 from __future__ import annotations
 
+import os
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -17,8 +20,11 @@ from pathlib import Path
 import numpy as np
 
 from core.bench.child import json_child
+from core.paths import PROJECT_ROOT
 
 ENCODE_BATCH = 64
+MAP_TIMEOUT_S = 900  # a cold first map on a slow machine: encoding, and UMAP compiling its kernels
+POLL_S = 0.1
 
 _BASELINE_CHILD = """
 import time
@@ -41,28 +47,100 @@ def _log(message: str) -> None:
 
 @dataclass(frozen=True)
 class FirstMapSizes:
-    """The view the Map page opens (a link's query string; empty: the default map of the Lee sentences) and how
+    """The view the browser opens (a link's query string; empty: the default map of the Lee sentences) and how
     many Lee sentences the baseline maps (None: every one)."""
 
     link: str = ""
     baseline_texts: int | None = None
+    machine_setup: bool = True  # run `make install`'s one-time set-up first (core/machine_setup.py)
+
+
+def _machine_setup() -> float:
+    """Seconds `python -m core.machine_setup` took here (seconds when this machine was set up before)."""
+    start = time.perf_counter()
+    proc = subprocess.run([sys.executable, "-m", "core.machine_setup"], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True)
+    if proc.returncode != 0:
+        raise RuntimeError(f"the machine set-up failed:\n{proc.stderr[-2000:]}")
+    return time.perf_counter() - start
+
+
+@dataclass
+class ServerMap:
+    """Seconds from a server's start until it answered, until the page drew a map with points (`first_title`:
+    the quick preview or the chosen projection), and until the chosen projection was drawn."""
+
+    health_s: float
+    first_s: float
+    first_title: str
+    chosen_s: float
+
+
+def _wait_for(page, script: str, start: float) -> tuple[float, str]:
+    """Seconds since `start` when `script` (a `map_ready_js`) first answered, and the title it read."""
+    while time.perf_counter() - start < MAP_TIMEOUT_S:
+        try:
+            found = page.evaluate(script)
+        except Exception:  # noqa: BLE001 - a page mid-navigation answers nothing yet
+            found = None
+        if found:
+            return time.perf_counter() - start, found["title"]
+        time.sleep(POLL_S)
+    raise RuntimeError(f"no map was drawn within {MAP_TIMEOUT_S} s")
+
+
+def time_server_map(browser, link: str, data: Path, log_path: Path) -> ServerMap:
+    """Start `streamlit run app.py` on the data folder `data` (numba's kernel cache kept there, as the app keeps it)
+    and time it, with a new Chromium session opening `?LINK`, until the map is drawn."""
+    from core.bench.browser import map_ready_js, serve_app
+    from core.bench.sessions import chosen_title
+
+    data.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ, EE_DATA_DIR=str(data))
+    env.pop("NUMBA_CACHE_DIR", None)
+    start = time.perf_counter()
+    with serve_app(log_path, env) as (base, _):
+        health_s = time.perf_counter() - start
+        url = f"{base}/?{link}" if link else base
+        context = browser.new_context(viewport={"width": 1400, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(url, wait_until="commit")
+            first_s, first_title = _wait_for(page, map_ready_js("n > 0"), start)
+            chosen = chosen_title(url)
+            chosen_s = first_s if first_title.startswith(chosen) else \
+                _wait_for(page, map_ready_js("n > 0", title=chosen), start)[0]
+        finally:
+            context.close()
+    return ServerMap(health_s, first_s, first_title, chosen_s)
 
 
 def bench_first_map(workdir: Path, sizes: FirstMapSizes) -> dict[str, float]:
-    """Seconds to a drawn map: fresh process on an empty, then a warm data folder; a plain script as baseline."""
-    _log("first_map: baseline child (sentence-transformers + umap.UMAP, fresh process)")
+    """Seconds from `streamlit run` to a map drawn in Chromium, on an empty and then the same data folder, against
+    a plain script in a fresh process."""
+    from core.bench.browser import check_browser_tools, chromium_browser
+
+    check_browser_tools("first_map")
+    setup = _machine_setup() if sizes.machine_setup else 0.0
+    _log(f"first_map: machine set-up (what `make install` builds once) {setup:.1f} s; baseline child "
+         "(sentence-transformers + umap.UMAP, fresh process)")
     base = json_child(["-c", _BASELINE_CHILD.format(texts=sizes.baseline_texts)], workdir, "first-map-baseline")["s"]
-    _log(f"first_map: baseline {base:.1f} s; cold child (empty data folder)")
-    page = ["-m", "components.bench.first_map", sizes.link]  # the child drives the UI: it lives in components/
-    cold = json_child(page, workdir, "first-map")
-    _log(f"first_map: cold {cold['first_map_s']:.1f} s ({cold['first_map_title']}), chosen map at "
-         f"{cold['chosen_map_s']:.1f} s; warm child (same data folder)")
-    warm = json_child(page, workdir, "first-map")
-    _log(f"first_map: warm {warm['first_map_s']:.1f} s ({warm['first_map_title']})")
-    return {"first_map_cold_s": round(cold["first_map_s"], 3), "first_map_warm_s": round(warm["first_map_s"], 3),
-            "first_map_baseline_s": round(base, 3), "first_map_cold_chosen_s": round(cold["chosen_map_s"], 3),
-            "first_map_cold_ratio": round(cold["first_map_s"] / base, 3),
-            "first_map_warm_ratio": round(warm["first_map_s"] / base, 3)}
+    data = workdir / "first-map-data"
+    with chromium_browser() as browser:
+        runs = {}
+        for run in ("cold", "warm"):
+            _log(f"first_map: baseline {base:.1f} s; {run} server on {'an empty' if run == 'cold' else 'the same'} "
+                 "data folder")
+            runs[run] = time_server_map(browser, sizes.link, data, workdir / f"first-map-{run}.log")
+            _log(f"first_map: {run} {runs[run].first_s:.1f} s ({runs[run].first_title}); chosen map at "
+                 f"{runs[run].chosen_s:.1f} s; server answered at {runs[run].health_s:.1f} s")
+    out = {"first_map_baseline_s": round(base, 3), "first_map_machine_setup_s": round(setup, 3)}
+    for run, timed in runs.items():
+        out |= {f"first_map_{run}_s": round(timed.first_s, 3), f"first_map_{run}_chosen_s": round(timed.chosen_s, 3),
+                f"first_map_{run}_server_s": round(timed.health_s, 3),
+                f"first_map_{run}_ratio": round(timed.first_s / base, 3),
+                f"first_map_{run}_chosen_ratio": round(timed.chosen_s / base, 3)}
+    return out
 
 
 def knn_overlap(a: np.ndarray, b: np.ndarray, k: int = 10) -> float:

@@ -120,7 +120,9 @@ def bench_tsne(workdir: Path, sizes: TsneSizes) -> dict[str, float]:
     `tsne_app_uses_opentsne` says which one the app runs."""
     from sklearn.manifold import TSNE
 
-    from core.maps.projection import Projector, trustworthiness_score, tsne_engine
+    from core.maps.projection import trustworthiness_score
+    from core.maps.projector import Projector
+    from core.maps.tsne import tsne_engine
 
     X, _ = clustered_vectors(sizes.points)
     _log(f"tsne: ours ({tsne_engine()}) on {len(X):,} x {X.shape[1]}")

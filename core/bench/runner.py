@@ -34,6 +34,10 @@ from core.bench.first_map import (
     bench_first_map,
     bench_payload,
 )
+from core.bench.graphs import GraphSizes, bench_graphs
+from core.bench.images import ImageSizes, bench_images
+from core.bench.indexlab import IndexLabSizes, bench_indexlab
+from core.bench.map1m import Map1mSizes, bench_map1m
 from core.bench.maps import (
     Map100kSizes,
     RerunSizes,
@@ -44,8 +48,10 @@ from core.bench.maps import (
     bench_tsne,
     bench_umap,
 )
+from core.bench.quality import QualitySizes, bench_quality
 from core.bench.search import ChromaSizes, bench_chroma
 from core.bench.sessions import SessionsSizes, bench_sessions
+from core.bench.static import StaticSizes, bench_static
 from core.errors import UserError
 
 Sizes = TypeVar("Sizes")
@@ -81,10 +87,17 @@ SECTIONS: dict[str, Section[Any]] = {
     "map100k": Section(bench_map100k, Map100kSizes(), smoke=Map100kSizes(points=500, own_kernels=False)),
     "rerun": Section(bench_rerun, RerunSizes(), smoke=RerunSizes(link=SMOKE_LINK)),
     "finetune": Section(bench_finetune, FinetuneSizes(), smoke=FinetuneSizes(documents=8, pairs=16)),
-    "first_map": Section(bench_first_map, FirstMapSizes(), smoke=FirstMapSizes(link=SMOKE_LINK, baseline_texts=64)),
+    "first_map": Section(bench_first_map, FirstMapSizes(),
+                         smoke=FirstMapSizes(link=SMOKE_LINK, baseline_texts=64, machine_setup=False)),
     "encode_fast": Section(bench_encode_fast, EncodeFastSizes(), smoke=EncodeFastSizes(texts=64)),
     "payload": Section(bench_payload, PayloadSizes(), smoke=PayloadSizes(points=500)),
     "sessions": Section(bench_sessions, SessionsSizes(), smoke=SessionsSizes(link=SMOKE_LINK, room=2, repeats=1)),
+    "static": Section(bench_static, StaticSizes(), smoke=StaticSizes(copies=1, epochs=1, rounds=1)),
+    "quality": Section(bench_quality, QualitySizes(), smoke=QualitySizes(points=600, permutations=20)),
+    "graphs": Section(bench_graphs, GraphSizes(), smoke=GraphSizes(nodes=300, walks_per_node=2, walk_length=10)),
+    "indexlab": Section(bench_indexlab, IndexLabSizes(), smoke=IndexLabSizes(vectors=600, dim=32, queries=20)),
+    "images": Section(bench_images, ImageSizes(), smoke=ImageSizes(images=12, rss_images=2, int8=False)),
+    "map1m": Section(bench_map1m, Map1mSizes(), smoke=Map1mSizes(points=3_000, new_points=300)),
 }
 
 
@@ -125,6 +138,16 @@ COMPARISONS: list[Comparison] = [
                "8/1", "sessions_server_ratio"),
     Comparison("server RSS MB", "8 sessions", "sessions_rss_mb_8", "1 session", "sessions_rss_mb_1", "8/1",
                "sessions_rss_ratio"),
+    Comparison("images/s", "ours", "image_embed_per_s", "plain torch", "image_embed_baseline_per_s", "ours/plain",
+               "image_embed_ratio"),
+    Comparison("DeepWalk s, 10k nodes", "ours", "graph_embed_s", "plain", "graph_embed_baseline_s", "ours/plain",
+               "graph_embed_ratio"),
+    Comparison("fine-tune pairs/s", "LoRA", "lora_train_pairs_per_s", "full", "finetune_pairs_per_s", "LoRA/full",
+               "lora_train_ratio"),
+    Comparison("fine-tuned folder MB", "LoRA", "lora_folder_mb", "full", "finetune_folder_mb", "LoRA/full",
+               "lora_folder_ratio"),
+    Comparison("static training words/s", "ours", "static_train_words_per_s", "gensim",
+               "static_train_baseline_words_per_s", "ours/gensim", "static_train_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

@@ -35,7 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import parse_qsl, urlsplit
 
-from core.bench.browser import CHROMIUM, chromium_browser, map_ready_js, serve_app
+from core.bench.browser import check_browser_tools, chromium_browser, map_ready_js, serve_app
 from core.errors import UserError
 from core.maps.settings import METHOD_LABELS
 from core.maps.view_state import decode_view
@@ -223,19 +223,9 @@ def one_browser(browser, url: str) -> float:
     return run.seconds[0]
 
 
-def _check_tools() -> None:
-    if not CHROMIUM.exists():
-        raise UserError(f"The sessions bench drives {CHROMIUM}; install Debian's chromium package first.")
-    try:
-        import playwright  # noqa: F401
-    except ImportError:
-        raise UserError("The sessions bench drives Chromium with Playwright: run `make bench`, which installs "
-                        "it, or `pip install -r requirements-test.txt`.") from None
-
-
 def bench_sessions(workdir: Path, sizes: SessionsSizes) -> dict[str, float]:
     """sessions_1_s / sessions_8_s, the server's share of each, and the server's memory with 1 and 8 sessions."""
-    _check_tools()
+    check_browser_tools("sessions")
     with serve_app(workdir / "streamlit.log") as (base, proc), chromium_browser() as browser:
         url = f"{base}/?{sizes.link}" if sizes.link else base
         _log("sessions: first session draws the map (embeds and projects on a fresh data folder)")

@@ -22,11 +22,17 @@ from core.cli.audits import add_audit_commands
 from core.cli.contexts import add_contexts_command
 from core.cli.evaluate import add_evaluate_command
 from core.cli.finetune import add_finetune_command
+from core.cli.graphs import add_graph_arguments, graph_options
+from core.cli.indexlab import add_indexlab_command
 from core.cli.inputs import load_input, report_exclusions
 from core.cli.maps import add_map_command
 from core.cli.outputs import note_first_load, write_table
+from core.cli.quality import add_quality_commands
 from core.cli.search import add_store_commands
+from core.cli.static import add_static_command
+from core.cli.tables import add_table_arguments, report_pick, table_options
 from core.data.builtins import BUILTINS
+from core.embedding.kinds import kind_models
 from core.embedding.models import DEFAULT_MODEL, MODELS
 from core.errors import UserError
 from core.maps.service import MapData, MapService
@@ -48,7 +54,9 @@ def cmd_embed(args: argparse.Namespace) -> int:
     dataset = load_input(args)
     note_first_load(args.model)
     embedded, result = embed_dataset(dataset, args.model, progress=_progress, normalize=not args.no_normalize,
-                                     long_texts=long_texts(args))
+                                     long_texts=long_texts(args), **table_options(args, args.model),
+                                     **graph_options(args, args.model))
+    report_pick(embedded)
     out = Path(args.out)
     np.save(out, embedded.require_vectors(), allow_pickle=False)
     meta = Path(args.metadata_out) if args.metadata_out else out.with_suffix(METADATA_SUFFIX)
@@ -71,7 +79,8 @@ def cmd_embed(args: argparse.Namespace) -> int:
 def embed_summary(embedded, result, out: Path, meta: Path, texts: list[str]) -> dict:
     """What `embed --format json` prints: counts, outputs, and how the texts fit the model's window."""
     summary = {"vectors": len(embedded), "dimension": int(embedded.vectors.shape[1]), "from_cache": result.n_cached,
-               "encoded": result.n_encoded, "out": str(out), "metadata_out": str(meta), "window": None}
+               "encoded": result.n_encoded, "excluded": len(embedded.excluded), "out": str(out),
+               "metadata_out": str(meta), "window": None}
     report = result.report
     if report is not None:
         longest = [{"row": int(i), "tokens": int(report.counts[i]), "text": texts[i][:LONGEST_TEXT_CHARS]}
@@ -110,7 +119,10 @@ def cmd_list(args: argparse.Namespace) -> int:
     print("models (--model):")
     for key, spec in MODELS.items():
         print(f"  {key:16} {spec.title}")
-    print("  st:NAME|PATH     any sentence-transformers model available locally")
+    print("  st:NAME|PATH     any sentence-transformers model available locally (for images: a local CLIP)")
+    print("models for images, graphs and tables (--model):")
+    for key, kind_spec in kind_models().items():
+        print(f"  {key:16} {kind_spec.title}")
     return 0
 
 
@@ -127,8 +139,12 @@ def build_parser() -> argparse.ArgumentParser:
     embed.add_argument("--metadata-out", help=f"metadata file (default OUT{METADATA_SUFFIX}: exact values, for map, "
                                               "project and index); a .csv name writes a CSV for people, guarded "
                                               "against spreadsheet formulas unless --csv-raw")
+    embed.add_argument("--metadata", help="a table joined to the rows: by file name for a .zip or folder of images, "
+                                          "by node id for a graph")
     embed.add_argument("--no-normalize", action="store_true", help="keep raw vector lengths")
     add_long_text_arguments(embed)
+    add_table_arguments(embed)
+    add_graph_arguments(embed)
     embed.add_argument("--format", choices=("text", "json"), default="text",
                        help="json: print one JSON object with the counts and what the model's window cut")
     add_csv_raw_argument(embed)
@@ -153,6 +169,9 @@ def build_parser() -> argparse.ArgumentParser:
     add_evaluate_command(sub)
     add_contexts_command(sub)
     add_finetune_command(sub)
+    add_indexlab_command(sub)
+    add_quality_commands(sub)
+    add_static_command(sub)
     return parser
 
 

@@ -10,12 +10,15 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from core.cli.args import add_csv_raw_argument
+from core.cli.args import add_csv_raw_argument, add_setting_argument
+from core.cli.graphs import add_graph_arguments, add_link_prediction, add_link_prediction_argument, graph_embedded
 from core.cli.outputs import print_csv
+from core.cli.tables import add_table_arguments, table_embedded
 from core.errors import UserError
 from core.evaluation import classification, compare, lee, retrieval, word_similarity
 from core.evaluation.suite import EvaluationRequest, ModelEvaluation, compare_models, evaluate_model, per_point_table
 from core.evaluation.word_similarity import RESTRICT_VOCAB, WORD_SETS
+from core.indexlab.settings import METRIC
 
 FAILED_SHOWN = 20
 
@@ -41,7 +44,7 @@ def _request(args: argparse.Namespace) -> EvaluationRequest:
     """The evaluations the arguments ask for (labels are also compared with KMeans clusters of the vectors)."""
     return EvaluationRequest(word_sets=tuple(_pairs(args.word_similarity or [])), restrict_vocab=args.restrict_vocab,
                              lee=args.lee, label_column=args.label_column, query_column=args.query_column,
-                             label_clusters=True)
+                             label_clusters=True, knn_metric=getattr(args, METRIC.key))
 
 
 def _figures(found: ModelEvaluation) -> dict[str, Any]:
@@ -97,14 +100,19 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
         args.word_similarity = list(WORD_SETS)
     if args.input is None and not (args.word_similarity or args.lee):
         args.word_similarity, args.lee = list(WORD_SETS), True
-    if args.input is not None and not (args.label_column or args.query_column):
-        raise UserError("With an input file, give --label-column (classification) or --query-column (retrieval).")
+    if args.input is not None and not (args.label_column or args.query_column or args.link_prediction):
+        raise UserError("With an input file, give --label-column (classification), --query-column (retrieval) "
+                        "or, for a graph, --link-prediction.")
     dataset = load_input(args) if args.input is not None else None
     request = _request(args)
-    found = [evaluate_model(model, request, data=dataset, progress=_progress) for model in args.model]
+    found = [evaluate_model(model, request, data=dataset, progress=_progress,
+                            embedded=table_embedded(args, model, dataset, progress=_progress)
+                            or graph_embedded(args, model, dataset, progress=_progress))
+             for model in args.model]
     payload: dict[str, Any] = {"conventions": _conventions(args, len(found) > 1)}
     payload |= _figures(found[0]) if len(found) == 1 else {"models": [_figures(f) for f in found],
                                                            "comparison": _comparison(found)}
+    add_link_prediction(payload, args, dataset)
     per_point = per_point_table(dataset, found) if dataset is not None else None
     if args.out and per_point is not None:
         from core.cli.outputs import write_table
@@ -129,7 +137,7 @@ def _flat(payload: dict[str, Any]) -> pd.DataFrame:
     for doc in payload.get("models", [payload]):
         for r in doc.get("word_similarity", []):
             rows.append({"model": doc["model"], "evaluation": r["set"], **{k: v for k, v in r.items() if k != "set"}})
-        for key in ("lee_documents", "labels", "retrieval"):
+        for key in ("lee_documents", "labels", "retrieval", "link_prediction"):
             if key in doc:
                 figures = {k: v for k, v in doc[key].items() if not isinstance(v, (list, dict))}
                 rows.append({"model": doc["model"], "evaluation": key, **figures})
@@ -151,8 +159,12 @@ def add_evaluate_command(sub: argparse._SubParsersAction) -> None:
     ev.add_argument("--restrict-vocab", type=int, default=RESTRICT_VOCAB,
                     help=f"GloVe: only the N most frequent words count (default {RESTRICT_VOCAB:,}, as gensim)")
     ev.add_argument("--label-column", help="labels: 10-NN and logistic regression by stratified 5-fold CV")
+    add_setting_argument(ev, METRIC)
     ev.add_argument("--query-column", help="queries: each row's query should retrieve that row's text")
     ev.add_argument("--out", help="per-point results (.csv or .parquet): out-of-fold predictions, retrieval ranks")
     ev.add_argument("--format", choices=("json", "csv"), default="json")
     add_csv_raw_argument(ev)
+    add_table_arguments(ev)
+    add_graph_arguments(ev)
+    add_link_prediction_argument(ev)
     ev.set_defaults(func=cmd_evaluate)

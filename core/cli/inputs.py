@@ -4,6 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from core.cli.graphs import load_graph_input, wants_graph
+from core.cli.tables import load_table_input, wants_table
 from core.data.builtins import load_builtin
 from core.data.table import Dataset
 
@@ -15,6 +17,10 @@ def load_input(args: argparse.Namespace) -> Dataset:
     source = args.input
     if source.startswith("builtin:"):
         return load_builtin(source.split(":", 1)[1])
+    if getattr(args, "model", None) and wants_table(args):
+        return load_table_input(source)
+    if getattr(args, "model", None) and wants_graph(args):
+        return load_graph_input(args)
     return load_path(source, text_column=getattr(args, "column", None),
                      vector_column=getattr(args, "vector_column", None), metadata_path=getattr(args, "metadata", None))
 

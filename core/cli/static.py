@@ -6,7 +6,8 @@ import json
 import sys
 from pathlib import Path
 
-from core.cli.args import add_setting_argument
+from core.cli.args import add_csv_raw_argument, add_setting_argument
+from core.cli.outputs import print_csv
 from core.training.static_settings import STATIC_SETTINGS, static_params_from
 
 
@@ -24,7 +25,10 @@ def cmd_train_static(args: argparse.Namespace) -> int:
     params = static_params_from({s.name: getattr(args, s.key) for s in STATIC_SETTINGS})
     if args.compare:
         table = compare_architectures(dataset.texts, params, progress=_epochs)
-        print(table.to_json(orient="records") if args.format == "json" else table.to_csv(index=False))
+        if args.format == "json":
+            print(table.to_json(orient="records"))
+        else:
+            print_csv(table, raw=args.csv_raw, float_format="%.6g")
         return 0
     run = run_static(dataset.texts, params, progress=_epochs)
     evaluations = word_scores(word_vectors_of(run)) if params.method != "doc2vec" or not params.sg else {}
@@ -49,5 +53,7 @@ def add_static_command(sub: argparse._SubParsersAction) -> None:
     ts.add_argument("--compare", action="store_true",
                     help="train CBOW, skip-gram and fastText with these settings and compare them (nothing saved)")
     ts.add_argument("--out", help="the model's folder (default: a new folder under the data folder's models/)")
-    ts.add_argument("--format", choices=("json", "text"), default="json")
+    ts.add_argument("--format", choices=("json", "csv"), default="json",
+                    help="json, or csv: the comparison as a table (one line of text for a trained model)")
+    add_csv_raw_argument(ts)
     ts.set_defaults(func=cmd_train_static)

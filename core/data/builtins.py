@@ -1,6 +1,7 @@
 """Built-in datasets made from real data that ships inside PyPI packages."""
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import re
 from collections.abc import Callable
@@ -104,6 +105,13 @@ def digits() -> Dataset:
                    description="UCI handwritten digits (8x8 pixels, 0-16 grey levels) from scikit-learn.")
 
 
+def kind_loader(module: str, name: str) -> Callable[..., Dataset]:
+    """A loader that lives in a data kind's room (which builds on this one), imported when first used."""
+    def load(**params) -> Dataset:
+        return getattr(importlib.import_module(module), name)(**params)
+    return load
+
+
 @dataclass(frozen=True)
 class BuiltinDataset:
     """A named built-in dataset, how to build it, and its flags.
@@ -138,6 +146,17 @@ BUILTINS: dict[str, BuiltinDataset] = {
                        sized=GLOVE_WORDS_SIZE, example_axes=("man", "woman", "good", "bad")),
         BuiltinDataset("digits", "Handwritten digits (8x8 images)", digits, has_vectors=True,
                        example_axes=("/digit 0 /", "/digit 1 /", "/digit 3 /", "/digit 4 /")),
+        BuiltinDataset("karate-club", "Zachary's karate club (graph)", kind_loader("core.graphs.builtins",
+                                                                                   "karate_club"),
+                       example_axes=("/^0$/", "/^33$/", "/^2$/", "/^32$/")),  # the two leaders, then their seconds
+        BuiltinDataset("les-miserables", "Les Misérables co-appearances (graph)",
+                       kind_loader("core.graphs.builtins", "les_miserables"),
+                       example_axes=("/^Valjean$/", "/^Javert$/", "/^Myriel$/", "/^Gavroche$/")),
+        BuiltinDataset("gapminder", "Gapminder: countries by year (table)", kind_loader("core.tables.data", "gapminder"),
+                       example_axes=("/ 1952$/", "/ 2007$/", "/^Japan /", "/^Nigeria /")),
+        BuiltinDataset("photo-patches", "Photo patches: scikit-learn's two sample photos (images)",
+                       kind_loader("core.images.builtins", "photo_patches"),
+                       example_axes=("/^china/", "/^flower/", "/y000/", "/y320/")),
     )
 }
 

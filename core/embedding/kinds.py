@@ -14,11 +14,29 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from types import ModuleType
+from typing import Any
 
 from core.data.table import TEXT, VECTORS, Dataset
+from core.setting import Setting
 
 KIND_MODULES = {"image": "core.images.models", "graph": "core.graphs.models", "table": "core.tables.models"}
 TEXT_ONLY = "{page} needs text: it works on words and sentences, and {data} has none. Choose a text dataset on the Data page."
+
+
+@dataclass(frozen=True)
+class ModelOptions:
+    """A kind model's own settings: the keyword its `embed` takes them under, their `Setting` rows, and how the
+    settings object is built from values keyed by setting key (what links and widgets hold)."""
+
+    keyword: str
+    settings: tuple[Setting, ...]
+    build: Callable[[dict[str, Any]], Any]
+
+    def texts(self, value: Any) -> dict[str, str]:
+        """The settings that differ from their defaults, as link parameters."""
+        default = self.build({})
+        return {s.key: s.text(getattr(value, s.name)) for s in self.settings
+                if getattr(value, s.name) != getattr(default, s.name)}
 
 
 @dataclass(frozen=True)
@@ -30,6 +48,7 @@ class KindModel:
     description: str
     kind: str
     accepts: Callable[[Dataset], bool] | None = None  # None: datasets of `kind` only
+    options: ModelOptions | None = None  # its own settings, when it has some
 
     def takes(self, dataset: Dataset) -> bool:
         """Whether this model can embed `dataset`."""

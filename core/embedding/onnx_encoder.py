@@ -1,7 +1,9 @@
 """A sentence-transformers folder (BERT + mean pooling + normalise) run by onnxruntime, fp32 or int8.
 
-The ONNX file is built once per machine under the data folder, named by the variant and a hash of the
-source folder's files and the recipe, and written atomically (temporary file, then rename).
+The ONNX file is built once per machine (by `make install` into the machine folder, else by the first load into
+the data folder), named by the variant and a hash of the source folder's files and the recipe, and written
+atomically (temporary file, then rename). Texts are tokenised from the folder's `tokenizer.json` alone, so
+encoding with a built file imports neither transformers nor torch.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from core.errors import ModelLoadError
-from core.paths import data_dir
+from core.paths import data_dir, machine_dir
 from core.vectors import unit_rows
 
 ONNX_DIR = "onnx"
@@ -58,16 +60,22 @@ def folder_hash(folder: Path) -> str:
     return digest.hexdigest()
 
 
-def onnx_path(folder: Path, variant: str, name: str) -> Path:
-    """Where this machine keeps the variant built from `folder`, as `name`-<hash>.onnx."""
+def onnx_path(folder: Path, variant: str, name: str, *, root: Path | None = None) -> Path:
+    """Where `root` (the data folder unless given) keeps the variant built from `folder`, as `name`-<hash>.onnx."""
     recipe = VARIANTS[variant].recipe()
     key = hashlib.sha256(f"{folder_hash(Path(folder))}\n{recipe}".encode()).hexdigest()[:16]
-    return data_dir() / ONNX_DIR / f"{name}-{key}.onnx"
+    return (root or data_dir()) / ONNX_DIR / f"{name}-{key}.onnx"
+
+
+def built_path(folder: Path, variant: str, name: str) -> Path | None:
+    """The variant's file when this machine has it: built by `make install`, or by an earlier load here."""
+    return next((path for root in (machine_dir(), data_dir())
+                 if (path := onnx_path(folder, variant, name, root=root)).is_file()), None)
 
 
 def is_built(folder: Path, variant: str, name: str) -> bool:
     """Whether this machine has the variant already (else the first load exports, and quantises, it)."""
-    return onnx_path(folder, variant, name).is_file()
+    return built_path(folder, variant, name) is not None
 
 
 def export_onnx(folder: Path, target: Path) -> None:
@@ -123,11 +131,13 @@ class _DropMessage(logging.Filter):
         return self.text not in record.getMessage()
 
 
-def build(folder: Path, variant: str, name: str) -> Path:
-    """The variant's ONNX file, exported (and quantised) now unless this machine already has it."""
-    target = onnx_path(folder, variant, name)
-    if target.is_file():
-        return target
+def build(folder: Path, variant: str, name: str, *, root: Path | None = None) -> Path:
+    """The variant's ONNX file, exported (and quantised) into `root` (the data folder unless given) now unless
+    this machine already has it."""
+    target = onnx_path(folder, variant, name, root=root)
+    found = target if root is not None else built_path(folder, variant, name)
+    if found is not None and found.is_file():
+        return found
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=target.parent, prefix=".building-") as tmp:
         fp32 = Path(tmp) / "fp32.onnx"
@@ -153,16 +163,27 @@ def _session(path: Path):
     return ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
 
 
+def batch_tokenizer(folder: Path, max_length: int):
+    """The folder's fast tokenizer (`tokenizer.json`, read without transformers or torch), cutting texts at
+    `max_length` tokens and padding each batch to its longest text, as the model's own tokenizer does."""
+    from tokenizers import Tokenizer
+
+    tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+    pad = json.loads((folder / "tokenizer_config.json").read_text(encoding="utf-8")).get("pad_token", "[PAD]")
+    pad = pad["content"] if isinstance(pad, dict) else pad
+    tokenizer.enable_truncation(max_length=max_length)
+    tokenizer.enable_padding(pad_id=tokenizer.token_to_id(pad), pad_token=pad)
+    return tokenizer
+
+
 class OnnxSentenceEncoder:
     """Mean-pooled, L2-normalised sentence vectors from the folder's transformer run by onnxruntime."""
 
     def __init__(self, folder: Path, variant: str, model_id: str) -> None:
-        from transformers import AutoTokenizer
-
         self.model_id, self.variant = model_id, variant
-        self.tokenizer = AutoTokenizer.from_pretrained(str(folder), local_files_only=True)
         config = json.loads((Path(folder) / "sentence_bert_config.json").read_text(encoding="utf-8"))
         self.max_length = int(config["max_seq_length"])
+        self.tokenizer = batch_tokenizer(Path(folder), self.max_length)
         self.session = _session(build(Path(folder), variant, model_id))
         self.inputs = [i.name for i in self.session.get_inputs()]
         self.dim = int(self.session.get_outputs()[0].shape[-1])
@@ -178,9 +199,10 @@ class OnnxSentenceEncoder:
         return out
 
     def _batch(self, texts: list[str]) -> np.ndarray:
-        enc = self.tokenizer(texts, padding=True, truncation="longest_first", max_length=self.max_length,
-                             return_tensors="np")
-        hidden = self.session.run(None, {name: enc[name].astype(np.int64) for name in self.inputs})[0]
+        encodings = self.tokenizer.encode_batch(texts)
+        enc = {name: np.asarray([getattr(e, field) for e in encodings], dtype=np.int64)
+               for name, field in zip(INPUTS, ("ids", "attention_mask", "type_ids"))}
+        hidden = self.session.run(None, {name: enc[name] for name in self.inputs})[0]
         mask = enc["attention_mask"][..., None].astype(np.float32)
         pooled = (hidden * mask).sum(axis=1) / np.clip(mask.sum(axis=1), 1e-9, None)
         return unit_rows(pooled)

@@ -13,6 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from core.distances import distances
 from core.errors import DataError
 from core.vectors import unit_rows
 
@@ -91,14 +92,16 @@ def folds(labels: np.ndarray, n_folds: int = N_FOLDS, seed: int = SEED) -> list[
 
 
 def knn_predict(train: np.ndarray, train_labels: np.ndarray, test: np.ndarray, k: int = KNN_K,
-                chunk: int = 2048) -> np.ndarray:
-    """Majority vote of the k most cosine-similar training rows; ties go to the label that sorts first."""
+                chunk: int = 2048, *, metric: str = "cosine") -> np.ndarray:
+    """Majority vote of the k nearest training rows (cosine by default, or another of
+    core.distances.METRICS); ties go to the label that sorts first."""
     classes, codes = np.unique(train_labels, return_inverse=True)
-    a, b = unit_rows(train, np.float32), unit_rows(test, np.float32)
+    cosine = metric == "cosine"
+    a, b = (unit_rows(m, np.float32) if cosine else np.asarray(m, dtype=np.float32) for m in (train, test))
     k = min(k, len(a))
     out = np.empty(len(b), dtype=np.int64)
     for start in range(0, len(b), chunk):
-        sims = b[start:start + chunk] @ a.T
+        sims = b[start:start + chunk] @ a.T if cosine else -distances(b[start:start + chunk], a, metric)
         nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
         votes = np.zeros((len(sims), len(classes)), dtype=np.int64)
         np.add.at(votes, (np.repeat(np.arange(len(sims)), k), codes[nearest].ravel()), 1)
@@ -116,8 +119,9 @@ PREDICTORS = {"knn": knn_predict, "logreg": logreg_predict}
 
 
 def cross_validate(vectors: np.ndarray, labels: npt.ArrayLike, *, progress: Progress | None = None,
-                   classifiers: Sequence[str] = tuple(CLASSIFIERS)) -> dict[str, ClassifierResult]:
-    """Out-of-fold predictions and per-fold accuracy and macro-F1 of each classifier."""
+                   classifiers: Sequence[str] = tuple(CLASSIFIERS), knn_metric: str = "cosine"
+                   ) -> dict[str, ClassifierResult]:
+    """Out-of-fold predictions and per-fold accuracy and macro-F1 of each classifier (kNN by `knn_metric`)."""
     from sklearn.metrics import accuracy_score, f1_score
 
     y = check_labels(labels)
@@ -128,7 +132,8 @@ def cross_validate(vectors: np.ndarray, labels: npt.ArrayLike, *, progress: Prog
         predictions = np.empty(len(y), dtype=object)
         acc, f1 = [], []
         for train, test in splits:
-            predictions[test] = PREDICTORS[name](X[train], y[train], X[test])
+            options = {"metric": knn_metric} if name == "knn" else {}
+            predictions[test] = PREDICTORS[name](X[train], y[train], X[test], **options)
             acc.append(accuracy_score(y[test], predictions[test].astype(str)))
             f1.append(f1_score(y[test], predictions[test].astype(str), average="macro"))
             done += 1

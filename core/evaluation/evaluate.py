@@ -113,11 +113,12 @@ class LabelEvaluation:
 
 
 def evaluate_labels(vectors: np.ndarray, labels: npt.ArrayLike, *, clusters: np.ndarray | None = None,
-                    progress: Progress | None = None,
-                    classifiers: Sequence[str] = tuple(clf.CLASSIFIERS)) -> LabelEvaluation:
-    """Cross-validated classifiers on the labels, and (given the map's clusters) ARI and NMI against them."""
+                    progress: Progress | None = None, classifiers: Sequence[str] = tuple(clf.CLASSIFIERS),
+                    knn_metric: str = "cosine") -> LabelEvaluation:
+    """Cross-validated classifiers on the labels (kNN by `knn_metric`), and (given the map's clusters) ARI and NMI
+    against them."""
     y = clf.check_labels(labels)
-    results = clf.cross_validate(vectors, y, progress=progress, classifiers=classifiers)
+    results = clf.cross_validate(vectors, y, progress=progress, classifiers=classifiers, knn_metric=knn_metric)
     agreement = None if clusters is None else clf.cluster_agreement(y, clusters)
     return LabelEvaluation(y, results, agreement)
 

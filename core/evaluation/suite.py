@@ -39,6 +39,7 @@ class EvaluationRequest:
     label_column: str | None = None
     query_column: str | None = None
     label_clusters: bool = False  # ARI and NMI of the labels against KMeans with one cluster per label
+    knn_metric: str = "cosine"  # the distance the kNN classifier ranks neighbours by (core.distances)
 
 
 @dataclass
@@ -107,17 +108,19 @@ def evaluate_model(model_key: str, request: EvaluationRequest, *, name: str | No
             from core.embedding.encode import embed_dataset
 
             embedded, _ = embed_dataset(data, model_key, get_embedder=get_embedder, progress=progress)
-        found.labels = _labels(embedded, request.label_column, with_clusters=request.label_clusters)
+        found.labels = _labels(embedded, request.label_column, with_clusters=request.label_clusters,
+                               knn_metric=request.knn_metric)
     if data is not None and request.query_column:
         found.retrieval = evaluate_retrieval(model_key, data, request.query_column, get_embedder=get_embedder,
                                              progress=progress)
     return found
 
 
-def _labels(embedded: Dataset, column: str, *, with_clusters: bool) -> LabelsOnData:
+def _labels(embedded: Dataset, column: str, *, with_clusters: bool, knn_metric: str) -> LabelsOnData:
     labels, vectors = check_labels(_column(embedded.frame, column, "label")), embedded.require_vectors()
     clusters = text_clusters(vectors, len(set(labels))) if with_clusters else None
-    return LabelsOnData(evaluate_labels(vectors, labels, clusters=clusters), np.asarray(embedded.source_rows))
+    return LabelsOnData(evaluate_labels(vectors, labels, clusters=clusters, knn_metric=knn_metric),
+                        np.asarray(embedded.source_rows))
 
 
 def evaluate_retrieval(model_key: str, data: Dataset, column: str, *, get_embedder: Callable | None = None,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -15,11 +16,14 @@ from threadpoolctl import threadpool_limits
 
 from core.errors import DataError
 from core.maps.cluster_settings import SPACES, ClusterSpec, clusterer_args
-from core.maps.clustering import MAX_FIT, NOISE, Clusterer, cluster_scores, relabel_by_size
+from core.maps.clustering import MAX_FIT, NOISE, cluster_scores, relabel_by_size
 from core.maps.knn import KnnGraph
 from core.maps.label_layout import LabelSpot, place_labels, short_label
 from core.maps.labels import cluster_keywords, cluster_names, cluster_table
 from core.vectors import unit_rows
+
+if TYPE_CHECKING:
+    from core.maps.clusterer import Clusterer
 
 HDBSCAN_MAX_DIMS = 10
 DOMINANT_SHARE = 0.5  # a cluster holding more of the points than this says little about the map
@@ -89,6 +93,8 @@ def auto_min_cluster_size(n_fit: int) -> int:
 def make_clusterer(spec: ClusterSpec, n_rows: int, max_fit: int = MAX_FIT) -> Clusterer:
     """The estimator for a spec. HDBSCAN's min_samples defaults to 5: on a UMAP map (already smoothed) its own
     default (= min cluster size) merges the topics of a news corpus into two or three continents."""
+    from core.maps.clusterer import Clusterer
+
     size = spec.min_cluster_size or auto_min_cluster_size(min(n_rows, max_fit))
     return Clusterer(min_cluster_size=size, min_samples=min(spec.min_samples, size), max_fit=max_fit,
                      **clusterer_args(spec))
@@ -182,6 +188,8 @@ def _split_if_dominant(X: np.ndarray, clusterer: Clusterer, spec: ClusterSpec,
         return finer[0], {}, (f"{held} with clusters of at least {clusterer.min_cluster_size} points, so the "
                               f"smallest cluster was lowered to {finer[1]}. For larger clusters, set 'Smallest "
                               "cluster' yourself.")
+    from core.maps.clusterer import Clusterer
+
     rows = np.flatnonzero(labels == 0)
     inner = Clusterer("kmeans", max_fit=max_fit, random_state=spec.random_state).fit(X[rows])
     split = labels.copy()

@@ -4,11 +4,15 @@ the CSV table goes through core.data.csv_safety, which guards text cells for spr
 from __future__ import annotations
 
 import io
+import json
 import zipfile
+from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+
+from core.maps.thumbnails import hover_script
 
 if TYPE_CHECKING:
     import plotly.graph_objects as go
@@ -17,6 +21,7 @@ if TYPE_CHECKING:
     from core.maps.faithfulness import Faithfulness
 
 AXES = ("x", "y", "z")
+SPRITE_FILE = "sprite.png"
 
 
 def export_frame(frame: pd.DataFrame, coords: np.ndarray, *, clusters: ClusterResult | None = None,
@@ -51,14 +56,22 @@ def to_parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def standalone_html(fig: go.Figure, *, title: str = "Embedding Explorer map") -> str:
-    """The figure as one HTML file with plotly.js inlined: it opens with no internet connection."""
+def standalone_html(fig: go.Figure, *, title: str = "Embedding Explorer map",
+                    thumbnails: Mapping[int, str] | None = None) -> str:
+    """The figure as one HTML file with plotly.js inlined: it opens with no internet connection.
+
+    `thumbnails` (row -> image data URI, see core.maps.thumbnails) are embedded and shown beside a hovered point.
+    """
     import html
 
     import plotly.graph_objects as go
 
     fig = go.Figure(fig).update_layout(template="plotly_white")  # the app's theme is not in the file
     page = fig.to_html(include_plotlyjs=True, full_html=True, config={"displaylogo": False, "scrollZoom": True})
+    if thumbnails:
+        script = hover_script(dict(thumbnails), ".js-plotly-plot", "map")
+        head, body_end, tail = page.rpartition("</body>")
+        page = f"{head}{script}{body_end}{tail}"
     return page.replace("<head>", f"<head><title>{html.escape(title)}</title>", 1)
 
 
@@ -78,11 +91,43 @@ def projector_tsv(vectors: np.ndarray, frame: pd.DataFrame, text_column: str) ->
     return vectors_tsv.encode("utf-8"), metadata_tsv.encode("utf-8")
 
 
-def projector_zip(vectors: np.ndarray, frame: pd.DataFrame, text_column: str) -> bytes:
-    """A zip holding vectors.tsv and metadata.tsv, ready for projector.tensorflow.org ("Load")."""
+def projector_config(shape: tuple[int, int], *, name: str = "embedding", sprite_tile: int | None = None) -> dict:
+    """The Projector's config for the zip's files (the standalone projector's JSON form): tensor, metadata and,
+    with `sprite_tile`, the sprite and the side of one image in it."""
+    embedding: dict = {"tensorName": name, "tensorShape": [int(shape[0]), int(shape[1])],
+                       "tensorPath": "vectors.tsv", "metadataPath": "metadata.tsv"}
+    if sprite_tile is not None:
+        embedding["sprite"] = {"imagePath": SPRITE_FILE, "singleImageDim": [sprite_tile, sprite_tile]}
+    return {"embeddings": [embedding]}
+
+
+def projector_pbtxt(config: dict) -> str:
+    """The same config in TensorBoard's projector_config.pbtxt form."""
+    lines = []
+    for embedding in config["embeddings"]:
+        lines += ["embeddings {", f"  tensor_name: {json.dumps(embedding['tensorName'])}",
+                  f"  tensor_path: \"{embedding['tensorPath']}\"", f"  metadata_path: \"{embedding['metadataPath']}\""]
+        if "sprite" in embedding:
+            sprite = embedding["sprite"]
+            lines += ["  sprite {", f"    image_path: \"{sprite['imagePath']}\"",
+                      *(f"    single_image_dim: {side}" for side in sprite["singleImageDim"]), "  }"]
+        lines.append("}")
+    return "\n".join(lines) + "\n"
+
+
+def projector_zip(vectors: np.ndarray, frame: pd.DataFrame, text_column: str, *,
+                  sprite: tuple[bytes, int] | None = None, name: str = "embedding") -> bytes:
+    """A zip holding vectors.tsv and metadata.tsv, ready for projector.tensorflow.org ("Load"); with `sprite`
+    (PNG, side of one image; see core.maps.thumbnails.sprite_png) also sprite.png and the projector config that
+    names it (JSON and pbtxt), so each point shows its picture."""
     vectors_tsv, metadata_tsv = projector_tsv(vectors, frame, text_column)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
         archive.writestr("vectors.tsv", vectors_tsv)
         archive.writestr("metadata.tsv", metadata_tsv)
+        if sprite is not None:
+            config = projector_config(np.shape(vectors), name=name, sprite_tile=sprite[1])
+            archive.writestr(SPRITE_FILE, sprite[0])
+            archive.writestr("projector_config.json", json.dumps(config, indent=2))
+            archive.writestr("projector_config.pbtxt", projector_pbtxt(config))
     return buffer.getvalue()

@@ -114,8 +114,13 @@ class Faithfulness:
     exact_neighbours: bool  # whether the original-space neighbours are exact (else NN-descent)
 
     @property
+    def scored(self) -> np.ndarray:
+        """Rows whose kNN preservation was measured (all, or a stated sample of a large map: NaN elsewhere)."""
+        return np.flatnonzero(~np.isnan(self.preservation))
+
+    @property
     def preservation_mean(self) -> float:
-        return float(self.preservation.mean())
+        return float(self.preservation[self.scored].mean())
 
     @property
     def trust_mean(self) -> float:
@@ -124,7 +129,7 @@ class Faithfulness:
     @property
     def chance(self) -> float:
         """The kNN preservation a random map would get on average."""
-        return self.k / (len(self.preservation) - 1)
+        return self.k / (len(self.scored) - 1)
 
     @property
     def sampled(self) -> bool:

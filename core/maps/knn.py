@@ -1,8 +1,9 @@
 """One k-nearest-neighbour graph per (vectors, metric, k), computed once and reused.
 
 UMAP (as `precomputed_knn`), clustering, faithfulness, model comparison and the neighbour
-panels all read the same graph. Exact brute force up to `EXACT_LIMIT` rows, pynndescent above;
-kept on disk by content hash so a restart does not recompute it.
+panels all read the same graph. Metrics: scikit-learn's names (cosine, the default; euclidean, manhattan,
+l1, l2), dot (ranked by the dot product) and hamming (on the sign bits). Exact brute force up to `EXACT_LIMIT`
+rows, pynndescent above; kept on disk by content hash so a restart does not recompute it.
 """
 from __future__ import annotations
 
@@ -27,10 +28,30 @@ def _pairwise(Q: np.ndarray, X: np.ndarray, metric: str):
     """Distance chunks (start row, block) between queries and data, within bounded memory."""
     from sklearn.metrics import pairwise_distances_chunked
 
+    if metric == "dot":
+        yield from _dot_blocks(Q, X)
+        return
     start = 0
     for block in pairwise_distances_chunked(Q, X, metric=metric, working_memory=WORKING_MEMORY_MB):
         yield start, np.asarray(block, dtype=np.float32)
         start += len(block)
+
+
+def _dot_blocks(Q: np.ndarray, X: np.ndarray):
+    """Dot-product distance chunks: the largest squared length among X's rows minus q·x (never negative for
+    queries among X's rows, as a graph's distances must be; the ranking is the dot product's)."""
+    top = float(np.max(np.einsum("ij,ij->i", X, X), initial=0.0))
+    rows = max(1, WORKING_MEMORY_MB * 2**20 // (4 * max(1, len(X))))
+    for start in range(0, len(Q), rows):
+        yield start, (top - Q[start:start + rows] @ X.T).astype(np.float32)
+
+
+def metric_rows(X: np.ndarray, metric: str) -> np.ndarray:
+    """The rows as `metric` compares them: for hamming, the sign bits (1 where a value is above 0), whose
+    distance is the share of bits that differ; the rows themselves otherwise."""
+    if metric == "hamming":
+        return (np.asarray(X) > 0).astype(np.float32)
+    return X
 
 
 def exact_knn(Q: np.ndarray, X: np.ndarray, k: int, *, metric: str = "cosine",
@@ -40,6 +61,7 @@ def exact_knn(Q: np.ndarray, X: np.ndarray, k: int, *, metric: str = "cosine",
     With `self_rows` (Q is X), each row is its own first neighbour at distance 0.
     """
     k = min(k, len(X))
+    Q, X = metric_rows(Q, metric), metric_rows(X, metric)
     indices = np.empty((len(Q), k), dtype=np.int32)
     dists = np.empty((len(Q), k), dtype=np.float32)
     for start, block in _pairwise(Q, X, metric):
@@ -68,7 +90,7 @@ class NeighbourIndex:
             return exact_knn(Q, self.X, k, metric=self.metric)
         if self.nndescent is None:
             self.nndescent = _nndescent(self.X, k, self.metric, self.random_state)
-        indices, dists = self.nndescent.query(Q, k=k, epsilon=epsilon)
+        indices, dists = self.nndescent.query(metric_rows(Q, self.metric), k=k, epsilon=epsilon)
         return indices.astype(np.int32), np.maximum(dists, 0).astype(np.float32)
 
 
@@ -105,8 +127,8 @@ def _nndescent(X: np.ndarray, k: int, metric: str, random_state: int):
     enable()
     from pynndescent import NNDescent
 
-    return NNDescent(X, n_neighbors=k, metric=metric, random_state=random_state, n_jobs=1, low_memory=True,
-                     verbose=False)
+    return NNDescent(metric_rows(X, metric), n_neighbors=k, metric=metric, random_state=random_state, n_jobs=1,
+                     low_memory=True, verbose=False)
 
 
 def _self_first(indices: np.ndarray, dists: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

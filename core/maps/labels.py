@@ -18,7 +18,7 @@ from functools import partial
 import numpy as np
 import pandas as pd
 
-from core.data.table import RowNames
+from core.data.table import TEXT, VECTORS, Dataset, RowNames
 from core.maps.clustering import NOISE
 from core.maps.metadata_labels import metadata_keywords
 
@@ -45,6 +45,15 @@ REPORTING_VERBS = frozenset({
     "stating", "claimed"
 })
 HONORIFICS = frozenset({"mr", "mrs", "ms", "dr", "prof", "sir"})
+NAMING_COLUMN = "predicted_class"  # rows without text (images) are named by what a model says they show
+
+
+def naming_texts(dataset: Dataset) -> Sequence[str]:
+    """The texts clusters are named from: the rows' texts, or for rows without text that a model described
+    (images and their predicted class), those words."""
+    if dataset.kind not in (TEXT, VECTORS) and NAMING_COLUMN in dataset.frame.columns:
+        return dataset.frame[NAMING_COLUMN].fillna("").astype(str).tolist()
+    return dataset.texts
 
 
 def normalise(word: str) -> str:

@@ -2,26 +2,31 @@
 
 umap-learn decorates its kernels with `numba.njit(...)` without `cache=True`, so every new process
 compiles them again (about 30 s on two cores). `enable()` points numba's on-disk cache at the data
-folder and makes `cache=True` the default of `numba.njit`/`numba.jit` for modules imported after
-it. Kernels numba cannot cache (closures over dynamic globals) compile as before, silently.
+folder (seeded with the kernels `make install` compiled) and makes `cache=True` the default of
+`numba.njit`/`numba.jit` for modules imported after it. Kernels numba cannot cache (closures over dynamic
+globals) compile as before, silently.
 Call it before the first `import umap` or `import pynndescent`.
 """
 from __future__ import annotations
 
 import functools
 import os
+import shutil
 import threading
 import warnings
 
-from core.paths import data_dir
+from core.paths import data_dir, machine_dir
 
 _LOCK = threading.Lock()
 _ENABLED = False
 
 
 def cache_dir() -> str:
-    """The folder numba keeps compiled kernels in (under the data folder)."""
-    folder = data_dir() / "numba"
+    """The folder numba keeps compiled kernels in (under the data folder); a new one starts with the kernels
+    `make install` compiled for this machine, when there are some."""
+    folder, machine = data_dir() / "numba", machine_dir() / "numba"
+    if not folder.is_dir() and machine.is_dir():
+        shutil.copytree(machine, folder, dirs_exist_ok=True)
     folder.mkdir(parents=True, exist_ok=True)
     return str(folder)
 

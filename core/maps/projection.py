@@ -8,134 +8,26 @@ from __future__ import annotations
 
 import os
 import threading
-import warnings
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils.validation import check_is_fitted
 
 from core.disk_cache import load_or_compute, single
-from core.errors import DataError
 from core.hashing import hash_array, hash_params
-from core.jobs import check
+from core.jobs import JobProgress, check
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
-from core.maps.settings import METHODS, ProjectionParams, reducer_args, settings_signature
+from core.maps.settings import MIN_ROWS, ProjectionParams
 from core.paths import data_dir
 
-MIN_ROWS = 5
+if TYPE_CHECKING:
+    from core.maps.projector import Projector
+
 MAX_FIT = int(os.environ.get("EE_MAX_FIT", 20_000))  # UMAP rows fitted; the rest are placed with transform
 GRAPH_MIN_K = 16  # the shared neighbour graph holds at least this many neighbours (faithfulness uses 10)
 TRANSFORM_CHUNK = 50_000
-CANCEL_EVERY = 10  # t-SNE iterations between looks at the cancel flag
-_SIGNATURE = settings_signature()
-FITTED_HERE: set[str] = set()  # methods fitted in this process (the first UMAP compiles its kernels)
-
-
-class Projector(TransformerMixin, BaseEstimator):
-    """Reduce vectors to 2 or 3 dimensions; the result is in `embedding_`."""
-
-    def __init__(self, *args, **kwargs) -> None:
-        bound = _SIGNATURE.bind(self, *args, **kwargs)
-        bound.apply_defaults()
-        for name, value in list(bound.arguments.items())[1:]:
-            setattr(self, name, value)
-
-    __init__.__signature__ = _SIGNATURE  # type: ignore[attr-defined]  # one parameter per setting, for get_params
-
-    def _validate(self, X: np.ndarray) -> np.ndarray:
-        X = np.asarray(X, dtype=np.float32)
-        if self.method not in METHODS:
-            raise DataError(f"Unknown projection '{self.method}'. Choose one of: {', '.join(METHODS)}.")
-        if self.n_components not in (2, 3):
-            raise DataError("Projections have 2 or 3 dimensions.")
-        if X.ndim != 2 or len(X) < MIN_ROWS:
-            raise DataError(f"A map needs at least {MIN_ROWS} vectors; this data has {len(X)}.")
-        if not np.isfinite(X).all():
-            raise DataError("Some vectors contain NaN or inf; exclude those rows first.")
-        return X
-
-    def _build(self, n_rows: int, knn: KnnGraph | None = None, cancel: threading.Event | None = None):
-        if self.method == "pca":
-            from sklearn.decomposition import PCA
-            return PCA(n_components=self.n_components, random_state=self.random_state)
-        perplexity = min(self.perplexity, (n_rows - 1) / 3)
-        if self.method == "tsne":
-            return _tsne(self.n_components, perplexity, self.metric, self.random_state, cancel)
-        from core.maps.numba_cache import enable
-        enable()
-        import umap
-        n_neighbors = min(self.n_neighbors, n_rows - 1)
-        extra = {"precomputed_knn": knn.umap_knn(n_neighbors)} if knn is not None else {}
-        return umap.UMAP(n_components=self.n_components, n_neighbors=n_neighbors, metric=self.metric,
-                         random_state=self.random_state, n_jobs=1 if self.random_state is not None else -1,
-                         **reducer_args(self, "umap"), **extra)
-
-    def fit(self, X: np.ndarray, y=None, *, knn: KnnGraph | None = None,
-            cancel: threading.Event | None = None) -> Projector:
-        """Fit on X; UMAP reuses `knn` (X's neighbour graph, at least n_neighbors wide) when given. A set `cancel`
-        stops t-SNE within a few iterations (raising Cancelled); the other methods check it after the fit."""
-        X = self._validate(X)
-        if knn is not None and (len(knn.indices) != len(X) or knn.indices.shape[1] < min(self.n_neighbors, len(X) - 1)):
-            knn = None  # a graph for other rows or too narrow: let UMAP compute its own
-        self.reducer_ = self._build(len(X), knn if self.method == "umap" else None, cancel)
-        with warnings.catch_warnings():
-            warnings.filterwarnings("ignore", message=".*knn_search_index.*")
-            self.embedding_ = np.asarray(self.reducer_.fit_transform(X), dtype=np.float32)
-        check(cancel)
-        FITTED_HERE.add(self.method)
-        return self
-
-    def fit_transform(self, X: np.ndarray, y=None, **fit_params) -> np.ndarray:
-        return self.fit(X).embedding_
-
-    def transform(self, X: np.ndarray) -> np.ndarray:
-        """Place new vectors on a fitted map (UMAP and PCA; t-SNE has no transform)."""
-        check_is_fitted(self, "reducer_")
-        if not hasattr(self.reducer_, "transform"):
-            raise DataError("t-SNE cannot place new points on an existing map; use UMAP or PCA.")
-        if self.method == "umap":
-            from core.maps.umap_fast import install
-            install()
-        return np.asarray(self.reducer_.transform(np.asarray(X, dtype=np.float32)), dtype=np.float32)
-
-
-class _OpenTSNE:
-    """openTSNE behind `fit_transform`; it has no `transform`, like scikit-learn's TSNE."""
-
-    def __init__(self, **params) -> None:
-        self.params = params
-
-    def fit_transform(self, X: np.ndarray) -> np.ndarray:
-        from openTSNE import TSNE
-
-        method = "bh" if self.params["n_components"] == 3 or len(X) < 10_000 else "fft"
-        return np.asarray(TSNE(negative_gradient_method=method, initialization="pca", n_jobs=1,
-                               verbose=False, **self.params).fit(X))
-
-
-def tsne_engine() -> str:
-    """The t-SNE the app runs: openTSNE (measured faster here at equal trustworthiness, and it can be cancelled
-    mid-run), or scikit-learn's when openTSNE is not installed."""
-    try:
-        import openTSNE  # noqa: F401
-    except ImportError:
-        return "scikit-learn"
-    return "openTSNE"
-
-
-def _tsne(n_components: int, perplexity: float, metric: str, random_state: int | None,
-          cancel: threading.Event | None = None):
-    """`tsne_engine()`'s TSNE; openTSNE stops within CANCEL_EVERY iterations of `cancel` being set."""
-    if tsne_engine() == "scikit-learn":
-        from sklearn.manifold import TSNE
-        return TSNE(n_components=n_components, perplexity=perplexity, metric=metric, init="pca",
-                    random_state=random_state)
-    stop = {} if cancel is None else {"callbacks": lambda *_: cancel.is_set(), "callbacks_every_iters": CANCEL_EVERY}
-    return _OpenTSNE(n_components=n_components, perplexity=perplexity, metric=metric, random_state=random_state,
-                     **stop)
 
 
 def graph_k(params: ProjectionParams) -> int:
@@ -175,33 +67,56 @@ def _fit_rows(n_rows: int, params: ProjectionParams, max_fit: int) -> np.ndarray
 
 
 def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGraph | None = None,
-                   max_fit: int = MAX_FIT, cancel: threading.Event | None = None) -> FittedMap:
+                   max_fit: int = MAX_FIT, cancel: threading.Event | None = None,
+                   progress: JobProgress | None = None) -> FittedMap:
     """Fit the projection; UMAP above `max_fit` rows is fitted on a sample and places the rest.
 
     `knn` is the shared graph of all rows; UMAP reuses it when it fits on every row. A set `cancel`
-    stops the work at the next step (raising Cancelled).
+    stops the work at the next step (raising Cancelled); `progress` hears of each placed chunk.
     """
+    from core.maps.projector import Projector
+
     X = np.asarray(vectors, dtype=np.float32)
-    projector = Projector(**asdict(params))
     rows = _fit_rows(len(X), params, max_fit)
     if len(rows) == len(X):
+        projector = Projector(**asdict(params))
         if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
             knn = neighbour_graph(X, params)
         projector.fit(X, knn=knn, cancel=cancel)
         return FittedMap(projector.embedding_, projector, rows)
-    # 1. fit on the sample, with the sample's own graph (its index then places the other rows)
-    sample = np.ascontiguousarray(X[rows])
-    projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric), cancel=cancel)
-    check(cancel)
-    # 2. place every other row with transform, in chunks (bounded memory)
+    projector = fit_on_rows(X, rows, params, cancel=cancel)
     coords = np.empty((len(X), params.n_components), dtype=np.float32)
     coords[rows] = projector.embedding_
     rest = np.setdiff1d(np.arange(len(X)), rows)
-    for start in range(0, len(rest), TRANSFORM_CHUNK):
-        chunk = rest[start:start + TRANSFORM_CHUNK]
-        coords[chunk] = projector.transform(X[chunk])
-        check(cancel)
+    coords[rest] = place_rows(projector, X, rest, cancel=cancel, progress=progress)
     return FittedMap(coords, projector, rows)
+
+
+def fit_on_rows(X: np.ndarray, rows: np.ndarray, params: ProjectionParams, *,
+                cancel: threading.Event | None = None) -> Projector:
+    """A projector fitted on X's `rows` (a sample), with the sample's own graph (its index places other rows)."""
+    from core.maps.projector import Projector
+
+    projector = Projector(**asdict(params))
+    sample = np.ascontiguousarray(X[rows], dtype=np.float32)
+    projector.fit(sample, knn=build_knn_graph(sample, graph_k(params), metric=params.metric), cancel=cancel)
+    check(cancel)
+    return projector
+
+
+def place_rows(projector: Projector, X: np.ndarray, rows: np.ndarray, *, cancel: threading.Event | None = None,
+               progress: JobProgress | None = None) -> np.ndarray:
+    """Map coordinates of X's `rows`, placed by `transform` in chunks (bounded memory)."""
+    coords = np.empty((len(rows), projector.n_components), dtype=np.float32)
+    if progress is not None:
+        progress.status("Placing the other points on the map")
+    for start in range(0, len(rows), TRANSFORM_CHUNK):
+        chunk = rows[start:start + TRANSFORM_CHUNK]
+        coords[start:start + len(chunk)] = projector.transform(X[chunk])
+        check(cancel)
+        if progress is not None:
+            progress.step(start + len(chunk), len(rows))
+    return coords
 
 
 def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = MAX_FIT,
@@ -217,7 +132,7 @@ def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_
 
 def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callable[[], KnnGraph] | None = None,
                 vectors_hash: str | None = None, use_cache: bool = True, max_fit: int = MAX_FIT,
-                cancel: threading.Event | None = None) -> FittedMap:
+                cancel: threading.Event | None = None, progress: JobProgress | None = None) -> FittedMap:
     """The map of `vectors`: from disk when these exact inputs were seen before, else fitted and kept on disk.
 
     UMAP fitted on every row reuses `graph()`, the shared neighbour graph. A set `cancel` stops the
@@ -228,7 +143,7 @@ def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callabl
     def fit() -> FittedMap:
         shared = graph() if graph is not None and params.method == "umap" else None
         check(cancel)
-        fitted = fit_projection(vectors, params, knn=shared, max_fit=max_fit, cancel=cancel)
+        fitted = fit_projection(vectors, params, knn=shared, max_fit=max_fit, cancel=cancel, progress=progress)
         check(cancel)
         return fitted
 
@@ -249,6 +164,8 @@ def is_cached(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int = M
 
 def warm_up_umap(metric: str = "cosine") -> None:
     """Compile UMAP's numba kernels for `metric` once per process, on a tiny random fit."""
+    from core.maps.projector import Projector
+
     rng = np.random.default_rng(0)
     X = rng.normal(size=(64, 8)).astype(np.float32)
     Projector("umap", n_neighbors=5, metric=metric).fit(X, knn=build_knn_graph(X, 5, metric=metric))
@@ -264,3 +181,4 @@ def trustworthiness_score(X: np.ndarray, Y: np.ndarray, *, k: int = 10, sample: 
         X, Y = X[idx], Y[idx]
     k = max(1, min(k, len(X) // 2 - 1))
     return float(trustworthiness(X, Y, n_neighbors=k, metric=metric))
+

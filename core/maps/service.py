@@ -13,29 +13,36 @@ import time
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core.disk_cache import load_or_compute
 from core.hashing import hash_array
-from core.jobs import Job, JobPool, check
-from core.maps import pace
+from core.jobs import Job, JobPool, JobProgress, check
+from core.maps import derived_cache, pace
 from core.maps.clusters import ClusterResult, ClusterSpec, cluster_map
-from core.maps.faithfulness import Faithfulness
+from core.maps.faithfulness import DEFAULT_K, Faithfulness
 from core.maps.faithfulness import faithfulness as measure_faithfulness
 from core.maps.knn import EXACT_LIMIT, KnnGraph
+from core.maps.large import is_large, sampled_faithfulness
 from core.maps.projection import (
-    FITTED_HERE,
     MAX_FIT,
     FittedMap,
     ProjectionParams,
-    Projector,
+    fit_on_rows,
+    fit_sample,
     graph_k,
     is_cached,
     neighbour_graph,
     project_map,
 )
-from core.maps.settings import METHOD_LABELS
+from core.maps.settings import FITTED_HERE, METHOD_LABELS
 from core.memo import Memo
+
+if TYPE_CHECKING:
+    from core.maps.projector import Projector
 
 PREVIEW_METHOD = "pca"  # the map drawn at once while the chosen projection computes
 EXTRAS_AT_ONCE = 10_000  # up to this many rows, a map's clusters and faithfulness are computed before it is drawn
@@ -47,6 +54,14 @@ Log = Callable[[str], None]
 
 def _quietly(_message: str) -> AbstractContextManager:
     return contextlib.nullcontext()
+
+
+def load_estimators() -> None:
+    """Import the projector and the clusterer (and scikit-learn with them) in this thread, before a background job
+    needs them: a map read from disk never imports them, and two threads importing scikit-learn at once can see
+    it half initialised."""
+    import core.maps.clusterer  # noqa: F401
+    import core.maps.projector  # noqa: F401
 
 
 @dataclass(frozen=True, eq=False)
@@ -96,7 +111,7 @@ class Extras:
 class MapRun:
     """Everything a map shows, and how long each step took (seconds)."""
 
-    graph: KnnGraph
+    graph: KnnGraph | None  # None for a large map (core.maps.large), which is built without it
     fitted: FittedMap
     clusters: ClusterResult | None
     faith: Faithfulness | None
@@ -166,11 +181,12 @@ class MapService:
         return self.memos["graph"].get_or_make(graph_key(data, params), compute)
 
     # 2. the projection, from memory, from disk, or fitted
-    def _fit(self, data: MapData, params: ProjectionParams, *, use_cache: bool,
-             cancel: threading.Event | None = None, announce: Announce = _quietly) -> FittedMap:
+    def _fit(self, data: MapData, params: ProjectionParams, *, use_cache: bool, cancel: threading.Event | None = None,
+             announce: Announce = _quietly, progress: JobProgress | None = None) -> FittedMap:
         cold, start = params.method not in FITTED_HERE, time.perf_counter()
-        fitted = project_map(data.vectors, params, graph=lambda: self.graph(data, params, announce=announce),
-                             vectors_hash=data.vectors_hash, use_cache=use_cache, max_fit=self.max_fit, cancel=cancel)
+        graph = None if is_large(len(data)) else lambda: self.graph(data, params, announce=announce)
+        fitted = project_map(data.vectors, params, graph=graph, vectors_hash=data.vectors_hash, use_cache=use_cache,
+                             max_fit=self.max_fit, cancel=cancel, progress=progress)
         if fitted.projector is not None:  # fitted now, not read from disk: its time says how fast this machine is
             self.memos["fitted"].put(fitted_key(data, params), fitted.projector)
             pace.record(pace.Outcome(params.method, len(data), time.perf_counter() - start, cold))
@@ -209,6 +225,8 @@ class MapService:
 
         def refit() -> Projector | None:
             with announce(f"Fitting {params.method.upper()} again to place new points…{_fit_note(params)}"):
+                if is_large(len(data)) and params.method == "umap":  # the sample's fit alone, not its placed rows
+                    return fit_on_rows(data.vectors, fit_sample(len(data), self.max_fit, params.random_state), params)
                 return self._fit(data, params, use_cache=False).projector
 
         return self.memos["fitted"].get_or_make(fitted_key(data, params), refit)
@@ -224,22 +242,50 @@ class MapService:
                  announce: Announce = _quietly) -> ClusterResult:
         """Clusters of the map (or of the vectors, with `spec.space`), computed once per settings."""
         def compute() -> ClusterResult:
-            graph = self.graph(data, params, announce=announce) if spec.space == "vectors" else None
+            own_graph = spec.space == "vectors" and not is_large(len(data))
+            graph = self.graph(data, params, announce=announce) if own_graph else None
             with announce(f"Clustering {len(data):,} points ({spec.method})…"):
                 return cluster_map(data.vectors, coords, data.texts, spec, metric=params.metric, graph=graph)
 
-        return self.memos["derived"].get_or_make(clusters_key(data, params, spec), compute)
+        def from_disk() -> ClusterResult:
+            return load_or_compute(self._clusters_path(data, coords, params, spec), compute,
+                                   to_arrays=derived_cache.clusters_to_arrays,
+                                   from_arrays=lambda arrays: derived_cache.clusters_from_arrays(arrays, spec))
+
+        return self.memos["derived"].get_or_make(clusters_key(data, params, spec), from_disk)
+
+    def _clusters_path(self, data: MapData, coords: np.ndarray, params: ProjectionParams,
+                       spec: ClusterSpec) -> Path | None:
+        """Where these clusters are kept on disk (None without the cache)."""
+        if not (self.use_cache and data.vectors_hash):
+            return None
+        return derived_cache.clusters_path(data.vectors_hash, data.texts, coords, spec, metric=params.metric,
+                                           large=is_large(len(data)))
+
+    def _faith_path(self, data: MapData, coords: np.ndarray, params: ProjectionParams) -> Path | None:
+        """Where this map's faithfulness is kept on disk (None without the cache)."""
+        if not (self.use_cache and data.vectors_hash):
+            return None
+        return derived_cache.faith_path(data.vectors_hash, coords, metric=params.metric, k=DEFAULT_K,
+                                        large=is_large(len(data)))
 
     # 4. faithfulness per point
     def faithfulness(self, data: MapData, coords: np.ndarray, params: ProjectionParams, *,
                      announce: Announce = _quietly) -> Faithfulness:
         """kNN preservation and trustworthiness of the map, overall and per point."""
         def compute() -> Faithfulness:
+            if is_large(len(data)):
+                with announce("Measuring how faithful the map is, on a sample…"):
+                    return sampled_faithfulness(data.vectors, coords, metric=params.metric)
             graph = self.graph(data, params, announce=announce)
             with announce("Measuring how faithful the map is…"):
                 return measure_faithfulness(data.vectors, coords, graph)
 
-        return self.memos["derived"].get_or_make(faith_key(data, params), compute)
+        def from_disk() -> Faithfulness:
+            return load_or_compute(self._faith_path(data, coords, params), compute,
+                                   to_arrays=derived_cache.faith_to_arrays, from_arrays=derived_cache.faith_from_arrays)
+
+        return self.memos["derived"].get_or_make(faith_key(data, params), from_disk)
 
     # the progressive map: a preview at once, the chosen projection in the background
     def ready_now(self, data: MapData, params: ProjectionParams) -> bool:
@@ -247,8 +293,9 @@ class MapService:
         return params.method == PREVIEW_METHOD or projection_key(data, params) in self.memos["projection"] \
             or self.on_disk(data, params)
 
-    def _fit_in_background(self, data: MapData, params: ProjectionParams, cancel: threading.Event) -> np.ndarray:
-        fitted = self._fit(data, params, use_cache=self.use_cache, cancel=cancel)
+    def _fit_in_background(self, data: MapData, params: ProjectionParams, cancel: threading.Event,
+                           progress: JobProgress | None = None) -> np.ndarray:
+        fitted = self._fit(data, params, use_cache=self.use_cache, cancel=cancel, progress=progress)
         self.memos["projection"].put(projection_key(data, params), fitted.coords)
         return fitted.coords
 
@@ -262,8 +309,11 @@ class MapService:
         quick, expected = replace(params, method=PREVIEW_METHOD), self.estimate_s(data, params)
         if cancelled:
             return MapState(self.projection(data, quick), quick, cancelled=True)
+        progress = JobProgress()
+        load_estimators()
         job = self.pool.submit(job_key(data, params), f"{METHOD_LABELS[params.method]} of {len(data):,} points",
-                               lambda cancel: self._fit_in_background(data, params, cancel))
+                               lambda cancel: self._fit_in_background(data, params, cancel, progress),
+                               progress=progress)
         self.still_waiting(job)
         if expected <= wait_s and not job.done():
             with announce(f"Computing {METHOD_LABELS[params.method]} for {len(data):,} points (about "
@@ -294,14 +344,15 @@ class MapService:
     def extras(self, data: MapData, state: MapState, spec: ClusterSpec | None, *, skip: bool = False,
                announce: Announce = _quietly) -> Extras:
         """Clusters and faithfulness of the map drawn now: at once for small data or when computed before, else
-        in the background, so the map is drawn first and they follow (`skip`: the caller stopped waiting)."""
-        params = state.params
-        known = (spec is None or clusters_key(data, params, spec) in self.memos["derived"]) and \
-            (state.preview or faith_key(data, params) in self.memos["derived"])
-        if known or len(data) <= EXTRAS_AT_ONCE:
+        in the background, so the map is drawn first and they follow (`skip`: the caller stopped waiting). A
+        preview gets clusters only when computed before: computing them would compete with the chosen projection's
+        job (a linear map's clusters search k among dozens of KMeans fits)."""
+        if self._known(data, state, spec) or (len(data) <= EXTRAS_AT_ONCE and not state.preview):
             return Extras(*self._extras_now(data, state, spec, announce))
-        if skip or state.preview:  # a large preview is drawn bare: the chosen projection's job comes first
+        if skip or state.preview:  # a preview is drawn bare: the chosen projection's job comes first
             return Extras(None, None, skipped=skip)
+        params = state.params
+        load_estimators()
         job = self.pool.submit(extras_key(data, params, spec), f"clusters and faithfulness of {len(data):,} points",
                                lambda cancel: self._extras_job(data, state, spec, cancel))
         self.still_waiting(job)
@@ -309,6 +360,17 @@ class MapService:
             self.pool.forget(job.key)
             return Extras(*job.result())
         return Extras(None, None, job, pace.estimate_seconds("extras", len(data)))
+
+    def _known(self, data: MapData, state: MapState, spec: ClusterSpec | None) -> bool:
+        """Whether the map's clusters and faithfulness are in memory or on disk."""
+        params, memo = state.params, self.memos["derived"]
+
+        def kept(key: tuple, path: Callable[[], Path | None]) -> bool:
+            return key in memo or (found := path()) is not None and found.exists()
+
+        return (spec is None or kept(clusters_key(data, params, spec),
+                                     lambda: self._clusters_path(data, state.coords, params, spec))) and \
+            (state.preview or kept(faith_key(data, params), lambda: self._faith_path(data, state.coords, params)))
 
     def still_waiting(self, job: Job) -> None:
         """A caller still waits for `job`; one that nobody waits for is cancelled after ABANDONED_S."""
@@ -340,7 +402,7 @@ class MapService:
               with_faithfulness: bool = True, log: Log | None = None) -> MapRun:
         """Graph, projection, clusters and faithfulness, each timed."""
         timings: dict[str, float] = {}
-        graph = _timed(timings, "knn_graph", log, lambda: self.graph(data, params))
+        graph = None if is_large(len(data)) else _timed(timings, "knn_graph", log, lambda: self.graph(data, params))
         fitted = _timed(timings, "projection", log, lambda: self.fitted_map(data, params))
         result = None if clusters is None else _timed(
             timings, "clusters", log, lambda: self.clusters(data, fitted.coords, params, clusters))

@@ -51,6 +51,10 @@ class ProjectionParams:
     random_state: int = BY_NAME["random_state"].default
 
 
+MIN_ROWS = 5  # the fewest vectors a map is drawn from
+FITTED_HERE: set[str] = set()  # methods fitted in this process (the first UMAP compiles its kernels)
+
+
 def settings_signature() -> inspect.Signature:
     """`self` plus one parameter per setting with its default: the signature of `Projector.__init__`."""
     params = [inspect.Parameter(s.name, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=s.default) for s in SETTINGS]

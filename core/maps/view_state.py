@@ -11,21 +11,25 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from core.data.builtins import BUILTINS, DEFAULT_DATASET, DEFAULT_SIZE, SizeRange, size_range
+from core.embedding.kinds import kind_model, kind_models
 from core.embedding.models import DEFAULT_MODEL
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
 from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec, spec_from
 from core.maps.settings import SETTINGS, ProjectionParams, params_from
+from core.server.published import SOURCE as PUBLISHED
 
 UPLOAD_PREFIX = "upload:"
+PUBLISHED_PREFIX = f"{PUBLISHED}:"  # a map the server's operator published (core.server.published)
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{8,64}$")
+_PUBLISHED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
 
 @dataclass(frozen=True)
 class ViewState:
     """Which data, model, projection, colour and clusters a map shows."""
 
-    source: str = "builtin"  # "builtin" or "upload"
+    source: str = "builtin"  # "builtin", "upload" or "published"
     dataset: str = DEFAULT_DATASET
     size: int = DEFAULT_SIZE
     model: str = DEFAULT_MODEL
@@ -33,6 +37,7 @@ class ViewState:
     projection: ProjectionParams = field(default_factory=ProjectionParams)
     color: str | None = None
     clusters: ClusterSpec | None = field(default_factory=ClusterSpec)  # None: no clusters
+    options: tuple[tuple[str, Any], ...] = ()  # a kind model's own settings (core.embedding.kinds.ModelOptions)
 
 
 def _size_range(view: ViewState) -> SizeRange | None:
@@ -42,7 +47,8 @@ def _size_range(view: ViewState) -> SizeRange | None:
 
 def encode_view(view: ViewState) -> dict[str, str]:
     """Query parameters for a view (strings only)."""
-    data = f"{UPLOAD_PREFIX}{view.dataset}" if view.source == "upload" else view.dataset
+    prefix = {"upload": UPLOAD_PREFIX, PUBLISHED: PUBLISHED_PREFIX}.get(view.source, "")
+    data = f"{prefix}{view.dataset}"
     out = {"data": data, "model": view.model}
     if _size_range(view) is not None:
         out["n"] = str(view.size)
@@ -51,7 +57,25 @@ def encode_view(view: ViewState) -> dict[str, str]:
     out |= {s.key: s.text(getattr(view.projection, s.name)) for s in SETTINGS}
     if view.color:
         out["color"] = view.color
-    return out | _encode_clusters(view.clusters)
+    return out | _encode_options(view) | _encode_clusters(view.clusters)
+
+
+def _encode_options(view: ViewState) -> dict[str, str]:
+    """The model's own settings that differ from their defaults."""
+    spec = kind_model(view.model)
+    if spec is None or spec.options is None:
+        return {}
+    return {key: text for _, value in view.options for key, text in spec.options.texts(value).items()}
+
+
+def _decode_options(reader: _Reader, model: str) -> tuple[tuple[str, Any], ...]:
+    """The settings of a model that has its own, when the link sets any."""
+    spec = kind_model(model)
+    if spec is None or spec.options is None:
+        return ()
+    values = {s.key: value for s in spec.options.settings if (value := reader.get(s.key, s.parse)) is not None}
+    built = spec.options.build(values)
+    return ((spec.options.keyword, built),) if built != spec.options.build({}) else ()
 
 
 def _encode_clusters(spec: ClusterSpec | None) -> dict[str, str]:
@@ -100,6 +124,8 @@ def _decode_data(reader: _Reader, view: ViewState) -> ViewState:
     data = reader.get("data", str)
     if data and data.startswith(UPLOAD_PREFIX) and _UPLOAD_ID.match(data[len(UPLOAD_PREFIX):]):
         view = replace(view, source="upload", dataset=data[len(UPLOAD_PREFIX):])
+    elif data and data.startswith(PUBLISHED_PREFIX) and _PUBLISHED_NAME.match(data[len(PUBLISHED_PREFIX):]):
+        view = replace(view, source=PUBLISHED, dataset=data[len(PUBLISHED_PREFIX):])
     elif data in BUILTINS:
         view = replace(view, dataset=data)
     elif data is not None:
@@ -139,7 +165,8 @@ def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
     view = _decode_data(reader, ViewState())
     projection = params_from({s.name: reader.get(s.key, s.parse) for s in SETTINGS})
     color = reader.get("color", lambda s: s if 0 < len(s) <= 200 else int("x"))
-    return replace(view, projection=projection, color=color, clusters=_decode_clusters(reader)), reader.dropped
+    return replace(view, projection=projection, color=color, clusters=_decode_clusters(reader),
+                   options=_decode_options(reader, view.model)), reader.dropped
 
 
 @dataclass(frozen=True)
@@ -160,5 +187,6 @@ def ignored(params: Mapping[str, Any], view: ViewState, dropped: Sequence[str]) 
 
 def view_fields() -> list[str]:
     """Every query parameter name this module may write."""
+    options = {s.key for spec in kind_models().values() if spec.options for s in spec.options.settings}
     return ["data", "n", "model", LONG_TEXTS.key, OVERLAP.key, *(s.key for s in SETTINGS), "color",
-            *(s.key for s in CLUSTER_SETTINGS)]
+            *(s.key for s in CLUSTER_SETTINGS), *sorted(options)]

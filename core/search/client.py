@@ -22,6 +22,22 @@ def server_address(host: str | None = None, port: int | str | None = None) -> tu
         raise UserError(f"The Chroma port must be a number, got {port!r}.") from None
 
 
+def auth_token() -> str | None:
+    """The token to send a Chroma server (CHROMA_AUTH_TOKEN), as `Authorization: Bearer <token>`; None for none."""
+    return os.environ.get("CHROMA_AUTH_TOKEN") or None
+
+
+def _server_settings() -> Any:
+    """Client settings for a server: telemetry off, and the token when there is one."""
+    from chromadb.config import Settings
+
+    token = auth_token()
+    if token is None:
+        return Settings(anonymized_telemetry=False)
+    return Settings(anonymized_telemetry=False, chroma_client_auth_credentials=token,
+                    chroma_client_auth_provider="chromadb.auth.token_authn.TokenAuthClientProvider")
+
+
 def default_path() -> Path:
     """Where the embedded store lives unless told otherwise: `data_dir()/chroma`."""
     return data_dir() / "chroma"
@@ -30,7 +46,7 @@ def default_path() -> Path:
 def open_client(path: str | Path | None = None, *, host: str | None = None, port: int | str | None = None):
     """A Chroma client: HttpClient when a server is named (arguments or CHROMA_HOST/CHROMA_PORT), else an
     embedded PersistentClient at `path` (default `data_dir()/chroma`), locked to this process (see
-    `core.search.lock`). Telemetry is off either way.
+    `core.search.lock`). A server is sent CHROMA_AUTH_TOKEN when it is set. Telemetry is off either way.
     """
     import chromadb
     from chromadb.config import Settings
@@ -38,11 +54,11 @@ def open_client(path: str | Path | None = None, *, host: str | None = None, port
     server = server_address(host, port)
     if server:
         try:
-            return chromadb.HttpClient(host=server[0], port=server[1], settings=Settings(anonymized_telemetry=False))
+            return chromadb.HttpClient(host=server[0], port=server[1], settings=_server_settings())
         except Exception as exc:  # noqa: BLE001 - any connection failure reads the same to a user
             raise UserError(f"Could not reach the Chroma server at {server[0]}:{server[1]} ({exc}). Start it with "
-                            "`chroma run --host HOST --port PORT --path DIR`, or unset CHROMA_HOST/CHROMA_PORT "
-                            "to use the embedded store.") from None
+                            "`chroma run --host HOST --port PORT --path DIR`, check CHROMA_AUTH_TOKEN when it asks "
+                            "for a token, or unset CHROMA_HOST/CHROMA_PORT to use the embedded store.") from None
     folder = Path(path) if path else default_path()
     folder.mkdir(parents=True, exist_ok=True)
     lock_store(folder)

@@ -1,7 +1,8 @@
 """Exact (brute-force) nearest neighbours in numpy: the oracle every index is checked against.
 
 Distances follow Chroma's (hnswlib's) definitions, so they can be compared number for number:
-cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x.
+cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x. Exact search also knows
+l1 (sum of absolute differences) and hamming (sign bits that differ), which Chroma has no index for.
 """
 from __future__ import annotations
 
@@ -12,10 +13,12 @@ from functools import cached_property
 import numpy as np
 import pandas as pd
 
+from core.distances import distances
 from core.search.results import hit_records, result_frame
 from core.vectors import cosine, top_k, unit_rows
 
-METRICS = ("cosine", "l2", "ip")
+METRICS = ("cosine", "l2", "ip")  # Chroma's spaces
+EXACT_METRICS = METRICS + ("l1", "hamming")
 TIE_TOLERANCE = 1e-5
 
 
@@ -23,8 +26,8 @@ class ExactIndex:
     """Stored vectors prepared once (unit rows for cosine, squared norms for l2) for repeated exact search."""
 
     def __init__(self, matrix: np.ndarray, metric: str) -> None:
-        if metric not in METRICS:
-            raise ValueError(f"Unknown metric '{metric}'. Available: {', '.join(METRICS)}.")
+        if metric not in EXACT_METRICS:
+            raise ValueError(f"Unknown metric '{metric}'. Available: {', '.join(EXACT_METRICS)}.")
         self.metric = metric
         x = np.asarray(matrix, dtype=np.float32)
         self.matrix = unit_rows(x) if metric == "cosine" else x
@@ -37,6 +40,8 @@ class ExactIndex:
             return 1.0 - unit_rows(q) @ self.matrix.T
         if self.metric == "ip":
             return 1.0 - q @ self.matrix.T
+        if self.metric in ("l1", "hamming"):
+            return distances(q, self.matrix, self.metric).astype(np.float32)
         assert self.sq_norms is not None  # kept for l2
         return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.matrix.T), 0.0)
 

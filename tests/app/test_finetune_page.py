@@ -84,6 +84,10 @@ def test_a_fine_tuned_model_is_offered_on_the_data_page_and_deleted_here(tiny_ch
     model_box = next(s for s in at.selectbox if s.label == "Model")
     assert result.key in model_box.options or result.card["title"] in model_box.options
     at.switch_page("pages/finetune.py").run()
+    assert at.button(key="ee_ft_delete").disabled  # nothing is deleted before the visitor confirms
+    confirm = at.checkbox(key="ee_ft_delete_confirm")
+    assert result.folder.name in confirm.label and "for good" in confirm.label
+    confirm.check().run()
     at.button(key="ee_ft_delete").click().run()
     assert not at.exception and local_models() == [] and not result.folder.exists()
 

@@ -52,7 +52,8 @@ def test_train_saves_a_static_model_that_every_picker_offers(lee_choice):
     at.button(key="ee_static_train").click().run()
     at = _wait(at, lambda a: bool(a.success))
     [model] = local_models()
-    assert model.key.startswith("static:") and model.key.removeprefix("static:") in at.success[0].value
+    assert model.key.startswith("static:") and f"Saved as {model.folder.name}:" in at.success[0].value
+    assert str(model.folder.parent) not in at.success[0].value  # no server path in what a visitor reads
     scores = at.dataframe[0].value
     assert set(scores["benchmark"]) == {"wordsim353", "simlex999", "google_analogies"}
 

@@ -11,13 +11,18 @@ from components.maps.view_link import link_choice, link_view
 from components.state import ACTIVE, SAVED, DataChoice
 from core.data.builtins import lee_documents
 from core.embedding.encode import embed_dataset
+from core.graphs.settings import GraphParams
 from core.maps.cluster_settings import ClusterSpec
 from core.maps.settings import ProjectionParams
 from core.maps.view_state import decode_view, encode_view
+from core.tables.settings import TableSettings
 
 ROOT = Path(__file__).resolve().parents[2]
 CHOICES = [DataChoice("builtin", "glove-words", 20_000, "glove-6b-50d", "chunk", 16),
-           DataChoice("upload", "0123456789abcdef", model="minilm", long_texts="chunk", overlap=0)]
+           DataChoice("upload", "0123456789abcdef", model="minilm", long_texts="chunk", overlap=0),
+           DataChoice("builtin", "karate-club", model="node2vec", options=(("graph_params", GraphParams(p=0.5, q=2.0)),)),
+           DataChoice("builtin", "gapminder", model="table",
+                      options=(("settings", TableSettings(exclude=("continent",), dimensions=3)),))]
 CHUNKED_LEE = DataChoice("builtin", "lee-documents", model="minilm", long_texts="chunk")
 
 

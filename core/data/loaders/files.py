@@ -26,10 +26,17 @@ def load_path(
     vector_column: str | None = None,
     metadata_path: str | None = None,
 ) -> Dataset:
-    """Load any supported file from disk, choosing the loader from its name and content."""
+    """Load any supported file from disk, choosing the loader from its name and content.
+
+    A .zip or a folder loads as images.
+    """
     path = Path(path)
-    data = _read_file(path)
     ext = path.suffix.lower()
+    if ext == ".zip" or path.is_dir():
+        from core.data.loaders.images import load_image_path
+
+        return load_image_path(path, metadata_path)
+    data = _read_file(path)
     meta_path = Path(metadata_path) if metadata_path else None
     if ext == ".npy":
         metadata = read_table(_read_file(meta_path), meta_path.name) if meta_path else None

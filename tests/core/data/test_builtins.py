@@ -29,7 +29,8 @@ def documents():
 
 
 def test_registry():
-    assert list(BUILTINS) == ["lee-sentences", "lee-documents", "glove-words", "digits"]
+    assert list(BUILTINS) == ["lee-sentences", "lee-documents", "glove-words", "digits", "karate-club",
+                              "les-miserables", "gapminder", "photo-patches"]
     assert DEFAULT_DATASET in BUILTINS
     assert {k for k, b in BUILTINS.items() if b.has_vectors} == {"glove-words", "digits"}
 

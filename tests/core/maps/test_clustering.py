@@ -9,9 +9,9 @@ from sklearn.metrics import adjusted_rand_score
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from core.errors import DataError, UserError
+from core.maps.clusterer import Clusterer
 from core.maps.clustering import (
     NOISE,
-    Clusterer,
     ClusteringError,
     candidate_ks,
     cluster_scores,

@@ -11,12 +11,12 @@ from threadpoolctl import threadpool_limits
 from core.errors import DataError
 from core.maps.projection import (
     ProjectionParams,
-    Projector,
     is_cached,
     project,
     projection_cache_path,
     trustworthiness_score,
 )
+from core.maps.projector import Projector
 
 N_PER_BLOB, N_BLOBS, DIM = 50, 3, 20
 
@@ -338,11 +338,11 @@ def test_a_cancelled_tsne_stops_within_a_few_iterations():
     import threading
 
     from core.errors import Cancelled
-    from core.maps import projection
+    from core.maps import projection, tsne
 
     X = np.random.default_rng(0).normal(size=(300, 10)).astype(np.float32)
     cancel, looks = threading.Event(), []
-    real = projection._tsne
+    real = tsne._tsne
 
     def counting_tsne(*args):
         reducer = real(*args)
@@ -351,7 +351,7 @@ def test_a_cancelled_tsne_stops_within_a_few_iterations():
         return reducer
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(projection, "_tsne", counting_tsne)
+        patch.setattr(tsne, "_tsne", counting_tsne)
         with pytest.raises(Cancelled):
             projection.fit_projection(X, ProjectionParams(method="tsne", perplexity=10.0), cancel=cancel)
     assert len(looks) == 1  # stopped at its first look, 10 iterations in (of 750)

@@ -12,13 +12,13 @@ from core.maps.knn import build_knn_graph
 from core.maps.projection import (
     FittedMap,
     ProjectionParams,
-    Projector,
     fit_projection,
     fit_sample,
     is_cached,
     project,
     projection_cache_path,
 )
+from core.maps.projector import Projector
 
 
 def blobs(n_per: int = 100, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -8,7 +8,7 @@ import pytest
 from sklearn.base import clone
 
 from core.cli.args import add_projection_arguments, projection_params
-from core.maps.projection import Projector
+from core.maps.projector import Projector
 from core.maps.settings import BY_NAME, SETTINGS, ProjectionParams, params_from, reducer_args
 from core.maps.view_state import ViewState, decode_view, encode_view
 from core.setting import Setting

@@ -1,0 +1,1 @@
+"""The Index lab page's pieces: its figures, its background run and its panels."""
