@@ -6,6 +6,7 @@ from dataclasses import replace
 import streamlit as st
 
 from components import seam
+from components.access.policy import can_write
 from components.data.upload import PENDING_UPLOAD, dataset_id
 from components.progress import duration
 from components.state import PRECOMPUTED, UPLOADS, DataChoice, set_active_choice
@@ -70,7 +71,7 @@ def _offers(choice: DataChoice, dataset: Dataset, seconds: float) -> None:
         fast = job_estimate(FAST_MODEL, texts, len(texts)).seconds  # fitted on all the texts
         middle.button(f"Use {MODELS[FAST_MODEL].title} (about {duration(fast)})", key="ee_long_fast",
                       on_click=_use_model, args=(choice, FAST_MODEL))
-    if len(dataset) > SAMPLE_ROWS:
+    if len(dataset) > SAMPLE_ROWS and can_write():  # a sample is kept like an upload, which a viewer cannot make
         part = seconds * SAMPLE_ROWS / len(dataset)  # texts and tokens both scale with the rows
         right.button(f"Map a {SAMPLE_ROWS:,}-row sample (about {duration(part)})", key="ee_long_sample",
                      on_click=_use_sample, args=(choice, dataset), type="primary")

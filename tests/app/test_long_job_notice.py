@@ -66,3 +66,13 @@ def test_a_static_model_is_estimated_without_a_timing_step(monkeypatch, tmp_path
     notice = next(w.value for w in at.warning if "rows with GloVe" in w.value)
     assert "a first estimate" in notice and "2,000,000 texts" in notice
     assert calls == []  # a lookup per word: estimated from its words, never timed
+
+
+def test_a_read_only_server_offers_no_sample(long_jobs, monkeypatch):
+    """A sample is kept like an upload, which a viewer may not make: the notice offers the other ways only."""
+    monkeypatch.setenv("EE_MODE", "viewer")
+    at = _open(LEE_WITH_GLOVE)
+    assert not at.exception
+    assert any("rows with GloVe" in w.value for w in at.warning)
+    keys = {b.key for b in at.button}
+    assert "ee_long_all" in keys and "ee_long_sample" not in keys
