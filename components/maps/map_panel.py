@@ -36,12 +36,16 @@ from core.maps.clusters import ClusterResult, label_positions
 from core.maps.density import with_density
 from core.maps.faithfulness import Faithfulness
 from core.maps.figure import MAX_RENDER, build_scatter, render_rows
+from core.maps.large import is_large
 from core.maps.projection import ProjectionParams
+from core.quality.settings import BY_NAME as QUALITY_BY_NAME
 
 NONE = "(none)"
 CLUSTER = "cluster"
 KNN_KEPT = "faithfulness: kNN kept"
 TRUST = "faithfulness: trustworthiness"
+OUTLIER_K: int = QUALITY_BY_NAME["k"].default  # the k-th neighbour whose distance says how alone a point is
+OUTLIER = f"outlier: distance to the {OUTLIER_K}th neighbour"
 FAITH_COLUMNS = (KNN_KEPT, TRUST)
 SELECTION = "ee_map_selection"  # rows selected on the map, for other pages (custom axes poles)
 MAX_HOVER_COLUMNS = 4
@@ -51,9 +55,13 @@ MAP_FILTER = FilterWidget("ee_w_filter_column", "ee_w_filter", "Filter by", "Sho
                           ranges=FAITH_COLUMNS)
 
 
-def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithfulness | None) -> pd.DataFrame:
-    """The data's columns plus the map's own: cluster name and per-point faithfulness."""
+def view_frame(dataset: Dataset, clusters: ClusterResult | None, faith: Faithfulness | None,
+               alone: np.ndarray | None = None) -> pd.DataFrame:
+    """The data's columns plus the map's own: cluster name, per-point faithfulness, and how alone each point is
+    (the k-NN outlier score)."""
     extra: dict[str, np.ndarray] = {}
+    if alone is not None:
+        extra[OUTLIER] = alone
     if clusters is not None:
         extra[CLUSTER] = clusters.names
     if faith is not None:
@@ -147,7 +155,8 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
               clusters: ClusterResult | None = None, faith: Faithfulness | None = None) -> None:
     """Colour, filter, select and export without recomputing the projection."""
     dataset = emb.dataset
-    frame = shared_view(view_frame, dataset, clusters, faith)
+    alone = seam.knn(emb, params).kth_distances(OUTLIER_K) if faith is not None and not is_large(len(dataset)) else None
+    frame = shared_view(view_frame, dataset, clusters, faith, alone)
     colour_column, filter_column, points_column, labels_column = st.columns([2, 2, 1, 1], vertical_alignment="bottom")
     with colour_column:
         color = _colour_choice(frame, dataset.text_column, clusters is not None)

@@ -116,6 +116,11 @@ class KnnGraph:
             raise DataError(f"The neighbour graph holds {self.k} neighbours per point; {k} were asked for.")
         return self.indices[:, 1:k + 1]
 
+    def kth_distances(self, k: int) -> np.ndarray:
+        """Each row's distance to its k-th nearest other row (the nearest the graph holds when k is larger): how
+        alone it is, the k-NN outlier score."""
+        return self.distances[:, min(k, self.k)].astype(np.float64)
+
     def umap_knn(self, n_neighbors: int) -> tuple[np.ndarray, np.ndarray, NeighbourIndex | None]:
         """The `precomputed_knn` tuple for umap.UMAP: self plus n_neighbors - 1 others (copies: umap edits them)."""
         return (np.ascontiguousarray(self.indices[:, :n_neighbors]), np.ascontiguousarray(self.distances[:, :n_neighbors]),

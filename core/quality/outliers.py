@@ -45,11 +45,6 @@ class OutlierResult:
         return np.lexsort((np.arange(len(self.scores)), -self.scores))
 
 
-def knn_scores(graph: KnnGraph, k: int) -> np.ndarray:
-    """Cosine distance of each row to its k-th nearest other row."""
-    return graph.distances[:, min(k, graph.k)].astype(np.float64)
-
-
 def graph_matrix(graph: KnnGraph, k: int) -> sparse.csr_matrix:
     """Each row's self and k nearest rows as a sparse distance matrix (scikit-learn's precomputed graph)."""
     n, width = len(graph.indices), min(k, graph.k) + 1
@@ -87,7 +82,7 @@ def find_outliers(X: np.ndarray, *, method: str = BY_NAME["method"].default, k: 
             raise DataError(f"Outliers need at least 2 points; this data has {len(X)}.")
         return OutlierResult(iforest_scores(X, random_state=random_state), method, k, contamination)
     graph = cosine_graph(X, k, graph=graph, use_cache=use_cache)
-    scores = knn_scores(graph, k) if method == "knn" else lof_scores(graph, k)
+    scores = graph.kth_distances(k) if method == "knn" else lof_scores(graph, k)
     return OutlierResult(scores, method, min(k, graph.k), contamination)
 
 

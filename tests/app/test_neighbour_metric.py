@@ -31,3 +31,14 @@ def test_the_neighbour_table_follows_the_chosen_metric():
     expected = np.argsort(cdist(vectors[:1], vectors, "cityblock")[0], kind="stable")[1:len(table) + 1]
     labels = digits().frame["label"].to_numpy()
     assert "l1 distance" in table.columns and list(table["neighbour"]) == list(labels[expected])
+
+
+def test_the_map_can_be_coloured_by_how_alone_each_point_is():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state[SAVED] = {"ee_w_method": "pca", "ee_w_clusters": "none"}
+    at.session_state[ACTIVE] = DataChoice("builtin", "digits", model="precomputed")
+    at.run()
+    column = next(o for o in at.selectbox(key="ee_w_color").options if o.startswith("outlier:"))
+    at.selectbox(key="ee_w_color").select(column).run()
+    assert not at.exception
+    assert any(column in c.proto.spec for c in at.get("plotly_chart"))  # the colour bar names it

@@ -104,3 +104,11 @@ def test_nndescent_graph_for_large_data_has_high_recall(monkeypatch):
     assert recall > 0.9
     found, _ = approx.index.query(X[:600], 5)  # more queries than brute force takes: NN-descent answers
     assert (found[:, 0] == np.arange(600)).mean() > 0.95
+
+
+def test_each_points_distance_to_its_kth_neighbour_is_the_brute_force_one():
+    rng = np.random.default_rng(3)
+    X = rng.normal(size=(200, 16)).astype(np.float32)
+    unit = X / np.linalg.norm(X, axis=1, keepdims=True)
+    expected = np.sort(1 - unit @ unit.T, axis=1)[:, 10]  # column 0 is the point itself
+    np.testing.assert_allclose(build_knn_graph(X, 15, metric="cosine").kth_distances(10), expected, atol=1e-5)
