@@ -230,6 +230,6 @@ def run_bench(as_json: bool = False, sections: list[str] | None = None, smoke: b
             figures = _checked(name, SECTIONS[name](workdir, smoke=smoke), results)
             seconds = time.perf_counter() - start
             results |= figures | {f"section_{name}_s": round(seconds, 2)}
-            _log(f"section {name} done in {seconds:.1f} s: {', '.join(figures)}")
+            _log(f"section {name} done in {seconds:.1f} s: {json.dumps(figures)}")  # a cut run keeps its figures
     print(json.dumps(results) if as_json else format_table(results), flush=True)
     return 0
