@@ -141,7 +141,8 @@ def test_leaving_the_page_cancels_its_projection_and_the_work_stops(monkeypatch)
     assert counted > 0 and steps[job.cancel_event] == counted and job.cancelled()
 
 
-def test_a_large_maps_clusters_and_faithfulness_follow_the_drawn_map(monkeypatch):
+def test_a_large_maps_clusters_and_faithfulness_follow_the_drawn_map(monkeypatch, tmp_path):
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))  # clusters and faithfulness kept on disk by another test stay there
     monkeypatch.setattr(service, "EXTRAS_AT_ONCE", 100)
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
     at.query_params.update({"data": "digits", "model": "precomputed", "method": "pca"})

@@ -50,10 +50,10 @@ def test_upload_photos_see_pictures_on_hover_and_in_the_selection_then_search_by
         page: Page, app_url: str, artifacts_dir: Path):
     page.goto(f"{app_url}/data")
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=LOAD_TIMEOUT_MS)
-    page.get_by_text("Upload a file", exact=True).click()
-    page.get_by_text(re.compile(r"^Images: a \.zip of pictures")).click()
+    page.get_by_text("Upload a file", exact=True).click(timeout=STEP_TIMEOUT_MS)
+    page.get_by_text(re.compile(r"^Images: a \.zip of pictures")).click(timeout=STEP_TIMEOUT_MS)
     upload(page, 0, "photos.zip", photos_zip(), "application/zip")
-    page.get_by_role("button", name="Use these images").click()
+    page.get_by_role("button", name="Use these images").click(timeout=STEP_TIMEOUT_MS)  # after the zip is read
     model = page.locator('[data-testid="stSelectbox"]').filter(has=page.locator("label").get_by_text("Model", exact=True))
     model.get_by_role("combobox").click(timeout=STEP_TIMEOUT_MS)
     page.get_by_role("option", name="Grey pixels (32 x 32)", exact=True).click()
