@@ -13,5 +13,5 @@ metrics_panel(vectors, emb.vectors_hash)
 neighbours_panel(vectors, emb.dataset.texts)
 st.subheader("Indexes and quantisation")
 st.caption("Exact search (the ground truth), Chroma HNSW, FAISS IVF-Flat, IVF-PQ and HNSW, int8 and binary codes: "
-           "each built on these vectors and asked the same held-out queries.")
-lab_section(vectors, (choice, emb.vectors_hash))
+           "each built on these vectors and asked the same queries: held-out rows of the data, or queries you type.")
+lab_section(vectors, (choice, emb.vectors_hash), choice.model, emb.dataset.texts)

@@ -5,13 +5,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from components import seam
 from components.indexlab import run
 from components.indexlab.figures import build_agreement, build_tradeoff, results_table
 from components.setting_widgets import setting_widget
 from components.state import persist
 from core.distances import METRIC_LABELS, METRICS, WHEN_TO_USE, agreement, is_unit, nearest
+from core.errors import UserError
 from core.indexlab.lab import recommendation
 from core.indexlab.settings import MAX_ROWS, METRIC, SETTINGS, LabParams
+from core.search.queries import embed_query
 
 AGREEMENT_ROWS = 5_000  # rows the agreement figure compares on (a seeded sample above this)
 AGREEMENT_QUERIES = 200
@@ -80,19 +83,35 @@ def results_panel(report) -> None:
     st.success(recommendation(report))
     for note in report.notes:
         st.info(note)
-    st.caption(f"{report.queries:,} held-out queries against {report.n:,} vectors of dimension {report.dim}, "
+    st.caption(f"{report.queries:,} queries against {report.n:,} vectors of dimension {report.dim}, "
                f"top {report.k}; vectors scaled to unit length, so ranking by cosine.")
     st.plotly_chart(build_tradeoff(report), key="ee_indexlab_tradeoff")
     st.dataframe(results_table(report), hide_index=True, width="stretch", key="ee_indexlab_results")
 
 
-def lab_section(vectors: np.ndarray, source: tuple) -> None:
-    """Settings, Run, the running lab's progress, and its results once done."""
+def typed_queries(model_key: str, texts: list[str]) -> np.ndarray | None:
+    """Queries typed one per line, embedded as Search embeds a query; None (held-out rows) when none are typed."""
+    typed = st.text_area("Typed queries, one per line (empty: held-out rows of the data)", key="ee_indexlab_typed",
+                         help="Each line is embedded with the data's model, as the Search page embeds a query.")
+    lines = [line.strip() for line in typed.splitlines() if line.strip()]
+    if not lines:
+        return None
+    get = seam.embedder_getter(model_key)
+    return np.stack([embed_query(line, model_key, corpus=texts, get_embedder=get)[0] for line in lines])
+
+
+def lab_section(vectors: np.ndarray, source: tuple, model_key: str, texts: list[str]) -> None:
+    """Typed queries, settings, Run, the running lab's progress, and its results once done."""
     if len(vectors) > MAX_ROWS:
         st.info(f"This data has {len(vectors):,} vectors: the lab measures a random sample of {MAX_ROWS:,}.")
+    try:
+        queries = typed_queries(model_key, texts)
+    except UserError as err:
+        st.error(str(err))
+        return
     params = lab_form()
     if params is not None:
-        run.start(vectors, params, source)
+        run.start(vectors, params, source, queries)
     report = run.finished(source)
     if report is not None:
         results_panel(report)

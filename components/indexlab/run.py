@@ -24,12 +24,14 @@ def lab_pool() -> JobPool:
     return JobPool(workers=1)
 
 
-def start(vectors: np.ndarray, params: LabParams, source: tuple) -> None:
-    """Queue the lab on these vectors (a new run replaces the last); `source` (data, vectors hash) labels it."""
+def start(vectors: np.ndarray, params: LabParams, source: tuple, queries: np.ndarray | None = None) -> None:
+    """Queue the lab on these vectors (a new run replaces the last), asking `queries` (None: held-out rows);
+    `source` (data, vectors hash) labels it."""
     st.session_state.pop(REPORT_KEY, None)
     progress = JobProgress()
     job = lab_pool().submit(uuid.uuid4().hex, "Index lab",
-                            lambda cancel: run_lab(vectors, params, progress=progress, cancel=cancel),
+                            lambda cancel: run_lab(vectors, params, queries=queries, progress=progress,
+                                                   cancel=cancel),
                             progress=progress)
     st.session_state[JOB_KEY] = (job, source)
 

@@ -56,3 +56,24 @@ def test_the_lab_page_compares_metrics_and_measures_every_index():
     assert {"Chroma HNSW ef_search=10", "Chroma HNSW ef_search=50", "FAISS HNSW", "int8 (float query)"} <= set(table["index"])
     assert table["on the front"].any()
     assert at.success[0].value.endswith("a query.") and "recall@5" in at.success[0].value
+
+
+def test_typed_queries_are_embedded_with_the_datas_model_and_asked_instead_of_held_out_rows():
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.session_state[ACTIVE] = DataChoice("builtin", "lee-sentences", model="glove-6b-50d")
+    at.switch_page("pages/indexlab.py").run()
+    assert not at.exception
+    at.text_area(key="ee_indexlab_typed").set_value("the government said\nbushfires near sydney\n\n").run()
+    at.number_input(key="ee_w_k").set_value(5)
+    at.text_input(key="ee_w_ef_search").set_value("10")
+    at.button[0].click().run()
+    at.session_state["ee_indexlab_job"][0].result()
+    at.run()
+    assert not at.exception and not at.error
+    assert any(c.value.startswith("2 queries against 2,") for c in at.caption)
+
+
+def test_typed_queries_on_vectors_without_a_model_get_one_sentence():
+    at = _page()
+    at.text_area(key="ee_indexlab_typed").set_value("a digit").run()
+    assert not at.exception and "cannot be embedded the same way" in at.error[0].value
