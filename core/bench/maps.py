@@ -149,7 +149,7 @@ import json, resource, sys, time
 from core.bench.maps import clustered_vectors, synthetic_texts
 from core.maps.clusters import ClusterSpec
 from core.maps.knn import EXACT_LIMIT, warm_up_nndescent
-from core.maps.service import build_map
+from core.maps.build import build_map
 from core.maps.projection import ProjectionParams, warm_up_umap
 t0 = time.perf_counter()
 warm_up_umap("cosine")

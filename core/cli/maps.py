@@ -101,8 +101,8 @@ def _progress(done: int, total: int) -> None:
 
 def cmd_map(args: argparse.Namespace) -> int:
     """Vectors in; coordinates, clusters, faithfulness and metadata out (CSV or Parquet), plus HTML/projector files."""
+    from core.maps.build import build_map
     from core.maps.large import sampling_note
-    from core.maps.service import build_map
 
     dataset = _load(args)
     if args.transform_from:

@@ -12,7 +12,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable, Sequence
 from contextlib import AbstractContextManager
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -105,21 +105,6 @@ class Extras:
     job: Job | None = None
     expected_s: float = 0.0
     skipped: bool = False  # the caller stopped waiting for them
-
-
-@dataclass
-class MapRun:
-    """Everything a map shows, and how long each step took (seconds)."""
-
-    graph: KnnGraph | None  # None for a large map (core.maps.large), which is built without it
-    fitted: FittedMap
-    clusters: ClusterResult | None
-    faith: Faithfulness | None
-    timings: dict[str, float] = field(default_factory=dict)
-
-    @property
-    def coords(self) -> np.ndarray:
-        return self.fitted.coords
 
 
 # Each step's key: the only place where they are spelled.
@@ -397,33 +382,4 @@ class MapService:
         """Stop computing a map's clusters and faithfulness in the background."""
         return self.pool.cancel(extras_key(data, params, spec))
 
-    # every step at once (CLI and bench)
-    def build(self, data: MapData, params: ProjectionParams, *, clusters: ClusterSpec | None = ClusterSpec(),  # noqa: B008 (frozen)
-              with_faithfulness: bool = True, log: Log | None = None) -> MapRun:
-        """Graph, projection, clusters and faithfulness, each timed."""
-        timings: dict[str, float] = {}
-        graph = None if is_large(len(data)) else _timed(timings, "knn_graph", log, lambda: self.graph(data, params))
-        fitted = _timed(timings, "projection", log, lambda: self.fitted_map(data, params))
-        result = None if clusters is None else _timed(
-            timings, "clusters", log, lambda: self.clusters(data, fitted.coords, params, clusters))
-        faith = _timed(timings, "faithfulness", log, lambda: self.faithfulness(data, fitted.coords, params)) \
-            if with_faithfulness else None
-        return MapRun(graph, fitted, result, faith, timings)
 
-
-def _timed(timings: dict[str, float], name: str, log: Log | None, step: Callable):
-    start = time.perf_counter()
-    result = step()
-    timings[name] = time.perf_counter() - start
-    if log:
-        log(f"{name}: {timings[name]:.1f} s")
-    return result
-
-
-def build_map(vectors: np.ndarray, texts: Sequence[str], params: ProjectionParams, *,
-              clusters: ClusterSpec | None = ClusterSpec(), with_faithfulness: bool = True,  # noqa: B008 (frozen)
-              max_fit: int = MAX_FIT, use_cache: bool = True, log: Log | None = None) -> MapRun:
-    """Every step for `vectors` (rows aligned with `texts`) on a service of its own: the CLI and the bench."""
-    service = MapService(use_cache=use_cache, max_fit=max_fit)
-    data = MapData.of(vectors, texts) if use_cache else MapData(np.ascontiguousarray(vectors, np.float32), "", texts)
-    return service.build(data, params, clusters=clusters, with_faithfulness=with_faithfulness, log=log)

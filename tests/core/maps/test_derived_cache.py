@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 
 from core.maps import service as svc
+from core.maps.build import build
 from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams
 
@@ -25,7 +26,7 @@ def test_a_restart_reads_clusters_and_faithfulness_from_disk(tmp_path, monkeypat
     monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
     X, texts = blobs()
     params, spec = ProjectionParams(method="pca"), ClusterSpec("kmeans", "vectors")
-    first = svc.MapService().build(svc.MapData.of(X, texts), params, clusters=spec)
+    first = build(svc.MapService(), svc.MapData.of(X, texts), params, clusters=spec)
     monkeypatch.setattr(svc, "cluster_map", _refuse)
     monkeypatch.setattr(svc, "measure_faithfulness", _refuse)
     monkeypatch.setattr(svc.MapService, "graph", _refuse)
@@ -49,11 +50,11 @@ def test_other_settings_or_texts_are_computed_not_read(tmp_path, monkeypatch):
     monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
     X, texts = blobs()
     params = ProjectionParams(method="pca")
-    svc.MapService().build(svc.MapData.of(X, texts), params, clusters=ClusterSpec("kmeans", "vectors"))
-    four = svc.MapService().build(svc.MapData.of(X, texts), params, clusters=ClusterSpec("kmeans", "vectors", 4))
+    build(svc.MapService(), svc.MapData.of(X, texts), params, clusters=ClusterSpec("kmeans", "vectors"))
+    four = build(svc.MapService(), svc.MapData.of(X, texts), params, clusters=ClusterSpec("kmeans", "vectors", 4))
     assert four.clusters.n_clusters == 4
     renamed = [t.replace("apple", "plum") for t in texts]
-    other = svc.MapService().build(svc.MapData.of(X, renamed), params, clusters=ClusterSpec("kmeans", "vectors"))
+    other = build(svc.MapService(), svc.MapData.of(X, renamed), params, clusters=ClusterSpec("kmeans", "vectors"))
     assert any("plum" in words for words in other.clusters.keywords.values())
 
 

@@ -8,9 +8,9 @@ from sklearn.neighbors import NearestNeighbors
 
 from core.jobs import JobProgress
 from core.maps import large
+from core.maps.build import build_map
 from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams, fit_projection
-from core.maps.service import build_map
 
 
 def planted(n: int, centres: int = 5, dim: int = 24, seed: int = 0) -> tuple[np.ndarray, np.ndarray]:

@@ -9,9 +9,9 @@ import pytest
 
 from core.cli.commands import main
 from core.data.loaders import load_projector_tsv
+from core.maps.build import build_map
 from core.maps.clusters import ClusterSpec
 from core.maps.projection import ProjectionParams
-from core.maps.service import build_map
 
 
 def blobs(n_per: int = 60) -> tuple[np.ndarray, list[str]]:
