@@ -40,10 +40,13 @@ def wait_points(page: Page, n: int, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
         timeout=timeout_ms, polling=300)
 
 
-def upload(page: Page, index: int, name: str, data: bytes, mime: str) -> None:
-    """Put a file into the page's `index`-th file uploader."""
-    page.locator('[data-testid="stFileUploader"]').nth(index).locator('input[type="file"]').set_input_files(
-        {"name": name, "mimeType": mime, "buffer": data})
+def upload(page: Page, index: int, name: str, data: bytes, mime: str, label: str | None = None) -> None:
+    """Put a file into the page's `index`-th file uploader (the one labelled `label`, once the page shows it)."""
+    uploaders = page.locator('[data-testid="stFileUploader"]')
+    if label is not None:
+        uploaders = uploaders.filter(has=page.get_by_text(label, exact=True))
+        expect(uploaders).to_have_count(1, timeout=STEP_TIMEOUT_MS)  # the rerun after the kind's radio has landed
+    uploaders.nth(index).locator('input[type="file"]').set_input_files({"name": name, "mimeType": mime, "buffer": data})
 
 
 def test_upload_photos_see_pictures_on_hover_and_in_the_selection_then_search_by_a_picture(
@@ -52,7 +55,8 @@ def test_upload_photos_see_pictures_on_hover_and_in_the_selection_then_search_by
     expect(page.get_by_role("heading", name="Data", exact=True)).to_be_visible(timeout=LOAD_TIMEOUT_MS)
     page.get_by_text("Upload a file", exact=True).click(timeout=STEP_TIMEOUT_MS)
     page.get_by_text(re.compile(r"^Images: a \.zip of pictures")).click(timeout=STEP_TIMEOUT_MS)
-    upload(page, 0, "photos.zip", photos_zip(), "application/zip")
+    upload(page, 0, "photos.zip", photos_zip(), "application/zip",
+           label="A .zip of PNG, JPEG, WebP, GIF, BMP or TIFF images")
     page.get_by_role("button", name="Use these images").click(timeout=STEP_TIMEOUT_MS)  # after the zip is read
     model = page.locator('[data-testid="stSelectbox"]').filter(has=page.locator("label").get_by_text("Model", exact=True))
     model.get_by_role("combobox").click(timeout=STEP_TIMEOUT_MS)
