@@ -24,6 +24,10 @@ WHEN_TO_USE = {
     "l1": "When a few large differences should weigh less than in L2, e.g. sparse or count-like features.",
     "hamming": "For binary codes: one bit a dimension, 32 times less memory, compared with a popcount.",
 }
+# What a search result shows for each metric: the column's name, and whether it is the distance negated (a
+# similarity, larger is nearer) or the distance itself.
+SCORE_NAMES = {"cosine": "cosine similarity", "dot": "dot product", "l2": "squared L2 distance",
+               "l1": "L1 distance", "hamming": "Hamming distance (bits)"}
 UNIT_TOLERANCE = 1e-3  # |norm - 1| below this everywhere counts as unit length
 BLOCK_ROWS = 1024  # query rows per distance block
 TEMP_BYTES = 64 * 2**20  # bound on the temporary array of one Hamming block
@@ -75,6 +79,13 @@ def nearest(queries: np.ndarray, rows: np.ndarray, k: int, metric: str, *,
             dist[np.flatnonzero(hit), own[hit]] = np.inf
         out.append(top_k(dist, k)[0])
     return np.concatenate(out) if out else np.empty((0, k), dtype=np.int64)
+
+
+def score(metric: str, distance: np.ndarray) -> np.ndarray:
+    """The value a result shows under `metric` for a distance from `distances`: the similarity for cosine
+    (1 - distance) and dot product (-distance), else the distance."""
+    d = np.asarray(distance, dtype=np.float64)
+    return 1.0 - d if metric == "cosine" else -d if metric == "dot" else d
 
 
 def is_unit(vectors: np.ndarray) -> bool:

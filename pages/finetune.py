@@ -21,7 +21,7 @@ base = base_model_picker(choice)
 with st.expander("Parameters", expanded=False):
     params = params_input()
     st.caption(LOSSES[params.loss].note)
-pairs = pairs_input(choice, params.seed)
+pairs = pairs_input(choice, params)
 if pairs is None:
     st.stop()
 result = run_section(pairs, base, params)

@@ -16,7 +16,7 @@ from core.audits.bias_direction import (
     bias_direction,
     neutralised_vocabulary,
 )
-from core.audits.weat_audit import WeatResult, WeatSettings, run_weats
+from core.audits.weat_audit import WeatResult, WeatSettings, covered_tests, run_weats
 from core.audits.weat_sets import WeatTest
 from core.audits.word_sources import NeutralisedSource, WordSource, make_source
 from core.audits.word_vectors import GLOVE_KEY, WordVectors, vocabulary, with_unseen
@@ -59,6 +59,12 @@ def analogy_answers(model_key: str, n: int, question: str, k: int) -> AnalogyAns
 def benchmark(model_key: str, n: int, content_hash: str, methods: tuple[str, ...], _text: str) -> list[BenchmarkResult]:
     """Benchmark results, keyed by the file's content hash (the text itself is not hashed on every run)."""
     return run_benchmark(analogy_vocabulary(model_key, n), _text, methods=methods)
+
+
+def weat_coverage(key: SourceKey, tests: tuple[WeatTest, ...]) -> tuple[tuple[WeatTest, ...], list[str]]:
+    """The chosen tests the source covers, and a sentence for each left out."""
+    covered, skipped = covered_tests(tests, word_source(key))
+    return tuple(covered), skipped
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -113,18 +113,22 @@ def weat_panel(key: SourceKey, source_label: str, *, sentence_model: bool = Fals
     if st.button("Run WEAT", type="primary", key="ee_weat_run", disabled=not tests):
         with st.spinner(f"Running {len(tests)} WEAT test(s) on {source_label}…"):
             try:
-                results = audit_seam.weat_results(key, tuple(tests), settings)
+                covered, skipped = audit_seam.weat_coverage(key, tuple(tests))
+                results = audit_seam.weat_results(key, covered, settings)
             except UserError as err:
                 st.error(str(err))
                 return
-        st.session_state[RESULT] = (source_label, settings, results)
+        st.session_state[RESULT] = (source_label, settings, results, skipped)
     if RESULT in st.session_state:
         _show_results(*st.session_state[RESULT])
     else:
         st.caption("Choose tests and press Run WEAT.")
 
 
-def _show_results(source_label: str, settings: WeatSettings, results: list[WeatResult]) -> None:
+def _show_results(source_label: str, settings: WeatSettings, results: list[WeatResult],
+                  skipped: list[str]) -> None:
+    for sentence in skipped:
+        st.info(sentence)
     table = results_table(results)
     st.markdown(f"**Results** on {source_label}")
     level = f"{settings.confidence:.0%}"

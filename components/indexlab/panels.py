@@ -12,9 +12,9 @@ from components.setting_widgets import setting_widget
 from components.state import persist
 from core.distances import METRIC_LABELS, METRICS, WHEN_TO_USE, agreement, is_unit, nearest
 from core.errors import UserError
-from core.indexlab.lab import recommendation
+from core.indexlab.lab import in_words, recommendation
+from core.indexlab.queries import embed_typed, query_lines
 from core.indexlab.settings import MAX_ROWS, METRIC, SETTINGS, LabParams
-from core.search.queries import embed_query
 
 AGREEMENT_ROWS = 5_000  # rows the agreement figure compares on (a seeded sample above this)
 AGREEMENT_QUERIES = 200
@@ -68,11 +68,13 @@ def lab_form() -> LabParams | None:
         for i, setting in enumerate(SETTINGS):
             with columns[i % 4]:
                 values[setting.name] = setting_widget(setting)
+        with columns[len(SETTINGS) % 4]:
+            metric = setting_widget(METRIC, key="ee_w_indexlab_metric", label="Metric the lab ranks by")
         pressed = st.form_submit_button("Run the lab", type="primary")
     if not pressed:
         return None
     try:
-        return LabParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS})
+        return LabParams(**{s.name: s.cast(values[s.name]) for s in SETTINGS}, metric=METRIC.cast(metric))
     except ValueError as err:
         st.error(f"Check the settings: {err}.")
         return None
@@ -83,8 +85,9 @@ def results_panel(report) -> None:
     st.success(recommendation(report))
     for note in report.notes:
         st.info(note)
+    unit = "; vectors scaled to unit length" if report.metric == "cosine" else ""
     st.caption(f"{report.queries:,} queries against {report.n:,} vectors of dimension {report.dim}, "
-               f"top {report.k}; vectors scaled to unit length, so ranking by cosine.")
+               f"top {report.k}, ranked by {in_words(report.metric)}{unit}.")
     st.plotly_chart(build_tradeoff(report), key="ee_indexlab_tradeoff")
     st.dataframe(results_table(report), hide_index=True, width="stretch", key="ee_indexlab_results")
 
@@ -93,11 +96,10 @@ def typed_queries(model_key: str, texts: list[str]) -> np.ndarray | None:
     """Queries typed one per line, embedded as Search embeds a query; None (held-out rows) when none are typed."""
     typed = st.text_area("Typed queries, one per line (empty: held-out rows of the data)", key="ee_indexlab_typed",
                          help="Each line is embedded with the data's model, as the Search page embeds a query.")
-    lines = [line.strip() for line in typed.splitlines() if line.strip()]
+    lines = query_lines(typed)
     if not lines:
         return None
-    get = seam.embedder_getter(model_key)
-    return np.stack([embed_query(line, model_key, corpus=texts, get_embedder=get)[0] for line in lines])
+    return embed_typed(lines, model_key, texts, get_embedder=seam.embedder_getter(model_key))
 
 
 def lab_section(vectors: np.ndarray, source: tuple, model_key: str, texts: list[str]) -> None:

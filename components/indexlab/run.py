@@ -1,20 +1,17 @@
-"""The lab run in the background: its bar with the time left, Cancel, and its report kept in the session."""
+"""The lab run in the background (a `RunSlot` on the lab's own worker): its bar with the time left, Cancel, and
+its report kept in the session."""
 from __future__ import annotations
-
-import logging
-import uuid
 
 import numpy as np
 import streamlit as st
 
-from components.progress import left_note
-from core.errors import Cancelled, UserError
+from components.training.background import RunMessages, RunSlot
 from core.indexlab.lab import LabReport, run_lab
 from core.indexlab.settings import LabParams
-from core.jobs import Job, JobPool, JobProgress
+from core.jobs import JobPool, JobProgress
 
-_log = logging.getLogger(__name__)
 JOB_KEY = "ee_indexlab_job"
+SOURCE_KEY = "ee_indexlab_source"
 REPORT_KEY = "ee_indexlab_report"
 
 
@@ -24,16 +21,19 @@ def lab_pool() -> JobPool:
     return JobPool(workers=1)
 
 
+LAB = RunSlot(JOB_KEY, "Index lab", "ee_indexlab_cancel", pool=lab_pool, messages=RunMessages(
+    "Waiting for another lab on this server to finish…",
+    "The lab failed unexpectedly (the server's log says why). Try again, or with other settings.",
+    cancelled="The lab was cancelled; nothing was kept."))
+
+
 def start(vectors: np.ndarray, params: LabParams, source: tuple, queries: np.ndarray | None = None) -> None:
     """Queue the lab on these vectors (a new run replaces the last), asking `queries` (None: held-out rows);
     `source` (data, vectors hash) labels it."""
     st.session_state.pop(REPORT_KEY, None)
     progress = JobProgress()
-    job = lab_pool().submit(uuid.uuid4().hex, "Index lab",
-                            lambda cancel: run_lab(vectors, params, queries=queries, progress=progress,
-                                                   cancel=cancel),
-                            progress=progress)
-    st.session_state[JOB_KEY] = (job, source)
+    LAB.start(lambda cancel: run_lab(vectors, params, queries=queries, progress=progress, cancel=cancel), progress)
+    st.session_state[SOURCE_KEY] = source
 
 
 def finished(source: tuple) -> LabReport | None:
@@ -41,52 +41,12 @@ def finished(source: tuple) -> LabReport | None:
     report = st.session_state.get(REPORT_KEY)
     if report is not None and report[1] == source:
         return report[0]
-    held = st.session_state.get(JOB_KEY)
-    if held is None or held[1] != source:
+    job = LAB.job()
+    if job is None or st.session_state.get(SOURCE_KEY) != source:
         return None
-    job = held[0]
-    if not job.done():
-        _running()
-        return None
-    del st.session_state[JOB_KEY]
-    lab_pool().forget(job.key)
-    done = _result_or_message(job)
-    if done is not None:
-        st.session_state[REPORT_KEY] = (done, source)
+    done = LAB.outcome()
+    if job.done():
+        del st.session_state[JOB_KEY]
+        if done is not None:
+            st.session_state[REPORT_KEY] = (done, source)
     return done
-
-
-def _text(job: Job) -> str:
-    report = job.progress
-    if job.started_at is None:
-        return "Waiting for another lab on this server to finish…"
-    if not report.total:
-        return f"{report.phase}…"
-    return f"{report.phase} (step {report.done + 1} of {report.total}){left_note(report.seconds_left())}"
-
-
-@st.fragment(run_every=1.0)
-def _running() -> None:
-    """The running lab's bar with the time left, and Cancel; the page reruns once it ends."""
-    held = st.session_state.get(JOB_KEY)
-    if held is None or held[0].done():
-        st.rerun(scope="app")
-    job = held[0]
-    st.progress(min(1.0, job.progress.done / job.progress.total if job.progress.total else 0.0), text=_text(job))
-    if st.button("Cancel", key="ee_indexlab_cancel"):
-        lab_pool().cancel(job.key)
-        st.caption("Stopping after the current step…")
-
-
-def _result_or_message(job: Job) -> LabReport | None:
-    error = job.error()
-    if error is None:
-        return job.result()
-    if isinstance(error, Cancelled):
-        st.warning("The lab was cancelled; nothing was kept.")
-    elif isinstance(error, UserError):
-        st.error(str(error))
-    else:
-        _log.error("The index lab failed", exc_info=error)
-        st.error("The lab failed unexpectedly (the server's log says why). Try again, or with other settings.")
-    return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from components import seam
@@ -21,9 +22,10 @@ from components.maps.images import (
     with_pictures,
     without_pictures,
 )
-from components.maps.plots import show_scatter
+from components.maps.plots import scatter_selection, selected_rows, selection_shapes
 from components.maps.share_panel import share_panel
 from components.maps.view_link import color_notice, sync_color
+from components.maps.zoom import current_zoom, whole_selection, zoom_controls
 from components.memo import shared_figure, shared_view
 from components.seam import Embedded
 from components.setting_widgets import setting_widget
@@ -33,11 +35,12 @@ from core.data.table import Dataset
 from core.distances import distances, nearest
 from core.indexlab.settings import METRIC
 from core.maps.clusters import ClusterResult, label_positions
-from core.maps.density import with_density
+from core.maps.density import density_colour, with_density
 from core.maps.faithfulness import Faithfulness
-from core.maps.figure import MAX_RENDER, build_scatter, render_rows
+from core.maps.figure import MAX_RENDER, build_scatter
 from core.maps.large import is_large
 from core.maps.projection import ProjectionParams
+from core.maps.region import Region, drawn_in_view
 from core.quality.settings import BY_NAME as QUALITY_BY_NAME
 
 NONE = "(none)"
@@ -51,6 +54,7 @@ SELECTION = "ee_map_selection"  # rows selected on the map, for other pages (cus
 MAX_HOVER_COLUMNS = 4
 MAX_CLUSTER_COLOURS = 60
 NEIGHBOURS_SHOWN = 10
+TABLE_ROWS = 5_000  # selected rows listed in the table (the CSV download holds them all)
 MAP_FILTER = FilterWidget("ee_w_filter_column", "ee_w_filter", "Filter by", "Show only these {column} values",
                           ranges=FAITH_COLUMNS)
 
@@ -96,18 +100,26 @@ def _colour_style(color: str | None, faith: Faithfulness | None) -> dict:
     return dict(max_categories=MAX_CLUSTER_COLOURS) if color == CLUSTER else {}
 
 
-def _labels(clusters: ClusterResult | None, coords: np.ndarray) -> dict[str, np.ndarray]:
-    return {} if clusters is None else label_positions(coords, clusters)
+def _labels(clusters: ClusterResult | None, coords: np.ndarray, zoom: str | None = None) -> dict[str, np.ndarray]:
+    """Where each cluster's label goes; when zoomed (`zoom`: the region's text), only the labels inside it."""
+    positions = {} if clusters is None else label_positions(coords, clusters)
+    if zoom is None:
+        return positions
+    region = Region.parse(zoom)
+    return {name: p for name, p in positions.items() if region.contains(np.asarray(p)[None, :2])[0]}
 
 
 def _selection_table(emb: Embedded, rows: list[int]) -> None:
-    """The selected points as a table, with thumbnails when the data has pictures."""
+    """The selected points as a table (the first TABLE_ROWS), with thumbnails when the data has pictures."""
     dataset = emb.dataset
-    table, config = with_pictures(emb, dataset.frame.iloc[rows], rows,
+    listed = rows[:TABLE_ROWS]
+    table, config = with_pictures(emb, dataset.frame.iloc[listed], listed,
                                   {dataset.text_column: st.column_config.TextColumn(width="large")})
+    if len(rows) > len(listed):
+        st.caption(f"The first {len(listed):,} of {len(rows):,} selected rows; the CSV holds them all.")
     st.dataframe(table, column_config=config, width="stretch", hide_index=True, key="ee_selection_table")
-    csv_download(without_pictures(table), "selection.csv", key="ee_download_selection",
-                 label="Download selection as CSV")
+    whole = without_pictures(table) if len(rows) == len(listed) else (lambda: dataset.frame.iloc[rows])
+    csv_download(whole, "selection.csv", key="ee_download_selection", label="Download selection as CSV")
 
 
 def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams, row: int,
@@ -129,8 +141,9 @@ def neighbour_table(emb: Embedded, coords: np.ndarray, params: ProjectionParams,
     return with_pictures(emb, table, nbrs.tolist())[0]
 
 
-def _show_selection(emb: Embedded, coords: np.ndarray, params: ProjectionParams, rows: list[int]) -> None:
-    st.subheader(f"{len(rows):,} selected")
+def _show_selection(emb: Embedded, coords: np.ndarray, params: ProjectionParams, rows: list[int],
+                    count: str | None = None) -> None:
+    st.subheader(f"{count or f'{len(rows):,}'} selected")
     if len(rows) == 1:
         preview(emb, rows[0])
         left, right = st.columns([3, 1], vertical_alignment="bottom")
@@ -148,6 +161,13 @@ def _drawn_caption(n_drawn: int, n_visible: int, n_total: int) -> str:
     if n_drawn < n_visible:
         return f"{n_drawn:,} of {n_visible:,} points shown (downsampled; raise “Points drawn at most” to see more)."
     return f"{n_visible:,} of {n_total:,} points shown."
+
+
+def _with_density(fig: go.Figure, coords: np.ndarray, frame: pd.DataFrame, color: str | None, rows: np.ndarray,
+                  in_view: np.ndarray, style: dict) -> go.Figure:
+    """The scatter over the density of every point in view, coloured as its points (grey without a colour)."""
+    colour = None if color is None else shared_view(density_colour, frame, color, rows, **style)
+    return shared_figure(with_density, fig, coords, rows=np.flatnonzero(in_view), n_drawn=len(rows), colour=colour)
 
 
 @st.fragment
@@ -169,21 +189,30 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     with labels_column:
         show_labels = st.checkbox("Cluster labels", disabled=clusters is None,
                                   **persist("ee_w_cluster_labels", True, live=True))
-    rows = render_rows(len(frame), visible=visible, max_points=int(max_points))
+    region = current_zoom() if coords.shape[1] == 2 else None
+    rows, in_view = drawn_in_view(coords, region, visible=visible, max_points=int(max_points))
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
-    labels = shared_view(_labels, clusters, coords) if show_labels else None
+    labels = shared_view(_labels, clusters, coords, region and region.text()) if show_labels else None
+    style = _colour_style(color, faith)
     fig = shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
-                             hover=hover, labels=labels, title=title, **_colour_style(color, faith))
-    if len(rows) < int(visible.sum()) and coords.shape[1] == 2:  # every visible point, as a density under the sample
-        fig = shared_figure(with_density, fig, coords, rows=np.flatnonzero(visible), n_drawn=len(rows))
+                             hover=hover, labels=labels, title=title, **style)
+    sampled = len(rows) < int(in_view.sum()) and coords.shape[1] == 2
+    if sampled:  # every point in view, as a density under the sample
+        with st.spinner(f"Drawing all {int(in_view.sum()):,} points…"):
+            fig = _with_density(fig, coords, frame, color, rows, in_view, style)
     fig = graph_edges(emb, coords, rows, fig)
-    selected = show_scatter(fig, key="ee_map_chart")
+    selection = scatter_selection(fig, key="ee_map_chart")
+    shapes = selection_shapes(selection) if coords.shape[1] == 2 else []
+    selected, count = (whole_selection(coords, in_view, shapes, rows) if sampled and shapes
+                       else (selected_rows(selection), None))
+    if coords.shape[1] == 2:
+        zoom_controls(region, shapes if sampled else [], n_in_view=int(in_view.sum()), n_drawn=len(rows))
     pictured = hover_pictures(emb, rows, chart_key="ee_map_chart")
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
            if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")
-    st.caption(_drawn_caption(len(rows), int(visible.sum()), len(frame)) + how
+    st.caption(_drawn_caption(len(rows), int(in_view.sum()), len(frame)) + how
                + (hover_caption(pictured, len(rows)) if pictured else ""))
     st.session_state[SELECTION] = selected
     if selected:
-        _show_selection(emb, coords, params, selected)
+        _show_selection(emb, coords, params, selected, count)
     share_panel(emb, coords, fig, clusters=clusters, faith=faith)

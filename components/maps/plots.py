@@ -2,7 +2,10 @@
 export and the CLI use them too)."""
 from __future__ import annotations
 
+import numpy as np
 import plotly.graph_objects as go
+
+from core.maps.region import box_polygon
 
 
 def selected_rows(selection: dict | None) -> list[int]:
@@ -16,6 +19,23 @@ def selected_rows(selection: dict | None) -> list[int]:
         if data is not None:
             rows.append(int(data))
     return list(dict.fromkeys(rows))
+
+
+def selection_shapes(selection: dict | None) -> list[tuple[np.ndarray, np.ndarray]]:
+    """The boxes and lassos of a Streamlit Plotly selection event, each as its polygon's xs and ys."""
+    if not isinstance(selection, dict):
+        return []
+    shapes = []
+    for kind in ("box", "lasso"):
+        for shape in selection.get(kind) or []:
+            xs, ys = (np.asarray(shape.get(axis) or [], dtype=float) for axis in ("x", "y"))
+            if len(xs) != len(ys) or not np.isfinite(xs).all() or not np.isfinite(ys).all():
+                continue
+            if kind == "box" and len(xs) == 2:
+                shapes.append(box_polygon((xs[0], xs[1]), (ys[0], ys[1])))
+            elif len(xs) >= 3:
+                shapes.append((xs, ys))
+    return shapes
 
 
 SELECTION_MODES = ("points", "box", "lasso")
@@ -64,12 +84,17 @@ def click_selects(key: str) -> None:
     st.html(CLICK_SELECTS_JS.replace("KEY", json.dumps(key)), unsafe_allow_javascript=True, width="content")
 
 
-def show_scatter(fig: go.Figure, *, key: str) -> list[int]:
-    """Render the map and return the rows the user selected by clicking, or with box or lasso."""
+def scatter_selection(fig: go.Figure, *, key: str) -> dict | None:
+    """Render the map and return its selection event: the points clicked or inside a box or lasso, and the
+    boxes and lassos themselves."""
     import streamlit as st
 
     event = st.plotly_chart(fig, key=key, on_select="rerun", selection_mode=SELECTION_MODES,
                             config={"displaylogo": False, "scrollZoom": True})
     click_selects(key)
-    selection = event.get("selection") if hasattr(event, "get") else None
-    return selected_rows(selection)
+    return event.get("selection") if hasattr(event, "get") else None
+
+
+def show_scatter(fig: go.Figure, *, key: str) -> list[int]:
+    """Render the map and return the rows the user selected by clicking, or with box or lasso."""
+    return selected_rows(scatter_selection(fig, key=key))

@@ -9,6 +9,7 @@ from collections.abc import Callable
 
 import numpy as np
 import streamlit as st
+from streamlit.delta_generator import DeltaGenerator
 
 from components.progress import duration
 from components.seam import map_service
@@ -124,3 +125,14 @@ def extras_panel(data: MapData, state: MapState, spec: ClusterSpec | None, extra
     poll_job(job, lambda: f"Computing the {job.label}… ({waiting_note(job, extras.expected_s)}). They appear on "
                           "this map when ready.",
              _skip_extras, args, label="Cancel", key="ee_map_extras_cancel")
+
+
+CLUSTERS_OPEN = "ee_map_clusters_open"  # whether the Map page's cluster table is unfolded
+FAITH_OPEN = "ee_map_faith_open"  # whether the Map page's faithfulness panel is unfolded
+
+
+def opened_expander(label: str, key: str) -> DeltaGenerator | None:
+    """An expander whose contents are drawn only while it is open (None while closed): a first map reaches the
+    browser without the code of the tables and charts folded under it. Opening it reruns the page."""
+    box = st.expander(label, key=key, on_change="rerun")
+    return box if box.open else None

@@ -39,7 +39,7 @@ def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: 
         return export.standalone_html(fig, title=ds.name, thumbnails=thumbnails.html_thumbnails(ds, fig)).encode()
 
     with st.expander("Share this map"):
-        st.caption("The address bar holds this view (data, model, projection, colour, clusters): copy the link "
+        st.caption("The address bar holds this view (data, model, projection, colour, clusters, zoom): copy the link "
                    "to reopen it. Uploaded data lives only in your session, so share a file for those.")
         c1, c2, c3, c4 = st.columns(4)
         with c1:

@@ -17,6 +17,7 @@ from components.maps.images import hover_pictures, preview, with_pictures, witho
 from components.maps.plots import selected_rows, show_scatter
 from components.progress import bar_ticker
 from components.search import seam as store_seam
+from components.search.exact_metric import exact_metric_picker, scored_table
 from components.search.image_query import QUERY_PREVIEW_PX, picture_query, search_modes, typed_picture_query
 from components.search.ownership import visible
 from components.search.passages import PASSAGE_HELP, passage_table, top_passage
@@ -230,18 +231,21 @@ def search_options(emb: seam.Embedded) -> tuple[int, dict | None, dict | None]:
 
 @dataclass
 class Answer:
-    """Chroma's hits and the exact hits with the timings of both, and the engine whose hits answer."""
+    """Chroma's hits and the exact hits with the timings of both, the engine whose hits answer, and the exact hits
+    under the picked metric (`metric`; None: the collection's own, and `ranked` is `exact`)."""
 
     chroma: pd.DataFrame
     exact: pd.DataFrame
     chroma_ms: float
     exact_ms: float
     engine: str
+    ranked: pd.DataFrame
+    metric: str | None = None
 
     @property
     def hits(self) -> pd.DataFrame:
         """The hits of the engine that answers."""
-        return self.exact if self.engine == EXACT else self.chroma
+        return self.ranked if self.engine == EXACT else self.chroma
 
     @property
     def recall(self) -> float:
@@ -252,9 +256,9 @@ class Answer:
 
 
 def answer(store: VectorStore, info: CollectionInfo, query: Query, k: int, where: dict | None,
-           where_document: dict | None) -> Answer:
+           where_document: dict | None, metric: str | None = None) -> Answer:
     """Ask Chroma and exact search the same question; the store's rule for the collection's size says which
-    answers."""
+    answers, unless exact search is also asked under another `metric`: then it answers."""
     with st.spinner("Reading the stored vectors for exact search…"):
         store.snapshot(info.name)  # held by the store, read again only after the collection changes
     start = time.perf_counter()
@@ -263,20 +267,26 @@ def answer(store: VectorStore, info: CollectionInfo, query: Query, k: int, where
     middle = time.perf_counter()
     exact = store.exact_query(info.name, query.vector, k=k, where=where, where_document=where_document)
     end = time.perf_counter()
-    return Answer(chroma, exact, (middle - start) * 1000, (end - middle) * 1000, store.engine_for(info.count or 0))
+    if metric is None:
+        return Answer(chroma, exact, (middle - start) * 1000, (end - middle) * 1000, store.engine_for(info.count or 0),
+                      exact)
+    ranked = store.exact_query(info.name, query.vector, k=k, where=where, where_document=where_document, metric=metric)
+    return Answer(chroma, exact, (middle - start) * 1000, (end - middle) * 1000, EXACT, ranked, metric)
 
 
-def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int | None]) -> None:
-    """Rank, distance, similarity, text (or, for chunked texts, the matching passage) and the metadata columns."""
-    meta = [c for c in emb.dataset.frame.columns if c in ans.hits.columns and c not in ("rank", "text")]
-    table = ans.hits[["rank", "distance", "similarity", "text", *meta]].reset_index(drop=True)
+def results_table(ans: Answer, emb: seam.Embedded, query: Query, rows: list[int | None], space: str) -> None:
+    """Rank, the score (the picked metric's, or the store's distance), cosine similarity, text (or, for chunked
+    texts, the matching passage) and the metadata columns."""
+    hits, score, score_config = scored_table(ans.hits, ans.metric, space)
+    meta = [c for c in emb.dataset.frame.columns if c in hits.columns and c not in ("rank", "text")]
+    shown = ["rank", score, *(["similarity"] if "similarity" in hits.columns else []), "text", *meta]
+    table = hits[shown].reset_index(drop=True)
     if emb.windows is not None:
         table = passage_table(table, emb, query.vector, rows)
     config = {"text": st.column_config.TextColumn(width="large"),
               "passage": st.column_config.TextColumn(width="large", help=PASSAGE_HELP),
               "window similarity": st.column_config.NumberColumn(format="%.3f"),
-              "distance": st.column_config.NumberColumn(format="%.4f"),
-              "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")}
+              "similarity": st.column_config.NumberColumn("cosine similarity", format="%.3f")} | score_config
     if None not in rows:
         table, config = with_pictures(emb, table, [int(r) for r in rows if r is not None], config)
     st.dataframe(table, hide_index=True, width="stretch", key="ee_search_results", column_config=config)
@@ -288,6 +298,9 @@ def exactness(ans: Answer, info: CollectionInfo, k: int, exact_below: int) -> No
     """Which engine answered and why, and recall@k of Chroma's answer against brute force, for this query."""
     why = (f"below {exact_below:,} vectors it is faster than Chroma's index here" if ans.engine == EXACT
            else f"from {exact_below:,} vectors on it is faster than exact search here")
+    if ans.metric is not None:
+        why = (f"it can rank by the metric picked, Chroma's index only by {info.metric}; the recall below compares "
+               f"the two by {info.metric}")
     st.caption(f"**Answered by {ENGINE_LABELS[ans.engine]}**: {why}. Both are asked, to compare them.")
     c1, c2, c3 = st.columns(3)
     c1.metric(f"Recall@{k} vs exact", f"{ans.recall:.2f}")
@@ -325,7 +338,8 @@ def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, em
     try:
         query = query_input(choice, emb)
         k, where, where_document = search_options(emb)
-        ans = answer(store, info, query, k, where, where_document) if query is not None else None
+        metric = exact_metric_picker(info.metric)
+        ans = answer(store, info, query, k, where, where_document, metric) if query is not None else None
     except UserError as err:
         st.error(str(err))
         query, ans = None, None
@@ -337,7 +351,7 @@ def query_panel(store: VectorStore, info: CollectionInfo, choice: DataChoice, em
             st.warning("No stored row passes these filters.")
         else:
             exactness(ans, info, k, store.exact_below)
-            results_table(ans, emb, query, [lookup.get(i) for i in ans.hits["id"]])
+            results_table(ans, emb, query, [lookup.get(i) for i in ans.hits["id"]], info.metric)
     results_map(emb, coords, params, query if ans is not None else None, hit_rows, title)
 
 

@@ -14,12 +14,13 @@ from core.data.table import Dataset
 from core.embedding.models import CUSTOM_PREFIX, model_title
 from core.errors import UserError
 from core.training import pairs as build
+from core.training.losses import LOSSES, Loss
 from core.training.settings import SETTINGS, params_from
 from core.training.store import local_models
 
 SOURCES = {"group": "This data: consecutive texts of one group are pairs",
            "label": "This data: two texts with the same label are a pair",
-           "file": "A pairs file (anchor and positive columns)"}
+           "file": "A pairs file (anchor and positive columns, or scored pairs)"}
 NONE = "(none)"
 PAIRS_UPLOAD = "ee_ft_pairs_file"
 
@@ -55,7 +56,7 @@ def _from_data(choice: DataChoice, source: str, seed: int) -> build.PairSet | No
                                                                seed=seed, name=column)
 
 
-def _from_file() -> build.PairSet | None:
+def _from_file(loss: Loss) -> build.PairSet | None:
     file = st.file_uploader("Pairs file (CSV, TSV, JSON, JSONL or Parquet)", type=TABLE_TYPES,
                             key=PAIRS_UPLOAD)
     if file is None:
@@ -65,23 +66,39 @@ def _from_file() -> build.PairSet | None:
     c1, c2, c3 = st.columns(3)
     anchor = c1.selectbox("Anchor column", columns, key="ee_ft_anchor_col")
     positive = c2.selectbox("Positive column", columns, index=min(1, len(columns) - 1), key="ee_ft_positive_col")
+    score = _score_column(loss, columns, c3)
+    if score is not None:
+        return build.scored_pairs_from_columns(frame, anchor, positive, score, labels=loss.scored == "labels",
+                                               needed_by=loss.title)
     negative = c3.selectbox("Negative column (optional)", [NONE, *columns], key="ee_ft_negative_col")
     return build.pairs_from_columns(frame, anchor, positive, None if negative == NONE else negative)
 
 
-def pairs_input(choice: DataChoice, seed: int) -> build.PairSet | None:
+def _score_column(loss: Loss, columns: list[str], place: Any) -> str | None:
+    """The label or score column, offered only for a loss that reads one (none: positives 1, mined negatives 0)."""
+    if not loss.scored:
+        return None
+    what = "Label column (0 or 1)" if loss.scored == "labels" else "Score column (any range, scaled to 0-1)"
+    column = place.selectbox(f"{what}, optional", [NONE, *columns], key=f"ee_ft_{loss.scored}_col",
+                             help=f"{loss.title} trains on each pair's {loss.scored[:-1]} when one is chosen; "
+                                  "without one, the positive is 1 and each mined negative 0.")
+    return None if column == NONE else column
+
+
+def pairs_input(choice: DataChoice, params: Any) -> build.PairSet | None:
     """The training pairs the user chose, or None (with a hint) until they are complete."""
     source = st.radio("Training pairs", list(SOURCES), format_func=SOURCES.get,
                       **persist("ee_w_ft_source", "group", options=list(SOURCES)))
     try:
-        pairs = _from_file() if source == "file" else _from_data(choice, source, seed)
+        pairs = _from_file(LOSSES[params.loss]) if source == "file" else _from_data(choice, source, params.seed)
     except UserError as err:
         st.error(str(err))
         return None
     if pairs is None:
         st.info("Choose the column that makes the pairs." if source != "file" else
                 "Upload a table with one pair per row: an anchor (a query) and its positive (the text it should "
-                "find), and optionally a negative.")
+                "find), and optionally a negative; or, for ContrastiveLoss or CoSENTLoss, two texts and a label "
+                "(0 or 1) or score (any range, such as STS's 0-5) column.")
     return pairs
 
 

@@ -19,7 +19,7 @@ from core.errors import UserError
 from core.evaluation import retrieval
 from core.maps.service import MapData
 from core.maps.settings import ProjectionParams
-from core.training import space
+from core.training import heldout, space
 from core.training.run import FinetuneResult, run_summary
 
 _log = logging.getLogger(__name__)
@@ -50,11 +50,22 @@ def build_moved_maps(before: np.ndarray, after: np.ndarray, texts: list[str], mo
 
 def _figures(result: FinetuneResult) -> None:
     before, after = result.before.metrics(), result.after.metrics()
-    for col, name in zip(st.columns(4), retrieval.METRICS):
+    names = list(after)
+    for col, name in zip(st.columns(len(names)) if names else [], names):
         col.metric(f"{name.replace('_at_', '@').replace('_', ' ')} after", f"{after[name]:.3f}",
                    delta=f"{after[name] - before[name]:+.3f} (before {before[name]:.3f})")
-    st.caption(f"On {len(result.held):,} held-out pairs: each anchor searches its positive among all held-out "
-               f"positives. {retrieval.CONVENTIONS}")
+    st.caption(_counts(result) + f" {heldout.CONVENTIONS} {retrieval.CONVENTIONS}")
+
+
+def _counts(result: FinetuneResult) -> str:
+    """On how many held-out pairs each figure is measured."""
+    held = f"{len(result.held):,} held-out pairs"
+    if result.after.spearman is None and result.held.scores is None:
+        return f"On {held}."
+    rank = (f"retrieval on the {result.after.retrieval_pairs:,} scoring at least {heldout.POSITIVE_SCORE}"
+            if result.after.retrieval is not None else "too few positives for retrieval")
+    rho = "Spearman on all of them" if result.after.spearman is not None else "too few distinct scores for Spearman"
+    return f"Of {held}: {rank}; {rho}."
 
 
 def _maps(result: FinetuneResult) -> None:

@@ -13,6 +13,7 @@ from core.embedding.models import model_title
 from core.errors import UserError
 from core.jobs import PacedProgress
 from core.training import speed
+from core.training.heldout import retrieval_pairs
 from core.training.pairs import MIN_PAIRS, PairSet, sample
 from core.training.run import Prepared, finetune, prepare
 from core.training.train import negatives_per_anchor
@@ -49,6 +50,9 @@ def prepared_pairs(pairs: PairSet, base: str, params: Any) -> Prepared:
 
 def show_preparation(prepared: Prepared, params: Any) -> None:
     """Counts (pairs, held out, positives, hard negatives mined) and a preview of the training rows."""
+    if prepared.train.scores is not None:
+        show_scored(prepared)
+        return
     k = negatives_per_anchor(prepared.train, params.hard_negatives)
     cols = st.columns(4)
     cols[0].metric("Training pairs (positives)", f"{len(prepared.train):,}")
@@ -61,6 +65,19 @@ def show_preparation(prepared: Prepared, params: Any) -> None:
     preview["hard negatives"] = [" | ".join(n) for n in prepared.mined.negatives[:PREVIEW_ROWS]]
     with st.expander(f"Preview of the training pairs (first {min(PREVIEW_ROWS, len(prepared.train))})"):
         st.dataframe(preview.drop(columns="group"), hide_index=True, width="stretch", key="ee_ft_preview")
+
+
+def show_scored(prepared: Prepared) -> None:
+    """Counts of scored pairs (nothing is mined: their scores say which are negative) and a preview."""
+    cols = st.columns(3)
+    cols[0].metric("Training pairs (scored)", f"{len(prepared.train):,}")
+    cols[1].metric("Held-out pairs", f"{len(prepared.held):,}")
+    cols[2].metric("Held-out positives (score ≥ 0.5)", f"{len(retrieval_pairs(prepared.held)):,}",
+                   help="the held-out pairs the retrieval figures are measured on; Spearman uses every held-out pair")
+    st.caption(f"Training on {prepared.train.source}; no hard negatives are mined.")
+    with st.expander(f"Preview of the training pairs (first {min(PREVIEW_ROWS, len(prepared.train))})"):
+        st.dataframe(prepared.train.frame().head(PREVIEW_ROWS).drop(columns="group"), hide_index=True,
+                     width="stretch", key="ee_ft_preview")
 
 
 def measured_speed(prepared: Prepared, base: str, params: Any) -> float:

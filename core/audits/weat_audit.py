@@ -79,6 +79,26 @@ def _elements(source: WordSource, test: WeatTest) -> dict[str, Elements]:
     return elements
 
 
+def covered_tests(tests: Sequence[WeatTest], source: WordSource) -> tuple[list[WeatTest], list[str]]:
+    """The tests whose word sets the source knows enough of, and one sentence for each test left out.
+
+    One test, or none covered, raises the first test's sentence: there is nothing to run without it.
+    """
+    covered, skipped = [], []
+    for test in tests:
+        try:
+            _elements(source, test)
+        except UserError as err:
+            if len(tests) == 1:
+                raise
+            skipped.append(f"{err} The test was left out.")
+        else:
+            covered.append(test)
+    if not covered and skipped:
+        raise UserError(skipped[0].removesuffix(" The test was left out.") + " No chosen test can run.")
+    return covered, skipped
+
+
 def run_weat(test: WeatTest, source: WordSource, settings: WeatSettings = WeatSettings()) -> WeatResult:
     """S, d, its bootstrap interval and p for one test; words the source lacks are left out and reported.
 

@@ -12,6 +12,19 @@ from typing import Any
 from core.paths import PROJECT_ROOT
 
 
+def peak_rss_mb() -> float:
+    """This process's own peak resident memory (MB): the high-water mark of its memory since it started.
+
+    Not `resource.getrusage(...).ru_maxrss`: on Linux a child starts from its forking parent's peak, so a bench
+    run that has grown would be charged to every section's fresh process."""
+    status = Path("/proc/self/status")
+    if status.exists():
+        line = next(line for line in status.read_text().splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+    import resource  # no /proc: the best this platform offers
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
 def run_child(args: Sequence[str], data_dir: Path, label: str, *, own_kernels: bool = True) -> list[str]:
     """The stdout lines of `python ARGS`, run from the project root with `data_dir` as its data folder; raises with
     the tail of its output when it fails or prints nothing.

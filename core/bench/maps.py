@@ -4,7 +4,10 @@
   on the same 20,000 x 384 clustered vectors, both after numba warm-up: seconds and trustworthiness.
 - tsne: our t-SNE (openTSNE) vs scikit-learn's TSNE on 5,000 points.
 - map100k: 100,000 x 384 vectors to map, clusters and faithfulness, end to end, in a fresh process
-  (its peak resident memory is the process's own).
+  (its peak resident memory is the process's own, also read after each step). Its kNN preservation is set beside
+  `map_100k_knn_chance_in_cluster`, a random map's within a planted cluster: the clusters are isotropic noise
+  around their centres, so neighbours inside one carry no structure a 2D map could keep; what the map must keep,
+  the clusters apart, is `map_100k_label_agreement` (the share of each point's 10 map neighbours from its cluster).
 - rerun: the Map page in AppTest, in a fresh process with an empty data folder: the first run, then a
   rerun after a colour change.
 
@@ -145,8 +148,10 @@ def bench_tsne(workdir: Path, sizes: TsneSizes) -> dict[str, float]:
 
 
 _MAP_CHILD = """
-import json, resource, sys, time
-from core.bench.maps import clustered_vectors, synthetic_texts
+import json, sys, time
+from core.bench.child import peak_rss_mb
+from core.bench.maps import CENTRES, clustered_vectors, synthetic_texts
+from core.maps.faithfulness import map_neighbours
 from core.maps.clusters import ClusterSpec
 from core.maps.knn import EXACT_LIMIT, warm_up_nndescent
 from core.maps.build import build_map
@@ -158,16 +163,22 @@ if {n} > EXACT_LIMIT:  # below it the kNN graph is exact
 warm_s = time.perf_counter() - t0
 X, labels = clustered_vectors({n})
 texts = synthetic_texts(labels)
-log = lambda m: print("[bench] map100k: " + m, file=sys.stderr, flush=True)
+peaks = {{}}  # step -> the process's peak memory when it ended
+def log(m):
+    peaks[m.split(":")[0]] = peak_rss_mb()
+    print("[bench] map100k: " + m, file=sys.stderr, flush=True)
 t0 = time.perf_counter()
 run = build_map(X, texts, ProjectionParams(), clusters=ClusterSpec(), use_cache=False, log=log)
 total = time.perf_counter() - t0
-peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+peak_mb = peak_rss_mb()
 out = {{"map_100k_s": total, "map_100k_peak_mb": peak_mb, "map_100k_warmup_s": warm_s,
        "map_100k_n": len(X), "map_100k_fit_rows": len(run.fitted.fit_rows),
        "map_100k_clusters": run.clusters.n_clusters, "map_100k_noise_share": run.clusters.noise_share,
-       "map_100k_knn_preservation": run.faith.preservation_mean, "map_100k_trustworthiness": run.faith.trust_mean}}
+       "map_100k_knn_preservation": run.faith.preservation_mean, "map_100k_trustworthiness": run.faith.trust_mean,
+       "map_100k_knn_chance_in_cluster": min(1.0, run.faith.k * CENTRES / len(X)),
+       "map_100k_label_agreement": float((labels[map_neighbours(run.coords, 10)] == labels[:, None]).mean())}}
 out |= {{f"map_100k_{{k}}_s": v for k, v in run.timings.items()}}
+out |= {{f"map_100k_{{k}}_peak_mb": v for k, v in peaks.items()}}
 print(json.dumps(out))
 """
 

@@ -97,7 +97,8 @@ SECTIONS: dict[str, Section[Any]] = {
     "graphs": Section(bench_graphs, GraphSizes(), smoke=GraphSizes(nodes=300, walks_per_node=2, walk_length=10)),
     "indexlab": Section(bench_indexlab, IndexLabSizes(), smoke=IndexLabSizes(vectors=600, dim=32, queries=20)),
     "images": Section(bench_images, ImageSizes(), smoke=ImageSizes(images=12, rss_images=2, int8=False)),
-    "map1m": Section(bench_map1m, Map1mSizes(), smoke=Map1mSizes(points=3_000, new_points=300)),
+    "map1m": Section(bench_map1m, Map1mSizes(), smoke=Map1mSizes(points=3_000, new_points=300, graph_points=2_000,
+                                                                 recall_rows=100)),
 }
 
 
@@ -148,6 +149,10 @@ COMPARISONS: list[Comparison] = [
                "lora_folder_ratio"),
     Comparison("static training words/s", "ours", "static_train_words_per_s", "gensim",
                "static_train_baseline_words_per_s", "ours/gensim", "static_train_ratio"),
+    Comparison("kNN graph s, 200k x 384", "IVF-Flat", "knn_graph_ivf_s", "NN-descent", "knn_graph_nndescent_s",
+               "NN-descent/IVF", "knn_graph_speedup"),
+    Comparison("kNN graph recall@16", "IVF-Flat", "knn_graph_ivf_recall", "NN-descent", "knn_graph_nndescent_recall",
+               "IVF/NN-descent", "knn_graph_recall_ratio"),
     Comparison("Map page run s", "warm", "rerun_warm_s", "cold", "rerun_cold_s", "cold/warm", "rerun_speedup"),
 ]
 

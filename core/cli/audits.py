@@ -59,7 +59,7 @@ def _tests(args: argparse.Namespace) -> list:
 
 def weat_payload(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame]:
     """Run the chosen WEAT (or CEAT) tests; (JSON document, results table)."""
-    from core.audits.weat_audit import WeatSettings, p_value_note, results_table, run_weats
+    from core.audits.weat_audit import WeatSettings, covered_tests, p_value_note, results_table, run_weats
     from core.audits.weat_sets import caliskan_citation
     from core.audits.word_sources import make_source
 
@@ -69,8 +69,11 @@ def weat_payload(args: argparse.Namespace) -> tuple[dict[str, Any], pd.DataFrame
     if args.method == "ceat":
         return _ceat_payload(args, tests, source)
     settings = WeatSettings(args.exact_limit, args.permutations, args.seed, args.bootstrap, args.confidence)
+    tests, skipped = covered_tests(tests, source)
+    for sentence in skipped:
+        print(sentence, file=sys.stderr)
     results = run_weats(tests, source, settings)
-    doc = {"model": args.model, "method": "weat", "word_source": source.label,
+    doc = {"model": args.model, "method": "weat", "word_source": source.label, "skipped": skipped,
            "templates": list(getattr(source, "templates", [])),
            "settings": {"exact_limit": settings.exact_limit, "permutations": settings.n_permutations,
                         "seed": settings.seed, "bootstrap": settings.n_bootstrap, "confidence": settings.confidence},

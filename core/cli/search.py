@@ -16,6 +16,8 @@ from core.cli.outputs import note_first_load
 from core.data.table import Dataset
 from core.embedding.windows import LongTexts
 from core.errors import UserError
+from core.indexlab.settings import METRIC
+from core.search.engine import EXACT
 from core.search.exact import METRICS
 from core.search.queries import (
     PRECOMPUTED,
@@ -25,6 +27,7 @@ from core.search.queries import (
     read_vector,
 )
 from core.search.records import collection_name, frame_metadata
+from core.search.results import named_scores
 from core.search.store import VectorStore
 
 TABLE_TEXT_CHARS = 90
@@ -104,9 +107,12 @@ def cmd_search(args: argparse.Namespace) -> int:
     vector, model_id = _query_vector(args, store, name)
     where, where_document = parse_where(args.where), contains(args.contains)
     start = time.perf_counter()
-    found = store.search(name, vector, k=args.k, where=where, where_document=where_document, model_id=model_id)
+    found = store.search(name, vector, k=args.k, where=where, where_document=where_document, model_id=model_id,
+                         metric=args.metric)
     print(f"answered by {found.answered_by} in {(time.perf_counter() - start) * 1000:.1f} ms", file=sys.stderr)
     hits = found.hits.drop(columns=["query"])
+    if args.metric and found.engine == EXACT:
+        hits = named_scores(hits, args.metric)
     if args.format == "json":
         print(json.dumps(json.loads(hits.to_json(orient="records")), ensure_ascii=False))
         return 0
@@ -152,6 +158,9 @@ def add_store_commands(sub: argparse._SubParsersAction) -> None:
     search.add_argument("-k", type=int, default=10, help="how many results (default 10)")
     search.add_argument("--where", help='metadata filter as JSON, e.g. \'{"source": "test"}\'')
     search.add_argument("--contains", help="keep only rows whose text contains this (case-sensitive)")
+    search.add_argument(METRIC.flag, dest=METRIC.key, choices=METRIC.choices, default=None,
+                        help="rank by this metric with exact search, the column named for it (default: the "
+                             "collection's own distance, through whichever engine is faster)")
     search.add_argument("--format", choices=("table", "json"), default="table")
     _add_store_options(search)
     search.set_defaults(func=cmd_search)

@@ -11,7 +11,15 @@ from core.data.table import Dataset
 from core.embedding.cache import EmbeddingCache
 from core.embedding.models import Embedder, create_embedder, is_word_vocabulary, model_id_for
 from core.embedding.static import STATIC_PREFIX, load_static
-from core.embedding.windows import LongTexts, TokenWindow, WindowReport, token_window, window_report, window_spans
+from core.embedding.windows import (
+    LongTexts,
+    TokenWindow,
+    WindowReport,
+    kept_window_report,
+    token_window,
+    window_report,
+    window_spans,
+)
 from core.errors import DataError
 from core.hashing import hash_texts
 from core.jobs import check
@@ -181,8 +189,7 @@ def embed_dataset(dataset: Dataset, model_key: str, **kwargs) -> tuple[Dataset, 
     if not result.ok.any():
         raise DataError("None of the texts could be embedded with this model (no known words). Try another model.")
     if result.report is None:
-        window = token_window(model_key, kwargs.get("get_embedder"))
-        result.report = window_report(dataset.texts, window) if window is not None else None
+        result.report = kept_window_report(dataset.texts, model_key, kwargs.get("get_embedder"))
     if result.windows is not None and not result.ok.all():
         result.windows = result.windows.subset(result.ok)
     return dataset.subset(result.ok, reason="no vector (no known words)", vectors=result.vectors), result

@@ -253,3 +253,45 @@ class WindowReport:
 def window_report(texts: Sequence[str], window: TokenWindow, mode: str = LONG_TEXTS.default) -> WindowReport:
     """Token counts of `texts` against the window, counted with the model's own tokenizer."""
     return WindowReport(window.counts(texts), window.size, window.max_tokens, mode)
+
+
+def _report_path(texts: Sequence[str], folder: Path) -> Path:
+    from core.hashing import hash_params, hash_texts
+    from core.paths import data_dir
+
+    tokenizer = folder / "tokenizer.json"
+    version = [tokenizer.stat().st_size, tokenizer.stat().st_mtime_ns] if tokenizer.is_file() else None
+    key = {"folder": str(folder.resolve()), "tokenizer": version, "texts": hash_params(hash_texts(texts))}
+    where = data_dir() / "token-counts"
+    where.mkdir(parents=True, exist_ok=True)
+    return where / f"{hash_params(key)}.npz"
+
+
+def _report_arrays(report: WindowReport) -> dict[str, np.ndarray]:
+    return {"counts": report.counts, "size": np.asarray(report.size), "max_tokens": np.asarray(report.max_tokens)}
+
+
+def _report_from(arrays: Any) -> WindowReport:
+    return WindowReport(arrays["counts"], int(arrays["size"]), int(arrays["max_tokens"]))
+
+
+def kept_window_report(texts: Sequence[str], model_key: str,
+                       get_embedder: Callable[[], Any] | None = None) -> WindowReport | None:
+    """`window_report` of the model's window (None: the model has none), kept on disk by model folder and texts,
+    so a restart reads it without loading the tokenizer."""
+    from core.disk_cache import load_arrays, save_atomically
+    from core.embedding.models import model_folder
+
+    folder = model_folder(model_key)
+    if folder is None:
+        return None
+    path = _report_path(texts, folder) if folder.is_dir() else None  # a hub id: read from the loaded model
+    if path is not None and path.exists():
+        return _report_from(load_arrays(path))
+    window = token_window(model_key, get_embedder)
+    if window is None:
+        return None
+    report = window_report(texts, window)
+    if path is not None:
+        save_atomically(path, _report_arrays(report))
+    return report

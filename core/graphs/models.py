@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from core.data.table import Dataset
@@ -12,8 +12,10 @@ from core.embedding.kinds import KindModel, ModelOptions
 from core.errors import DataError
 from core.graphs.payload import GRAPH, graph_payload
 from core.graphs.settings import GRAPH_SETTINGS, GraphParams, graph_params
-from core.graphs.walks import CsrGraph, random_walks
 from core.jobs import check
+
+if TYPE_CHECKING:  # networkx loads when a graph is embedded, not when the models are listed
+    import networkx as nx
 
 Progress = Callable[[int, int], None]
 WALK_SHARE = 0.3  # of the progress bar: walks first, then the skip-gram epochs
@@ -67,6 +69,8 @@ def skipgram_vectors(walks: list[list[int]], n_nodes: int, params: GraphParams, 
 def walk_vectors(graph: nx.Graph, nodes: list, params: GraphParams, *, biased: bool,
                  progress: Progress | None = None, cancel: threading.Event | None = None) -> np.ndarray:
     """DeepWalk (uniform) or node2vec (p/q-biased) vectors of `nodes` (every node of `graph`, in this order)."""
+    from core.graphs.walks import CsrGraph, random_walks
+
     csr = CsrGraph.of(graph, nodes)
     p, q = (params.p, params.q) if biased else (1.0, 1.0)
     walks = random_walks(csr, walks_per_node=params.walks_per_node, length=params.walk_length, p=p, q=q,
@@ -76,6 +80,7 @@ def walk_vectors(graph: nx.Graph, nodes: list, params: GraphParams, *, biased: b
 
 def spectral_vectors(graph: nx.Graph, nodes: list, params: GraphParams) -> np.ndarray:
     """Laplacian eigenmaps of the adjacency matrix (scikit-learn's SpectralEmbedding)."""
+    import networkx as nx
     from sklearn.manifold import SpectralEmbedding
 
     if len(nodes) < 3:

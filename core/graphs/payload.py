@@ -3,12 +3,15 @@ from __future__ import annotations
 
 from collections.abc import Hashable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from core.data.table import Dataset
+
+if TYPE_CHECKING:  # the graph arrives built: networkx loads where graphs are read or embedded
+    import networkx as nx
 
 GRAPH = "graph"
 NODE_COLUMN = "node"

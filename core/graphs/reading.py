@@ -4,8 +4,8 @@ from __future__ import annotations
 from collections.abc import Hashable
 from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
@@ -13,6 +13,9 @@ from core.data.loaders.text import decode_text
 from core.data.table import Dataset
 from core.errors import DataError
 from core.graphs.payload import LoadReport, graph_dataset
+
+if TYPE_CHECKING:  # networkx loads only when a graph is read: the Map page imports this module
+    import networkx as nx
 
 SOURCE_NAMES = ("source", "src", "from", "u", "node1", "head")
 TARGET_NAMES = ("target", "dst", "to", "v", "node2", "tail")
@@ -61,6 +64,8 @@ def _weights(frame: pd.DataFrame, weight: str | None) -> np.ndarray:
 def edges_to_graph(pairs: list[tuple[Hashable, Hashable]], weights: np.ndarray, *,
                    nodes: tuple[Hashable, ...] = (), directed: bool = False) -> tuple[nx.Graph, LoadReport]:
     """An undirected weighted graph: self-loops removed, duplicate edges merged (weights added), all counted."""
+    import networkx as nx
+
     if len(pairs) > MAX_EDGES:
         raise DataError(f"The graph has {len(pairs):,} edges; at most {MAX_EDGES:,} can be embedded here.")
     graph = nx.Graph()
@@ -126,6 +131,8 @@ def _as_simple(graph: nx.Graph) -> tuple[nx.Graph, LoadReport]:
 
 def read_gml(data: bytes, filename: str) -> tuple[nx.Graph, LoadReport]:
     """A GML file (plain text, no links followed); nodes named by their label, else their id."""
+    import networkx as nx
+
     text, _ = decode_text(data, filename)
     try:
         try:
@@ -140,6 +147,7 @@ def read_gml(data: bytes, filename: str) -> tuple[nx.Graph, LoadReport]:
 def read_graphml(data: bytes, filename: str) -> tuple[nx.Graph, LoadReport]:
     """A GraphML file; DTDs, entities and external references are refused before networkx parses it."""
     import defusedxml.ElementTree as safe_xml
+    import networkx as nx
     from defusedxml import DefusedXmlException
 
     try:

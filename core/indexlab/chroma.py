@@ -20,6 +20,7 @@ from core.jobs import check
 
 COLLECTION = "indexlab"
 BATCH = 1000
+SPACES = {"cosine": "cosine", "dot": "ip", "l2": "l2"}  # the lab's metrics as Chroma's hnsw:space
 
 
 @contextmanager
@@ -39,14 +40,15 @@ def folder_bytes(folder: str) -> int:
     return sum(p.stat().st_size for p in Path(folder).rglob("*") if p.is_file())
 
 
-def build_chroma(x: np.ndarray, *, m: int, ef_construction: int, ef_search: tuple[int, ...],
+def build_chroma(x: np.ndarray, *, m: int, ef_construction: int, ef_search: tuple[int, ...], metric: str = "cosine",
                  cancel=None, progress: Callable[[int, int], None] | None = None) -> Built:
-    """Chroma HNSW (cosine) over the rows, built with M and ef_construction, swept over ef_search."""
+    """Chroma HNSW over the rows in the space of `metric` (cosine, ip or l2), built with M and ef_construction,
+    swept over ef_search."""
     temp = tempfile.TemporaryDirectory(prefix="ee-indexlab-")
     try:
         start = time.perf_counter()
         with _client(temp.name) as client:
-            hnsw = {"space": "cosine", "max_neighbors": m, "ef_construction": ef_construction,
+            hnsw = {"space": SPACES[metric], "max_neighbors": m, "ef_construction": ef_construction,
                     "ef_search": ef_search[0]}
             collection = client.create_collection(COLLECTION, embedding_function=None, configuration={"hnsw": hnsw})
             for lo in range(0, len(x), BATCH):
@@ -59,8 +61,8 @@ def build_chroma(x: np.ndarray, *, m: int, ef_construction: int, ef_search: tupl
     except BaseException:
         temp.cleanup()
         raise
-    variants = [Variant(f"Chroma HNSW ef_search={ef}", "hnsw", {"M": m, "ef_construction": ef_construction,
-                                                                 "ef_search": ef},
+    variants = [Variant(f"Chroma HNSW ef_search={ef}", "hnsw", {"space": SPACES[metric], "M": m,
+                                                                 "ef_construction": ef_construction, "ef_search": ef},
                         partial(_searching, temp.name, ef)) for ef in ef_search]
     return Built(build_s, size, variants, close=temp.cleanup)
 

@@ -1,7 +1,8 @@
 """The indexes the lab builds over unit-length float32 vectors, each answering one query at a time.
 
 Every builder returns a `Built`: its build time, its size and one `Variant` per query-time setting it is
-measured at. All rank by inner product, which on unit vectors is cosine.
+measured at. Each ranks by the lab's metric where it can: inner product for cosine (the vectors are then of
+unit length) and dot product, L2, and for some L1; `SUPPORTS` says which index serves which metric.
 """
 from __future__ import annotations
 
@@ -15,13 +16,21 @@ from typing import Any
 
 import numpy as np
 
-from core.vectors import top_k
+from core.distances import distances, hamming, pack_signs
+from core.vectors import top_k, unit_rows
 
 SearchFn = Callable[[np.ndarray, int], np.ndarray]  # (1 x d query, k) -> row numbers, nearest first
 FAISS_HNSW_M = 32
 FAISS_HNSW_EF_SEARCH = 64
 IVFPQ_PROBE_SHARE = 0.1  # IVF-PQ probes this share of its lists
 RESCORE_FACTORS = (1, 4, 10)
+FAISS_METRICS = {"cosine": "METRIC_INNER_PRODUCT", "dot": "METRIC_INNER_PRODUCT", "l2": "METRIC_L2",
+                 "l1": "METRIC_L1"}
+# The metrics each index can rank by (binary codes: Hamming on their own, any metric once rescored).
+SUPPORTS = {"exact": ("cosine", "dot", "l2", "l1", "hamming"), "hnsw": ("cosine", "dot", "l2"),
+            "ivf": ("cosine", "dot", "l2", "l1"), "ivfpq": ("cosine", "dot", "l2"),
+            "faiss_hnsw": ("cosine", "dot", "l2", "l1"), "int8": ("cosine", "dot", "l2"),
+            "binary": ("cosine", "dot", "l2", "hamming")}
 
 
 @dataclass
@@ -65,17 +74,30 @@ def faiss_bytes(index: Any) -> int:
     return int(writer(index).nbytes)
 
 
+def faiss_metric(metric: str) -> Any:
+    """FAISS's constant for a metric (inner product for cosine: the lab gives it unit vectors)."""
+    return getattr(faiss_module(), FAISS_METRICS[metric])
+
+
 def _timed(make: Callable[[], Any]) -> tuple[Any, float]:
     start = time.perf_counter()
     made = make()
     return made, time.perf_counter() - start
 
 
-def build_exact(x: np.ndarray) -> Built:
-    """Brute force by BLAS: the ground truth."""
+def build_exact(x: np.ndarray, metric: str = "cosine") -> Built:
+    """Brute force by BLAS under `metric`: the ground truth (Hamming over the rows' sign codes, packed once)."""
+    codes = pack_signs(x) if metric == "hamming" else None
+    rows = unit_rows(x) if metric == "cosine" else x  # scaled once, so a query costs one product
+
     def search(q: np.ndarray, k: int) -> np.ndarray:
-        return top_k(-(q @ x.T), k)[0][0]
-    return Built(0.0, int(x.nbytes), [Variant("exact", "exact", {}, lambda: ready(search))])
+        if codes is not None:
+            return top_k(hamming(pack_signs(q), codes), k)[0][0]
+        if metric == "cosine":
+            return top_k(-(unit_rows(q) @ rows.T), k)[0][0]
+        return top_k(-(q @ rows.T) if metric == "dot" else distances(q, rows, metric), k)[0][0]
+    size = codes.nbytes if codes is not None else x.nbytes
+    return Built(0.0, int(size), [Variant("exact", "exact", {"metric": metric}, lambda: ready(search))])
 
 
 def quiet(clustering: Any) -> None:
@@ -93,14 +115,15 @@ def probe_sweep(nlist: int) -> tuple[int, ...]:
     return tuple(p for p in (1, 2, 4, 8, 16, 32, 64, 128) if p < nlist) + (nlist,)
 
 
-def build_ivf(x: np.ndarray) -> Built:
-    """FAISS IVF-Flat with about √N lists, swept over the lists probed."""
+def build_ivf(x: np.ndarray, metric: str = "cosine") -> Built:
+    """FAISS IVF-Flat under `metric` with about √N lists, swept over the lists probed."""
     faiss = faiss_module()
 
     nlist = nlist_for(len(x))
 
     def make():
-        index = faiss.IndexIVFFlat(faiss.IndexFlatIP(x.shape[1]), x.shape[1], nlist, faiss.METRIC_INNER_PRODUCT)
+        fm = faiss_metric(metric)
+        index = faiss.IndexIVFFlat(faiss.IndexFlat(x.shape[1], fm), x.shape[1], nlist, fm)
         quiet(index.cp)
         index.train(x)
         index.add(x)
@@ -125,15 +148,16 @@ def pq_m_for(dim: int, wanted: int | None) -> int:
     return max(m for m in range(1, min(target, dim) + 1) if dim % m == 0)
 
 
-def build_ivfpq(x: np.ndarray, *, m: int, nbits: int) -> Built:
-    """FAISS IVF-PQ: m codes of nbits bits a vector, probing a tenth of about √N lists."""
+def build_ivfpq(x: np.ndarray, *, m: int, nbits: int, metric: str = "cosine") -> Built:
+    """FAISS IVF-PQ under `metric` (not L1): m codes of nbits bits a vector, probing a tenth of about √N lists."""
     faiss = faiss_module()
 
     nlist = nlist_for(len(x))
     nprobe = max(1, math.ceil(nlist * IVFPQ_PROBE_SHARE))
 
     def make():
-        index = faiss.IndexIVFPQ(faiss.IndexFlatIP(x.shape[1]), x.shape[1], nlist, m, nbits, faiss.METRIC_INNER_PRODUCT)
+        fm = faiss_metric(metric)
+        index = faiss.IndexIVFPQ(faiss.IndexFlat(x.shape[1], fm), x.shape[1], nlist, m, nbits, fm)
         quiet(index.cp)
         quiet(index.pq.cp)
         index.train(x)
@@ -146,12 +170,12 @@ def build_ivfpq(x: np.ndarray, *, m: int, nbits: int) -> Built:
                                                         lambda: ready(search))])
 
 
-def build_faiss_hnsw(x: np.ndarray) -> Built:
-    """FAISS HNSW (flat storage) with its usual settings."""
+def build_faiss_hnsw(x: np.ndarray, metric: str = "cosine") -> Built:
+    """FAISS HNSW (flat storage) under `metric` with its usual settings."""
     faiss = faiss_module()
 
     def make():
-        index = faiss.IndexHNSWFlat(x.shape[1], FAISS_HNSW_M, faiss.METRIC_INNER_PRODUCT)
+        index = faiss.IndexHNSWFlat(x.shape[1], FAISS_HNSW_M, faiss_metric(metric))
         index.add(x)
         return index
     index, build_s = _timed(make)
@@ -171,12 +195,12 @@ def int8_codes(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return codes, low, np.where(steps == 0, 1, steps).astype(np.float32)
 
 
-def int8_index(codes: np.ndarray, starts: np.ndarray, steps: np.ndarray) -> Any:
+def int8_index(codes: np.ndarray, starts: np.ndarray, steps: np.ndarray, metric: str = "cosine") -> Any:
     """A FAISS scalar-quantiser index holding the int8 codes as they are (one byte a dimension), decoding each to
-    start + (code + 128) × step, searched by inner product with a float query."""
+    start + (code + 128) × step, searched under `metric` (inner product or L2) with a float query."""
     faiss = faiss_module()
 
-    index = faiss.IndexScalarQuantizer(codes.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT)
+    index = faiss.IndexScalarQuantizer(codes.shape[1], faiss.ScalarQuantizer.QT_8bit, faiss_metric(metric))
     # FAISS decodes byte u to vmin + (u + 0.5) / 255 × vdiff: these make that start + u × step.
     faiss.copy_array_to_vector(np.concatenate([starts - 0.5 * steps, 255 * steps]).astype(np.float32),
                                index.sq.trained)
@@ -185,12 +209,13 @@ def int8_index(codes: np.ndarray, starts: np.ndarray, steps: np.ndarray) -> Any:
     return index
 
 
-def build_int8(x: np.ndarray) -> Built:
-    """Calibrated int8 scalar quantisation: the float query against the stored int8 codes."""
-    index, build_s = _timed(lambda: int8_index(*int8_codes(x)))
+def build_int8(x: np.ndarray, metric: str = "cosine") -> Built:
+    """Calibrated int8 scalar quantisation: the float query against the stored int8 codes, which approximate the
+    vectors themselves, under `metric`."""
+    index, build_s = _timed(lambda: int8_index(*int8_codes(x), metric=metric))
     search = _faiss_search(index)
-    return Built(build_s, faiss_bytes(index), [Variant("int8 (float query)", "int8", {"calibration": "stored vectors"},
-                                                        lambda: ready(search))])
+    params = {"calibration": "stored vectors", "approximates": f"{metric} on the float vectors"}
+    return Built(build_s, faiss_bytes(index), [Variant("int8 (float query)", "int8", params, lambda: ready(search))])
 
 
 def load_quantisers() -> None:
@@ -222,9 +247,10 @@ def binary_codes(x: np.ndarray) -> np.ndarray:
     return np.asarray(quantize_embeddings(x, "ubinary"))
 
 
-def build_binary(x: np.ndarray, *, factors: tuple[int, ...] = RESCORE_FACTORS) -> Built:
-    """Binary codes searched by Hamming distance, alone and with the top k × r rescored by the float query
-    against the float vectors (kept on disk, read only for the candidates; the index holds the codes)."""
+def build_binary(x: np.ndarray, *, factors: tuple[int, ...] = RESCORE_FACTORS, metric: str = "cosine") -> Built:
+    """Binary codes searched by Hamming distance (which approximates the angle between vectors), alone and with the
+    top k × r rescored under `metric` by the float query against the float vectors (kept on disk, read only for the
+    candidates; the index holds the codes). Under Hamming itself the codes are exact and nothing is rescored."""
     faiss = faiss_module()
 
     def make():
@@ -241,10 +267,12 @@ def build_binary(x: np.ndarray, *, factors: tuple[int, ...] = RESCORE_FACTORS) -
     def rescored(r: int) -> SearchFn:
         def search(q: np.ndarray, k: int) -> np.ndarray:
             found = hamming_top(q, k * r)
-            return found[np.argsort(-(x[found] @ q[0]), kind="stable")[:k]]
+            return found[np.argsort(distances(q, x[found], metric)[0], kind="stable")[:k]]
         return search
-    variants = [Variant("binary (Hamming)", "binary", {}, lambda: ready(hamming_top))]
+    variants = [Variant("binary (Hamming)", "binary", {"approximates": "the angle (sign codes)"},
+                        lambda: ready(hamming_top))]
     variants += [Variant(f"binary, rescored {r}×", "binary_rescore",
-                         {"rescore": r, "rescored_from": "float vectors on disk"}, partial(ready, rescored(r)))
-                 for r in factors]
+                         {"rescore": r, "rescored_from": "float vectors on disk", "rescored_by": metric},
+                         partial(ready, rescored(r)))
+                 for r in (() if metric == "hamming" else factors)]
     return Built(build_s, faiss_bytes(index), variants)

@@ -1,8 +1,9 @@
 """The lab: build each index over the vectors, ask the same queries of each, and say what each costs and keeps.
 
 Queries are a held-out sample of the vectors themselves (searched against the rest, so none finds itself)
-or given query vectors (searched against all). Vectors are scaled to unit length: the lab ranks by cosine,
-where cosine, dot and L2 agree.
+or given query vectors (searched against all). The ground truth is exact search under the chosen metric, and
+each index is built for that metric where it can serve it (under cosine the vectors are scaled to unit length and
+ranked by inner product); an index that cannot is left out, and the report says so.
 """
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from core.distances import METRIC_LABELS, METRICS
 from core.errors import DataError
 from core.indexlab import chroma, indexes
 from core.indexlab.measure import recall, run_queries
@@ -46,10 +48,11 @@ class LabReport:
     indexes: list[IndexResult]
     sampled_from: int | None = None
     notes: list[str] = field(default_factory=list)
+    metric: str = "cosine"
 
     def as_json(self) -> dict[str, Any]:
-        """The plain JSON contract: n, dim, k, queries, indexes (and sampled_from, notes, recommendation)."""
-        return {"n": self.n, "dim": self.dim, "k": self.k, "queries": self.queries,
+        """The plain JSON contract: n, dim, k, queries, indexes (and metric, sampled_from, notes, recommendation)."""
+        return {"n": self.n, "dim": self.dim, "k": self.k, "queries": self.queries, "metric": self.metric,
                 "indexes": [asdict(r) for r in self.indexes], "sampled_from": self.sampled_from,
                 "notes": self.notes, "recommendation": recommendation(self)}
 
@@ -75,10 +78,13 @@ def sample_rows(n: int, limit: int, seed: int = 0) -> np.ndarray | None:
     return np.sort(np.random.default_rng(seed).choice(n, size=limit, replace=False))
 
 
-def split(x: np.ndarray, typed: np.ndarray | None, n_queries: int, k: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """(stored rows, queries): typed queries against every row, else a held-out sample against the rest."""
+def split(x: np.ndarray, typed: np.ndarray | None, n_queries: int, k: int, seed: int,
+          unit: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """(stored rows, queries): typed queries (scaled to unit length when `unit`) against every row, else a held-out
+    sample against the rest."""
     if typed is not None:
-        stored, queries = x, unit_rows(check_vectors(typed))
+        stored, queries = x, check_vectors(typed)
+        queries = unit_rows(queries) if unit else queries
         if queries.shape[1] != x.shape[1]:
             raise DataError(f"The queries have {queries.shape[1]} dimensions and the vectors {x.shape[1]}.")
     else:
@@ -95,6 +101,13 @@ def split(x: np.ndarray, typed: np.ndarray | None, n_queries: int, k: int, seed:
 
 
 Builder = Callable[[np.ndarray], indexes.Built]
+LABELS = dict(zip(METRICS, METRIC_LABELS))
+
+
+def in_words(metric: str) -> str:
+    """A metric's label as it reads inside a sentence ('dot product', 'L2 (Euclidean)')."""
+    label = LABELS[metric]
+    return label if label[1].isdigit() else label[0].lower() + label[1:]
 
 
 def ivfpq_fits(n: int, nbits: int) -> bool:
@@ -102,22 +115,49 @@ def ivfpq_fits(n: int, nbits: int) -> bool:
     return n >= 2 ** nbits
 
 
+PHASE_KINDS = {"Exact search": "exact", "Chroma HNSW": "hnsw", "FAISS IVF-Flat": "ivf", "FAISS IVF-PQ": "ivfpq",
+               "FAISS HNSW": "faiss_hnsw", "int8 quantisation": "int8", "Binary quantisation": "binary"}
+
+
+def serves(phase: str, metric: str) -> bool:
+    """Whether the index a phase builds can rank by `metric`."""
+    return metric in indexes.SUPPORTS[PHASE_KINDS[phase]]
+
+
 def builders(params: LabParams, dim: int, n: int, cancel=None) -> list[tuple[str, Builder]]:
-    """(phase, builder) of each index, in the order they are measured (exact first: it gives the truth)."""
-    nbits = params.pq_nbits
+    """(phase, builder) of each index that can rank by the lab's metric, built for it, in the order they are
+    measured (exact first: it gives the truth)."""
+    nbits, metric = params.pq_nbits, params.metric
     out: list[tuple[str, Builder]] = [
-        ("Exact search", indexes.build_exact),
+        ("Exact search", lambda x: indexes.build_exact(x, metric)),
         ("Chroma HNSW", lambda x: chroma.build_chroma(x, m=params.hnsw_m, ef_construction=params.ef_construction,
-                                                      ef_search=params.ef_search, cancel=cancel)),
-        ("FAISS IVF-Flat", indexes.build_ivf),
-        ("FAISS HNSW", indexes.build_faiss_hnsw),
-        ("int8 quantisation", indexes.build_int8),
-        ("Binary quantisation", indexes.build_binary),
+                                                      ef_search=params.ef_search, metric=metric, cancel=cancel)),
+        ("FAISS IVF-Flat", lambda x: indexes.build_ivf(x, metric)),
+        ("FAISS HNSW", lambda x: indexes.build_faiss_hnsw(x, metric)),
+        ("int8 quantisation", lambda x: indexes.build_int8(x, metric)),
+        ("Binary quantisation", lambda x: indexes.build_binary(x, metric=metric)),
     ]
     if ivfpq_fits(n, nbits):
         m = indexes.pq_m_for(dim, params.pq_m)
-        out.insert(3, ("FAISS IVF-PQ", lambda x: indexes.build_ivfpq(x, m=m, nbits=nbits)))
-    return out
+        out.insert(3, ("FAISS IVF-PQ", lambda x: indexes.build_ivfpq(x, m=m, nbits=nbits, metric=metric)))
+    return [(phase, build) for phase, build in out if serves(phase, metric)]
+
+
+def skipped(metric: str) -> list[str]:
+    """One sentence for each index that cannot rank by `metric`."""
+    return [f"{phase} was skipped: it cannot rank by {in_words(metric)}." for phase in PHASE_KINDS
+            if not serves(phase, metric)]
+
+
+def metric_notes(metric: str) -> list[str]:
+    """What the quantised codes approximate under `metric`."""
+    if metric == "hamming":
+        return ["Under Hamming distance the binary codes are the exact answer's own codes, so nothing is rescored."]
+    if metric not in ("dot", "l2"):
+        return []
+    return [f"int8 codes approximate the vectors themselves, searched by {in_words(metric)}; binary codes keep only "
+            f"signs, so they approximate the angle between vectors, and rescoring ranks their candidates by "
+            f"{in_words(metric)}."]
 
 
 def run_lab(vectors: np.ndarray, params: LabParams | None = None, *, queries: np.ndarray | None = None,
@@ -128,12 +168,15 @@ def run_lab(vectors: np.ndarray, params: LabParams | None = None, *, queries: np
     x = check_vectors(vectors)
     rows = sample_rows(len(x), MAX_ROWS, seed=seed)
     notes = [f"Measured on a random sample of {MAX_ROWS:,} of the {len(x):,} vectors."] if rows is not None else []
-    x = unit_rows(x[rows] if rows is not None else x)
-    stored, asked = split(x, queries, params.queries, params.k, seed)
+    x = x[rows] if rows is not None else x
+    unit = params.metric == "cosine"
+    x = unit_rows(x) if unit else x
+    stored, asked = split(x, queries, params.queries, params.k, seed, unit=unit)
     plan = builders(params, x.shape[1], len(stored), cancel)
+    notes += skipped(params.metric) + metric_notes(params.metric)
     progress.status("Loading FAISS and the quantisers")
     indexes.load_quantisers()
-    if not ivfpq_fits(len(stored), params.pq_nbits):
+    if not ivfpq_fits(len(stored), params.pq_nbits) and params.metric in indexes.SUPPORTS["ivfpq"]:
         notes.append(f"IVF-PQ was left out: its {params.pq_nbits}-bit codebooks need at least "
                      f"{2 ** params.pq_nbits} vectors to train.")
     # 2. Build each index and measure each of its settings, exact first.
@@ -143,17 +186,18 @@ def run_lab(vectors: np.ndarray, params: LabParams | None = None, *, queries: np
         check(cancel)
         progress.status(f"{phase}: building and querying")
         progress.step(done, len(plan))
-        measured, answers = measure_built(build(stored), stored, asked, params.k, truth, cancel)
+        measured, answers = measure_built(build(stored), stored, asked, params.k, truth, cancel, params.metric)
         truth = truth or answers[0]
         results += measured
     progress.step(len(plan), len(plan))
     return LabReport(len(stored), x.shape[1], params.k, len(asked), results,
-                     sampled_from=len(vectors) if rows is not None else None, notes=notes)
+                     sampled_from=len(vectors) if rows is not None else None, notes=notes, metric=params.metric)
 
 
 def measure_built(built: indexes.Built, stored: np.ndarray, queries: np.ndarray, k: int, truth: list[np.ndarray],
-                  cancel=None) -> tuple[list[IndexResult], list[list[np.ndarray]]]:
-    """Each variant's figures (recall against `truth`; 1.0 with no truth yet: the answers are the truth) and answers."""
+                  cancel=None, metric: str = "cosine") -> tuple[list[IndexResult], list[list[np.ndarray]]]:
+    """Each variant's figures (recall against `truth`, ties judged under `metric`; 1.0 with no truth yet: the answers
+    are the truth) and answers."""
     out, answers = [], []
     try:
         for variant in built.variants:
@@ -161,7 +205,7 @@ def measure_built(built: indexes.Built, stored: np.ndarray, queries: np.ndarray,
                 found, millis = run_queries(search, queries, k, cancel=cancel)
             answers.append(found)
             out.append(IndexResult(variant.name, variant.kind, variant.params,
-                                   recall(found, truth, stored, queries) if truth else 1.0,
+                                   recall(found, truth, stored, queries, metric) if truth else 1.0,
                                    float(np.percentile(millis, 50)), float(np.percentile(millis, 95)), built.build_s,
                                    built.index_bytes / len(stored), built.index_bytes))
     finally:

@@ -5,6 +5,7 @@ import time
 
 import numpy as np
 
+from core.distances import distances
 from core.indexlab.indexes import SearchFn
 from core.jobs import check
 from core.search.exact import recall_at_k
@@ -12,16 +13,17 @@ from core.search.exact import recall_at_k
 CHECK_EVERY = 25  # queries between looks at the cancel flag
 
 
-def recall(found: list[np.ndarray], truth: list[np.ndarray], stored: np.ndarray, queries: np.ndarray) -> float:
-    """Mean share of each query's exact answers that the index returned (unit vectors, ranked by cosine).
+def recall(found: list[np.ndarray], truth: list[np.ndarray], stored: np.ndarray, queries: np.ndarray,
+           metric: str = "cosine") -> float:
+    """Mean share of each query's exact answers (under `metric`) that the index returned.
 
     A returned row that is not among the exact answers but is as near as the exact k-th (a tie) counts as a hit.
     """
     shares = []
     for q, f, t in zip(queries, found, truth):
         if len(t):
-            dist = 1.0 - stored[f] @ q
-            limit = 1.0 - float(stored[t[-1]] @ q)
+            dist = distances(q, stored[f], metric)[0]
+            limit = float(distances(q, stored[t[-1:]], metric)[0, 0])
             shares.append(recall_at_k(f.tolist(), t.tolist(), found_distances=dist.tolist(),
                                       exact_distances=[limit]))
     return float(np.mean(shares)) if shares else 1.0

@@ -1,4 +1,4 @@
-"""The index lab's settings and the neighbour metric, each defined once (CLI options and widgets derive from them)."""
+"""The index lab's settings and the metric it (and every neighbour search) ranks by, each defined once (CLI options and widgets derive from them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -46,7 +46,7 @@ BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
 
 @dataclass(frozen=True)
 class LabParams:
-    """Everything that shapes one run of the lab (one field per row of `SETTINGS`, in its order)."""
+    """Everything that shapes one run of the lab (one field per row of `SETTINGS`, in its order, then the metric)."""
 
     queries: int = BY_NAME["queries"].default
     k: int = BY_NAME["k"].default
@@ -55,3 +55,4 @@ class LabParams:
     ef_search: tuple[int, ...] = BY_NAME["ef_search"].default
     pq_m: int | None = None
     pq_nbits: int = BY_NAME["pq_nbits"].default
+    metric: str = METRIC.default

@@ -3,7 +3,8 @@
 UMAP (as `precomputed_knn`), clustering, faithfulness, model comparison and the neighbour
 panels all read the same graph. Metrics: scikit-learn's names (cosine, the default; euclidean, manhattan,
 l1, l2), dot (ranked by the dot product) and hamming (on the sign bits). Exact brute force up to `EXACT_LIMIT`
-rows, pynndescent above; kept on disk by content hash so a restart does not recompute it.
+rows, pynndescent above; kept on disk by content hash so a restart does not recompute it. (FAISS's IVF-Flat,
+core.maps.knn_faiss, was measured against NN-descent in the `map1m` bench section and is not used: see there.)
 """
 from __future__ import annotations
 

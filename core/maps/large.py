@@ -4,7 +4,9 @@ Up to `LARGE_ROWS` rows a map is built as always (the shared neighbour graph of 
 measured against it). Above it:
 - UMAP is fitted on a seeded sample of `MAX_FIT` rows (20,000) and the rest are placed by `transform` in chunks
   (core.maps.projection; the sample's own NN-descent index answers their neighbour queries);
-- the neighbour graph of every row is not built (at 1,000,000 x 384 it took 169 s of an 8.7-minute map);
+- the neighbour graph of every row is not built for the map (at 1,000,000 x 384 NN-descent took 169 s of an
+  8.7-minute map); a page that asks for it (the neighbour panel, the Quality page) gets NN-descent's, which the
+  `map1m` bench section measured faster than FAISS's IVF-Flat at 200,000 rows (core.maps.knn_faiss);
 - faithfulness is measured on a seeded sample of `FAITH_SAMPLE` rows, among themselves (exact neighbours);
 - clusters run on the 2D map, fitted on a sample (core.maps.clustering) as for any map.
 The input can be a memory-mapped `.npy`: rows are read where they are needed, and nothing is N x N.
@@ -14,7 +16,8 @@ faithfulness grow faster than the rows (169 s and 118 s at 1,000,000 rows).
 Why the 20,000-row fit sample stays: on the `map1m` bench data, trustworthiness (5,000-point sample) of the
 whole 1,000,000-point map was 0.972 fitted on 20,000 rows and 0.969 on 50,000; the placed rows dominate it.
 (On its first 100,000 rows: 0.993 for UMAP fitted on every row, 139 s; 0.986 on 50,000, 76 s; 0.973 on
-20,000, 28 s.)
+20,000, 28 s.) More `transform` epochs for the placed rows do not close the gap: on those 100,000 rows fitted on
+20,000, 0.9726 with umap's 30 (chunks above 10,000 rows), 0.9726 with 100 (10,000-row chunks), 0.9724 with 200.
 """
 from __future__ import annotations
 

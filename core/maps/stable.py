@@ -14,20 +14,26 @@ import json
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
+from core.data.append import NEW_COLUMN
+from core.disk_cache import save_atomically, write_atomically
 from core.errors import DataError
-from core.hashing import hash_array
+from core.hashing import hash_array, hash_texts
 from core.jobs import JobProgress
 from core.maps.faithfulness import DEFAULT_K, per_point_trustworthiness
 from core.maps.projection import MAX_FIT, ProjectionParams, _fit_rows, fit_on_rows, place_rows
 
+if TYPE_CHECKING:
+    from core.maps.projector import Projector
+
 META_KEY = b"embedding_explorer.map"
-NEW_COLUMN = "new"
 DRIFT_OLD_SAMPLE = 4_000  # old rows the drift is measured against
 DRIFT_NEW_SAMPLE = 1_000  # new rows whose trustworthiness is measured
+REFIT_DRIFT = 0.05  # a drift above this makes a refit worth its moved points
 
 
 @dataclass(frozen=True)
@@ -99,6 +105,13 @@ class Drift:
         """How much less trustworthy the new points are than the old (0: no drift; refit when it grows)."""
         return self.old_trust - self.new_trust
 
+    def sentence(self) -> str:
+        """What the drift means for a reader, and whether a refit is worth it."""
+        advice = "so a refit is worth it" if self.drift > REFIT_DRIFT else "so the map needs no refit yet"
+        return (f"Drift {self.drift:.3f}: the {self.new_rows:,} new points measured keep trustworthiness "
+                f"{self.new_trust:.3f} against the old map's {self.old_trust:.3f} (1: their neighbours on the map are "
+                f"their true neighbours); a refit is worth it once the drift passes {REFIT_DRIFT}, {advice}.")
+
 
 @dataclass
 class GrownMap:
@@ -123,15 +136,18 @@ def _check_grown(vectors: np.ndarray, old_rows: int, recipe: MapRecipe) -> None:
 
 
 def grow_map(vectors: np.ndarray, old_coords: np.ndarray, recipe: MapRecipe, *,
-             cancel: threading.Event | None = None, progress: JobProgress | None = None) -> GrownMap:
-    """Place `vectors[len(old_coords):]` on the map of `vectors[:len(old_coords)]` (made as `recipe` says)."""
+             cancel: threading.Event | None = None, progress: JobProgress | None = None,
+             projector: Projector | None = None) -> GrownMap:
+    """Place `vectors[len(old_coords):]` on the map of `vectors[:len(old_coords)]` (made as `recipe` says), with
+    the projector that made that map when it is at hand, else with its seeded refit."""
     old_rows = len(old_coords)
     _check_grown(vectors, old_rows, recipe)
     X = np.asarray(vectors, dtype=np.float32)
     fit_rows = _fit_rows(recipe.fitted_on or old_rows, recipe.params, recipe.max_fit)
-    if progress is not None:
-        progress.status(f"Fitting the map's projection again on {len(fit_rows):,} points")
-    projector = fit_on_rows(X, fit_rows, recipe.params, cancel=cancel)
+    if projector is None:
+        if progress is not None:
+            progress.status(f"Fitting the map's projection again on {len(fit_rows):,} points")
+        projector = fit_on_rows(X, fit_rows, recipe.params, cancel=cancel)
     refit_diff = float(np.abs(projector.embedding_ - old_coords[fit_rows]).max())
     new = np.arange(old_rows, len(X))
     coords = place_rows(projector, X, new, cancel=cancel, progress=progress)
@@ -156,3 +172,34 @@ def drift_of(X: np.ndarray, coords: np.ndarray, old_rows: int, *, metric: str = 
 def grown_frame(old: pd.DataFrame, new_part: pd.DataFrame) -> pd.DataFrame:
     """The old map's rows as they were, then the new rows, with a `new` column marking them."""
     return pd.concat([old.assign(**{NEW_COLUMN: False}), new_part.assign(**{NEW_COLUMN: True})], ignore_index=True)
+
+
+def grown_key(old_hash: str, vectors_hash: str) -> str:
+    """The content key of a grown map: the old map's vectors and the grown vectors (a refit keys on the latter)."""
+    return hash_texts([f"grown\x1f{old_hash}\x1f{vectors_hash}"])[0]
+
+
+def drift_path(coords_path: Path) -> Path:
+    """Where a grown map's drift is kept, beside its coordinates."""
+    return coords_path.with_suffix(".drift.json")
+
+
+def grow_and_keep(vectors: np.ndarray, old_coords: np.ndarray, recipe: MapRecipe, coords_path: Path | None, *,
+                  cancel: threading.Event | None = None, progress: JobProgress | None = None,
+                  projector: Projector | None = None) -> tuple[np.ndarray, Drift | None]:
+    """Every row's coordinates (the old ones as given, then the placed ones) and the drift, kept at `coords_path`
+    (its drift beside it) so a grown map loads like any other map."""
+    grown = grow_map(vectors, old_coords, recipe, cancel=cancel, progress=progress, projector=projector)
+    coords = np.concatenate([old_coords, grown.new_coords.astype(old_coords.dtype)])
+    if coords_path is not None:
+        blob = json.dumps(None if grown.drift is None else asdict(grown.drift)).encode()
+        write_atomically(drift_path(coords_path), lambda out: out.write(blob))
+        save_atomically(coords_path, coords)
+    return coords, grown.drift
+
+
+def kept_drift(coords_path: Path) -> Drift | None:
+    """The drift kept beside a grown map's coordinates (None when it was not measured or is not there)."""
+    path = drift_path(coords_path)
+    raw = json.loads(path.read_bytes()) if path.exists() else None
+    return None if raw is None else Drift(**raw)

@@ -16,11 +16,13 @@ from core.embedding.models import DEFAULT_MODEL
 from core.embedding.windows import LONG_TEXTS, OVERLAP, LongTexts
 from core.maps.cluster_settings import BY_NAME as CLUSTER_BY_NAME
 from core.maps.cluster_settings import CLUSTER_SETTINGS, NO_CLUSTERS, ClusterSpec, spec_from
+from core.maps.region import Region
 from core.maps.settings import SETTINGS, ProjectionParams, params_from
 from core.server.published import SOURCE as PUBLISHED
 
 UPLOAD_PREFIX = "upload:"
 PUBLISHED_PREFIX = f"{PUBLISHED}:"  # a map the server's operator published (core.server.published)
+ZOOM = "zoom"  # the part of the map drawn in detail, as x0,x1,y0,y1 (kept apart from the view: a zoom changes often)
 _UPLOAD_ID = re.compile(r"^[0-9a-f]{8,64}$")
 _PUBLISHED_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 
@@ -167,6 +169,15 @@ def decode_view(params: Mapping[str, Any]) -> tuple[ViewState, list[str]]:
     color = reader.get("color", lambda s: s if 0 < len(s) <= 200 else int("x"))
     return replace(view, projection=projection, color=color, clusters=_decode_clusters(reader),
                    options=_decode_options(reader, view.model)), reader.dropped
+
+
+def decode_zoom(params: Mapping[str, Any]) -> Region | None:
+    """The zoomed region a link names, or None (also for a value that is not a region)."""
+    text = _first(params, ZOOM)
+    try:
+        return None if text is None else Region.parse(text)
+    except ValueError:
+        return None
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,13 @@
 
 Distances follow Chroma's (hnswlib's) definitions, so they can be compared number for number:
 cosine = 1 - cos(q, x), l2 = squared Euclidean distance, ip = 1 - q·x. Exact search also knows
-l1 (sum of absolute differences) and hamming (sign bits that differ), which Chroma has no index for.
+dot (-q·x, core.distances'), l1 (sum of absolute differences) and hamming (sign bits that differ), which Chroma
+has no index for. Each store space ranks as one of the metrics the other pickers offer (`SAME_RANKS`).
 """
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -18,7 +19,8 @@ from core.search.results import hit_records, result_frame
 from core.vectors import cosine, top_k, unit_rows
 
 METRICS = ("cosine", "l2", "ip")  # Chroma's spaces
-EXACT_METRICS = METRICS + ("l1", "hamming")
+EXACT_METRICS = METRICS + ("dot", "l1", "hamming")
+SAME_RANKS = {"cosine": "cosine", "l2": "l2", "ip": "dot"}  # each store space and the metric that ranks as it does
 TIE_TOLERANCE = 1e-5
 
 
@@ -31,6 +33,8 @@ class ExactIndex:
         self.metric = metric
         x = np.asarray(matrix, dtype=np.float32)
         self.matrix = unit_rows(x) if metric == "cosine" else x
+        already_unit = metric == "cosine" and np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-4)
+        self.rows = self.matrix if already_unit else x  # as stored, for an index under another metric (one copy)
         self.sq_norms = (x * x).sum(axis=1) if metric == "l2" else None
 
     def distances(self, queries: np.ndarray) -> np.ndarray:
@@ -40,7 +44,7 @@ class ExactIndex:
             return 1.0 - unit_rows(q) @ self.matrix.T
         if self.metric == "ip":
             return 1.0 - q @ self.matrix.T
-        if self.metric in ("l1", "hamming"):
+        if self.metric in ("dot", "l1", "hamming"):
             return distances(q, self.matrix, self.metric).astype(np.float32)
         assert self.sq_norms is not None  # kept for l2
         return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.matrix.T), 0.0)
@@ -58,6 +62,15 @@ class Snapshot:
     texts: list[str]
     metadatas: list[dict]
     index: ExactIndex | None
+    others: dict[str, ExactIndex] = field(default_factory=dict)
+
+    def index_for(self, metric: str | None) -> ExactIndex | None:
+        """The exact index under `metric` (None: the collection's own), prepared once."""
+        if self.index is None or metric is None or metric == self.index.metric:
+            return self.index
+        if metric not in self.others:
+            self.others[metric] = ExactIndex(self.index.rows, metric)
+        return self.others[metric]
 
     @cached_property
     def positions(self) -> dict[str, int]:
@@ -70,19 +83,22 @@ class Snapshot:
         allowed[[self.positions[i] for i in ids if i in self.positions]] = True
         return allowed
 
-    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None) -> pd.DataFrame:
-        """Exact top-k (among the `allowed` rows, if given), as the same table `VectorStore.query` returns."""
+    def search(self, queries: np.ndarray, *, k: int, allowed: np.ndarray | None = None,
+               metric: str | None = None) -> pd.DataFrame:
+        """Exact top-k under `metric` (None: the collection's own; among the `allowed` rows, if given), as the same
+        table `VectorStore.query` returns, its distances those of `metric`."""
         queries = np.atleast_2d(np.asarray(queries, dtype=np.float32))
-        if self.index is None or k <= 0 or (allowed is not None and not allowed.any()):
+        index = self.index_for(metric)
+        if index is None or k <= 0 or (allowed is not None and not allowed.any()):
             return result_frame([])
-        dist = self.index.distances(queries)
+        dist = index.distances(queries)
         if allowed is not None:
             dist[:, ~allowed] = np.inf
         k = min(int(k), len(self.ids) if allowed is None else int(allowed.sum()))
         idx, top = top_k(dist, k)
         records = []
         for qi, (rows, row_dist) in enumerate(zip(idx, top)):
-            sims = cosine(queries[qi], self.index.matrix[rows])
+            sims = cosine(queries[qi], index.matrix[rows])
             records += hit_records(qi, [self.ids[r] for r in rows], row_dist, sims, [self.texts[r] for r in rows],
                                    [self.metadatas[r] for r in rows])
         return result_frame(records)

@@ -7,6 +7,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from core.distances import SCORE_NAMES, score
 from core.vectors import cosine
 
 RESULT_COLUMNS = ("query", "rank", "id", "distance", "similarity", "text")
@@ -38,6 +39,14 @@ def frame_from_query(raw: Mapping[str, Any], queries: np.ndarray) -> pd.DataFram
         sims = 1.0 - distances if vectors is None else cosine(queries[qi], np.asarray(vectors[qi], dtype=np.float32))
         records += hit_records(qi, raw["ids"][qi], distances, sims, raw["documents"][qi], raw["metadatas"][qi])
     return result_frame(records)
+
+
+def named_scores(hits: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """Exact hits under `metric` with their distance shown as the metric's own score, in a column named for it
+    (e.g. 'cosine similarity', 'L1 distance'; the cosine similarity column is then not repeated)."""
+    out = hits.copy()
+    out.insert(int(out.columns.get_loc("distance")), SCORE_NAMES[metric], score(metric, out["distance"].to_numpy()))
+    return out.drop(columns=["distance", "similarity"] if metric == "cosine" else ["distance"])
 
 
 def _record(query: int, rank: int, row_id: str, distance: float, similarity: float, text: str,

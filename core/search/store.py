@@ -18,7 +18,7 @@ from core.search import reading
 from core.search.client import default_path, find_collection, get_collection, open_client, server_address
 from core.search.collection_info import CollectionInfo, read_info
 from core.search.engine import CHROMA, EXACT, EXACT_BELOW, Found
-from core.search.exact import Snapshot
+from core.search.exact import SAME_RANKS, Snapshot
 from core.search.ingest import BATCH_SIZE, IngestReport, Progress
 from core.search.snapshots import HeldSnapshots
 
@@ -104,16 +104,17 @@ class VectorStore:
         return EXACT if count < self.exact_below else CHROMA
 
     def search(self, name: str, vectors: np.ndarray, *, k: int = 10, where: dict | None = None,
-               where_document: dict | None = None, model_id: str | None = None) -> Found:
-        """The k nearest rows per query vector from the faster engine for the collection's size, and which it was.
+               where_document: dict | None = None, model_id: str | None = None, metric: str | None = None) -> Found:
+        """The k nearest rows per query vector from the faster engine for the collection's size, and which it was;
+        under a `metric` that ranks otherwise than the collection's space, from exact search under it.
 
         The table is the one `query` and `exact_query` return.
         """
         collection, info, queries = self._asking(name, vectors, model_id)
         size = info.rows if info.rows is not None else collection.count()  # `rows` spares a count per query
-        if self.engine_for(size) == EXACT:
+        if self.engine_for(size) == EXACT or not ranks_as_index(info.metric, metric):
             hits = self._exact(collection, info, queries, k=reading.check_k(k), where=where,
-                               where_document=where_document)
+                               where_document=where_document, metric=metric)
             return Found(hits, EXACT)
         return Found(reading.nearest(collection, queries, k=k, where=where, where_document=where_document,
                                      metric=info.metric), CHROMA)
@@ -139,11 +140,12 @@ class VectorStore:
         return reading.matching_ids(get_collection(self.client, name), where, where_document)
 
     def exact_query(self, name: str, vectors: np.ndarray, *, k: int = 10, where: dict | None = None,
-                    where_document: dict | None = None) -> pd.DataFrame:
-        """The same search as `query`, answered by brute force over the stored rows held in memory (`snapshot`);
-        filters are applied by asking Chroma which ids match."""
+                    where_document: dict | None = None, metric: str | None = None) -> pd.DataFrame:
+        """The same search as `query`, answered by brute force over the stored rows held in memory (`snapshot`),
+        under `metric` (None: the collection's own, Chroma's distances); filters are applied by asking Chroma which
+        ids match."""
         collection, info, queries = self._asking(name, vectors, None)
-        return self._exact(collection, info, queries, k=k, where=where, where_document=where_document)
+        return self._exact(collection, info, queries, k=k, where=where, where_document=where_document, metric=metric)
 
     def snapshot(self, name: str) -> Snapshot:
         """All stored rows of a collection in memory, ready for exact search; read again only after a change."""
@@ -164,10 +166,15 @@ class VectorStore:
         return collection, info, reading.check_query(info, vectors, model_id)
 
     def _exact(self, collection: Any, info: CollectionInfo, queries: np.ndarray, *, k: int, where: dict | None,
-               where_document: dict | None) -> pd.DataFrame:
-        """Exact top-k over the collection's rows in memory, among those passing the filters."""
+               where_document: dict | None, metric: str | None = None) -> pd.DataFrame:
+        """Exact top-k under `metric` over the collection's rows in memory, among those passing the filters."""
         snap = self._snapshots.get(collection, info)
         allowed = None
         if where or where_document:
             allowed = snap.mask(reading.matching_ids(collection, where, where_document))
-        return snap.search(queries, k=k, allowed=allowed)
+        return snap.search(queries, k=k, allowed=allowed, metric=metric)
+
+
+def ranks_as_index(space: str, metric: str | None) -> bool:
+    """Whether `metric` (None: the collection's own) ranks as the collection's index does (its `space`)."""
+    return metric is None or SAME_RANKS.get(space) == metric

@@ -3,7 +3,8 @@
 Every loss learns from the same prepared pairs: each anchor's positive, and its negatives (given in the
 file or mined from the base model). MultipleNegativesRankingLoss uses them as columns beside the
 in-batch negatives; TripletLoss takes the first negative; ContrastiveLoss and CoSENTLoss take labelled
-pairs: the positive with label 1, each negative with label 0.
+pairs: the positive with label 1, each negative with label 0. Given scored pairs (a file with a label or
+score column), ContrastiveLoss trains on their labels 0 or 1 and CoSENTLoss on their scores, and nothing is mined.
 """
 from __future__ import annotations
 
@@ -29,6 +30,7 @@ class Loss:
     in_batch: bool
     columns: Callable[[PairSet, Sequence[Sequence[str]]], dict[str, list]]
     module: Callable[[Any], Any]
+    scored: str = ""  # what it reads of a scored pairs file: "labels" (0 or 1), "scores" (any range), or nothing
 
     def rows_per_pair(self, negatives: int) -> int:
         return 1 + negatives if self.key in ("contrastive", "cosent") else 1
@@ -37,7 +39,10 @@ class Loss:
         """A `datasets.Dataset` of this loss's rows, built from in-memory lists."""
         from datasets import Dataset
 
-        if self.needs_negatives and not any(negatives):
+        if pairs.scores is not None and not self.scored:
+            raise UserError(f"{self.title} trains on anchor/positive pairs, not on scored pairs; choose "
+                            f"{' or '.join(x.title for x in LOSSES.values() if x.scored)} for a score column.")
+        if self.needs_negatives and pairs.scores is None and not any(negatives):
             raise UserError(f"{self.title} needs a negative for each anchor: give a negative column, or mine hard "
                             "negatives (at least one per anchor).")
         return Dataset.from_dict(self.columns(pairs, negatives))
@@ -59,6 +64,9 @@ def _triplets(pairs: PairSet, negatives: Sequence[Sequence[str]]) -> dict[str, l
 
 def _labelled(value: Callable[[int], Any]) -> Callable[[PairSet, Sequence[Sequence[str]]], dict[str, list]]:
     def columns(pairs: PairSet, negatives: Sequence[Sequence[str]]) -> dict[str, list]:
+        if pairs.scores is not None:
+            return {"sentence1": list(pairs.anchors), "sentence2": list(pairs.positives),
+                    "label": [value(s) for s in pairs.scores.tolist()]}
         first, second, labels = [], [], []
         for anchor, positive, own in zip(pairs.anchors, pairs.positives, negatives):
             for text, label in [(positive, 1), *((n, 0) for n in own)]:
@@ -105,10 +113,12 @@ LOSSES: dict[str, Loss] = {loss.key: loss for loss in (
          columns=_triplets, module=_triplet),
     Loss("contrastive", "ContrastiveLoss",
          "ContrastiveLoss (Hadsell et al., 2006): labelled pairs (the positive 1, each negative 0); positives are "
-         "pulled together, negatives pushed past a cosine-distance margin of 0.5.", needs_negatives=True,
-         in_batch=False, columns=_labelled(int), module=_contrastive),
+         "pulled together, negatives pushed past a cosine-distance margin of 0.5; a file's label column (0 or 1) "
+         "gives the labels instead.", needs_negatives=True, in_batch=False, columns=_labelled(int),
+         module=_contrastive, scored="labels"),
     Loss("cosent", "CoSENTLoss",
          "CoSENTLoss (Su, 2022): scored pairs (the positive 1.0, each negative 0.0); every pair scored higher must "
-         "have a higher cosine than every pair scored lower.", needs_negatives=True, in_batch=False,
-         columns=_labelled(float), module=_cosent),
+         "have a higher cosine than every pair scored lower; a file's score column (any range, scaled to 0-1) gives "
+         "the scores instead.", needs_negatives=True, in_batch=False, columns=_labelled(float), module=_cosent,
+         scored="scores"),
 )}

@@ -2,7 +2,8 @@
 
 Every pair carries a group: texts of one group are positives of each other and are never mined as
 each other's negatives. Pairs from a file are grouped by linking each anchor with its positive (texts
-joined through any chain of pairs form one group).
+joined through any chain of pairs form one group). Pairs from a file may also carry a score per pair:
+labels 0 or 1, or scores on any range (such as STS's 0-5) scaled to 0-1.
 """
 from __future__ import annotations
 
@@ -28,11 +29,14 @@ class PairSet:
     negatives: list[str | None] = field(default_factory=list)
     source: str = ""
     split_by_group: bool = True  # hold out whole groups (no text of a held-out group is trained on)
+    scores: np.ndarray | None = None  # one score in 0..1 per pair (a label 0 or 1, or a scaled score), or None
 
     def __post_init__(self) -> None:
         if not self.negatives:
             self.negatives = [None] * len(self.anchors)
         self.groups = np.asarray(self.groups)
+        if self.scores is not None:
+            self.scores = np.asarray(self.scores, dtype=float)
 
     def __len__(self) -> int:
         return len(self.anchors)
@@ -42,7 +46,7 @@ class PairSet:
         rows = np.asarray(rows, dtype=int)
         pick = lambda items: [items[i] for i in rows]  # noqa: E731
         return PairSet(pick(self.anchors), pick(self.positives), self.groups[rows], pick(self.negatives),
-                       self.source, self.split_by_group)
+                       self.source, self.split_by_group, None if self.scores is None else self.scores[rows])
 
     def texts(self) -> list[str]:
         """Every distinct text of the pairs (anchors, positives, given negatives), in first-seen order."""
@@ -59,9 +63,14 @@ class PairSet:
     def data_hash(self) -> str:
         """A content hash of the pairs (for the model card)."""
         rows = [f"{a}\x1f{p}\x1f{n or ''}" for a, p, n in zip(self.anchors, self.positives, self.negatives)]
+        if self.scores is not None:
+            rows = [f"{row}\x1f{score!r}" for row, score in zip(rows, self.scores.tolist())]
         return hash_texts(["\x1e".join(rows)])[0]
 
     def frame(self) -> pd.DataFrame:
+        if self.scores is not None:
+            return pd.DataFrame({"sentence1": self.anchors, "sentence2": self.positives, "score": self.scores,
+                                 "group": self.groups})
         return pd.DataFrame({"anchor": self.anchors, "positive": self.positives, "negative": self.negatives,
                              "group": self.groups})
 
@@ -109,6 +118,43 @@ def pairs_from_columns(frame: pd.DataFrame, anchor: str, positive: str, negative
     negatives = [x or None for x in n[keep].tolist()]
     return _checked(PairSet(anchors, positives, _linked_groups(anchors, positives), negatives,
                             source=f"columns '{anchor}' and '{positive}'"))
+
+
+def _scaled(values: pd.Series, name: str, *, labels: bool, needed_by: str) -> tuple[np.ndarray, str]:
+    """The column's values as scores in 0..1 (labels kept, scores scaled by the column's range) and how."""
+    numbers = pd.to_numeric(values, errors="coerce")
+    bad = values.notna() & numbers.isna() & (values.astype("string").str.strip() != "")
+    if bad.any():
+        raise DataError(f"The column '{name}' must hold numbers; row {int(np.flatnonzero(bad)[0]) + 1} holds "
+                        f"'{values[bad].iloc[0]}'.")
+    kept = numbers.dropna().to_numpy(dtype=float)
+    if labels and not np.isin(kept, (0.0, 1.0)).all():
+        other = kept[~np.isin(kept, (0.0, 1.0))][0]
+        raise DataError(f"{needed_by} trains on labels 0 or 1, but the column '{name}' holds {other:g}; for scores "
+                        "on a range choose CoSENTLoss.")
+    low, high = (float(kept.min()), float(kept.max())) if len(kept) else (0.0, 0.0)
+    if high == low:
+        raise DataError(f"Every pair in the column '{name}' has the same score ({low:g}); {needed_by} learns from "
+                        "pairs scored differently.")
+    if labels:
+        return numbers.to_numpy(dtype=float), f"labels 0/1 in the column '{name}'"
+    return ((numbers - low) / (high - low)).to_numpy(dtype=float), (
+        f"scores {low:g} to {high:g} in the column '{name}', scaled to 0-1 as (score - {low:g}) / {high - low:g}")
+
+
+def scored_pairs_from_columns(frame: pd.DataFrame, first: str, second: str, score: str, *, labels: bool,
+                              needed_by: str) -> PairSet:
+    """One scored pair per row with two non-empty texts and a score: labels 0 or 1 as they are (`labels`), or
+    scores on any range scaled to 0-1. `needed_by` (the loss) names what a missing column is for."""
+    if score not in frame.columns:
+        raise DataError(f"{needed_by} trains on the {'labels' if labels else 'scores'} of the column '{score}', "
+                        f"which is not in the file (its columns: {', '.join(map(str, frame.columns))}).")
+    a, p = _clean(_column(frame, first, "first text")), _clean(_column(frame, second, "second text"))
+    scores, note = _scaled(frame[score], score, labels=labels, needed_by=needed_by)
+    keep = ((a != "") & (p != "") & (a != p)).to_numpy() & ~np.isnan(scores)
+    anchors, positives = a[keep].tolist(), p[keep].tolist()
+    return _checked(PairSet(anchors, positives, _linked_groups(anchors, positives), source=(
+        f"pairs in columns '{first}' and '{second}' with {note}"), scores=scores[keep]))
 
 
 def pairs_from_groups(texts: Sequence[str], groups: Sequence, *, name: str = "group") -> PairSet:

@@ -13,8 +13,7 @@ import numpy as np
 
 from core.embedding.models import CUSTOM_PREFIX, load_sentence_model, model_title
 from core.errors import Cancelled
-from core.evaluation.retrieval import RetrievalResult, rank_queries
-from core.training import mining, store
+from core.training import heldout, mining, store
 from core.training.losses import LOSSES
 from core.training.pairs import PairSet, split
 from core.training.settings import params_dict
@@ -50,8 +49,8 @@ class FinetuneResult:
     folder: Path
     card: dict[str, Any]
     held: PairSet
-    before: RetrievalResult
-    after: RetrievalResult
+    before: heldout.HeldOut
+    after: heldout.HeldOut
     held_texts: list[str] = field(default_factory=list)
     held_before: np.ndarray | None = None  # unit vectors of held_texts, base model
     held_after: np.ndarray | None = None  # the same texts, fine-tuned model
@@ -68,20 +67,18 @@ def base_vectors(texts: list[str], base_key: str, *, get_embedder: Callable | No
 
 def prepare(pairs: PairSet, base_key: str, params: Any, *, get_embedder: Callable | None = None,
             progress: Progress | None = None) -> Prepared:
-    """Split the pairs, embed every text with the base model, mine hard negatives among the training texts."""
+    """Split the pairs, embed every text with the base model, mine hard negatives among the training texts (none
+    for scored pairs: their scores say which are negative)."""
     train, held = split(pairs, params.eval_split, seed=params.seed)
     texts = list(dict.fromkeys([*train.texts(), *held.texts()]))
     vectors = base_vectors(texts, base_key, get_embedder=get_embedder, progress=progress)
-    prepared = Prepared(train, held, texts, vectors, mining.Mined([]))
+    prepared = Prepared(train, held, texts, vectors, mining.Mined([[] for _ in range(len(train))]))
+    if train.scores is not None:
+        return prepared
     corpus = train.texts()
     prepared.mined = mining.mine_hard_negatives(train, corpus, vectors[prepared.rows(corpus)],
                                                 k=params.hard_negatives, margin=params.margin)
     return prepared
-
-
-def held_out_retrieval(held: PairSet, encode: Callable[[list[str]], np.ndarray]) -> RetrievalResult:
-    """Each held-out anchor searching its positive among all held-out positives."""
-    return rank_queries(encode(held.anchors), encode(held.positives))
 
 
 def _encoder(model) -> Callable[[list[str]], np.ndarray]:
@@ -96,7 +93,7 @@ def finetune(prepared: Prepared, base_key: str, params: Any, *, out: Path | None
     say = status or (lambda _: None)
     out = store.check_destination(out or store.default_model_dir(base_key))
     before_lookup = {t: v for t, v in zip(prepared.texts, prepared.vectors)}
-    before = held_out_retrieval(prepared.held, lambda ts: np.stack([before_lookup[t] for t in ts]))
+    before = heldout.evaluate(prepared.held, lambda ts: np.stack([before_lookup[t] for t in ts]))
     say("Loading the base model")
     model = load_sentence_model(base_key)
     k = negatives_per_anchor(prepared.train, params.hard_negatives)
@@ -109,7 +106,7 @@ def finetune(prepared: Prepared, base_key: str, params: Any, *, out: Path | None
         raise TrainingCancelled(f"Training was cancelled after {fitted.steps} of {fitted.total_steps} steps; "
                                 "no model was written.")
     say("Evaluating on the held-out pairs")
-    after = held_out_retrieval(prepared.held, _encoder(model))
+    after = heldout.evaluate(prepared.held, _encoder(model))
     card = make_card(prepared, base_key, params, fitted, started, before, after, k, out)
     say("Saving the model")
     with store.staged_folder(out) as tmp:
@@ -120,8 +117,8 @@ def finetune(prepared: Prepared, base_key: str, params: Any, *, out: Path | None
                           prepared.vectors[prepared.rows(held_texts)], _encoder(model)(held_texts))
 
 
-def make_card(prepared: Prepared, base_key: str, params: Any, fitted, started: datetime, before: RetrievalResult,
-              after: RetrievalResult, k: int, out: Path) -> dict[str, Any]:
+def make_card(prepared: Prepared, base_key: str, params: Any, fitted, started: datetime, before: heldout.HeldOut,
+              after: heldout.HeldOut, k: int, out: Path) -> dict[str, Any]:
     """Everything the model card says: base model, data, loss, parameters, time, evaluation before and after."""
     import sentence_transformers
     import torch
@@ -138,7 +135,9 @@ def make_card(prepared: Prepared, base_key: str, params: Any, fitted, started: d
         "mining": mining.CONVENTIONS, "parameters": params_dict(params),
         "time": {"started": started.isoformat(), "training_seconds": round(fitted.seconds, 2),
                  "steps": fitted.steps, "machine": platform.machine(), "torch_threads": torch.get_num_threads()},
-        "evaluation": {"held_out_pairs": len(prepared.held), "before": before.metrics(), "after": after.metrics()},
+        "evaluation": {"held_out_pairs": len(prepared.held), "retrieval_pairs": after.retrieval_pairs,
+                       **({"scored_pairs": after.scored_pairs} if after.spearman is not None else {}),
+                       "before": before.metrics(), "after": after.metrics()},
         "libraries": {"sentence_transformers": sentence_transformers.__version__, "torch": torch.__version__},
     }
 
@@ -180,6 +179,5 @@ def card_readme(card: dict[str, Any]) -> str:
                f"{card['adapter']['note']}\n\n" if card.get("adapter") else "")
             + f"## Parameters\n\n{params}\n\n"
             f"## Time\n\nStarted {card['time']['started']}; {card['time']['training_seconds']:.1f} s of training, "
-            f"{card['time']['steps']} steps.\n\n## Evaluation on the held-out pairs\n\nEach held-out anchor searches "
-            f"its positive among all held-out positives (cosine).\n\n| metric | before | after |\n|---|---|---|\n"
-            f"{rows}\n")
+            f"{card['time']['steps']} steps.\n\n## Evaluation on the held-out pairs\n\n{heldout.CONVENTIONS}\n\n"
+            f"| metric | before | after |\n|---|---|---|\n{rows}\n")

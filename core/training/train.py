@@ -22,6 +22,7 @@ from core.training.pairs import PairSet
 
 Progress = Callable[[int, int], None]
 LORA_DROPOUT = 0.1
+MAX_MISSES = 1000  # random draws of a text of its own group before a pair gets fewer negatives
 
 
 @dataclass
@@ -34,7 +35,8 @@ class FitResult:
 
 
 def negative_columns(pairs: PairSet, mined: Mined, k: int, *, seed: int) -> list[list[str]]:
-    """Per pair, exactly `k` negatives: the given one first, then the mined ones, then random texts of other groups."""
+    """Per pair, `k` negatives: the given one first, then the mined ones, then random texts of other groups (fewer
+    when other groups' texts are too rare to draw)."""
     rng = np.random.default_rng(seed)
     pool = np.asarray(pairs.texts(), dtype=object)
     groups = pairs.text_groups()
@@ -42,18 +44,24 @@ def negative_columns(pairs: PairSet, mined: Mined, k: int, *, seed: int) -> list
     for i in range(len(pairs)):
         own = {pairs.anchors[i], pairs.positives[i]}
         chosen = [n for n in [pairs.negatives[i], *mined.negatives[i]] if n and n not in own][:k]
-        while len(chosen) < k:
+        misses = 0
+        while len(chosen) < k and misses < MAX_MISSES:  # a group that holds nearly every text leaves few to draw
             text = str(pool[rng.integers(len(pool))])
             if pairs.groups[i] not in groups.get(text, ()) and text not in own and text not in chosen:
                 chosen.append(text)
             elif len(pool) <= len(own) + len(chosen):
                 break
+            else:
+                misses += 1
         out.append(chosen)
     return out
 
 
 def negatives_per_anchor(pairs: PairSet, k: int) -> int:
-    """How many negative columns training uses: k, or one when the pairs bring their own negatives."""
+    """How many negative columns training uses: k, or one when the pairs bring their own negatives; none for
+    scored pairs (their scores say which are negative)."""
+    if pairs.scores is not None:
+        return 0
     return max(k, 1 if any(pairs.negatives) else 0)
 
 
@@ -75,6 +83,11 @@ def add_lora(model, params: Any) -> None:
         raise UserError(f"A LoRA adapter cannot be added to this model ({err}); set the LoRA rank to 0.") from None
 
 
+def learning_rate(params: Any) -> float:
+    """The peak learning rate of the run: LoRA's own when it trains an adapter, else full fine-tuning's."""
+    return params.lora_learning_rate if params.lora_rank else params.learning_rate
+
+
 def training_arguments(params: Any, output_dir: str, *, max_steps: int = -1):
     """The trainer's arguments from our parameters: nothing logged, reported, saved or pushed."""
     from sentence_transformers import SentenceTransformerTrainingArguments
@@ -82,7 +95,7 @@ def training_arguments(params: Any, output_dir: str, *, max_steps: int = -1):
 
     return SentenceTransformerTrainingArguments(
         output_dir=output_dir, num_train_epochs=params.epochs, max_steps=max_steps,
-        per_device_train_batch_size=params.batch_size, learning_rate=params.learning_rate,
+        per_device_train_batch_size=params.batch_size, learning_rate=learning_rate(params),
         warmup_steps=float(params.warmup_ratio), seed=params.seed, data_seed=params.seed,
         batch_sampler=BatchSamplers.NO_DUPLICATES if LOSSES[params.loss].in_batch else BatchSamplers.BATCH_SAMPLER,
         report_to="none", push_to_hub=False, save_strategy="no",

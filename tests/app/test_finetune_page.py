@@ -131,3 +131,33 @@ def test_a_running_job_shows_its_steps_and_time_left_and_cancels():
         at.run()
     assert not at.exception and [w.value for w in at.warning] == [
         "Training was cancelled after 1 of 4 steps; no model was written."]
+
+
+def test_cosent_trains_on_an_uploaded_score_column_and_shows_spearman(tiny_choice):
+    from tests.core.training.test_scored import scored_frame
+
+    at = _page(tiny_choice)
+    at.radio(key="ee_w_ft_source").set_value("file").run()
+    at.file_uploader(key="ee_ft_pairs_file").set_value(
+        ("sts.csv", scored_frame().to_csv(index=False).encode(), "text/csv")).run()
+    at.selectbox(key="ee_ft_anchor_col").set_value("sentence1")
+    at.selectbox(key="ee_ft_positive_col").set_value("sentence2").run()
+    assert "ee_ft_scores_col" not in _keys(at)  # MultipleNegativesRankingLoss reads no score column
+    at.selectbox(key="ee_w_ft_loss").set_value("cosent").run()
+    at.selectbox(key="ee_ft_scores_col").set_value("score")
+    at.number_input(key="ee_w_ft_learning_rate").set_value(0.1)
+    at.number_input(key="ee_w_ft_batch_size").set_value(16).run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+    counts = {m.label: m.value for m in at.metric}
+    assert int(counts["Training pairs (scored)"]) + int(counts["Held-out pairs"]) == len(scored_frame())
+    assert any("scaled to 0-1" in c.value for c in at.caption)
+    at.button(key="ee_ft_start").click().run()
+    at = _wait_for_result(at)
+    assert not at.error, [e.value for e in at.error]
+    figures = {m.label: m for m in at.metric}
+    assert {"spearman after", "recall@10 after"} <= set(figures) and "before" in figures["spearman after"].proto.delta
+    assert any("Spearman on all of them" in c.value for c in at.caption)
+
+
+def _keys(at: AppTest) -> set[str]:
+    return {w.key for w in at.selectbox}

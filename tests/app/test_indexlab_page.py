@@ -48,7 +48,7 @@ def test_the_lab_page_compares_metrics_and_measures_every_index():
     at.number_input(key="ee_w_k").set_value(5)
     at.text_input(key="ee_w_ef_search").set_value("10, 50")
     at.button[0].click().run()  # the form's Run button
-    at.session_state["ee_indexlab_job"][0].result()  # wait for the background run
+    at.session_state["ee_indexlab_job"].result()  # wait for the background run
     at.run()
     assert not at.exception and not at.error
     table = [d.value for d in at.dataframe if "recall@k" in d.value.columns][0]
@@ -67,7 +67,7 @@ def test_typed_queries_are_embedded_with_the_datas_model_and_asked_instead_of_he
     at.number_input(key="ee_w_k").set_value(5)
     at.text_input(key="ee_w_ef_search").set_value("10")
     at.button[0].click().run()
-    at.session_state["ee_indexlab_job"][0].result()
+    at.session_state["ee_indexlab_job"].result()
     at.run()
     assert not at.exception and not at.error
     assert any(c.value.startswith("2 queries against 2,") for c in at.caption)

@@ -4,6 +4,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from components.maps.progressive import CLUSTERS_OPEN, FAITH_OPEN
+
 ROOT = Path(__file__).resolve().parents[2]
 DIGITS_PCA = {"data": "digits", "model": "precomputed", "method": "pca", "clusters": "kmeans", "space": "vectors",
               "k": "10", "color": "digit", "stop": "digit"}
@@ -15,8 +17,9 @@ def _app(query: dict | None = None) -> AppTest:
     return at.run()
 
 
-def _expander(at: AppTest, prefix: str):
-    return next(e for e in at.expander if e.label.startswith(prefix))
+def _has_expander(at: AppTest, prefix: str) -> bool:
+    """Whether an expander's label starts with `prefix` (folded ones have no children, and so are falsy)."""
+    return any(e.label.startswith(prefix) for e in at.expander)
 
 
 def test_a_link_reopens_its_view_and_the_url_follows_changes():
@@ -28,7 +31,7 @@ def test_a_link_reopens_its_view_and_the_url_follows_changes():
     assert at.selectbox(key="ee_w_cluster_method").value == "kmeans"
     assert at.number_input(key="ee_w_cluster_k").value == 10
     assert at.text_input(key="ee_w_cluster_stop").value == "digit"
-    assert _expander(at, "Clusters: 10 found")
+    assert _has_expander(at, "Clusters: 10 found")
     for key, value in DIGITS_PCA.items():  # written back unchanged
         assert at.query_params[key] == value
     at.selectbox(key="ee_w_color").set_value("cluster").run()
@@ -55,7 +58,10 @@ def test_map_with_clusters_faithfulness_colours_and_filters():
     assert not at.exception
     assert at.selectbox(key="ee_w_cluster_method").value == "hdbscan"  # clusters are on by default
     assert at.selectbox(key="ee_w_color").value == "cluster"
-    assert _expander(at, "Clusters:") and any("keywords" in d.value.columns for d in at.dataframe)
+    assert _has_expander(at, "Clusters:") and _has_expander(at, "How far") and not at.dataframe and not at.metric
+    at.session_state[CLUSTERS_OPEN] = at.session_state[FAITH_OPEN] = True  # drawn once unfolded
+    at.run()
+    assert _has_expander(at, "Clusters:") and any("keywords" in d.value.columns for d in at.dataframe)
     labels = [m.label for m in at.metric]
     assert any(label.startswith("kNN preservation") for label in labels)
     assert any(label.startswith("Trustworthiness") for label in labels)
@@ -73,6 +79,7 @@ def test_cluster_form_switches_method_and_space():
     at.selectbox(key="ee_w_cluster_method").set_value("agglomerative")
     at.radio(key="ee_w_cluster_space").set_value("vectors")
     at.number_input(key="ee_w_cluster_k").set_value(0)
+    at.session_state[CLUSTERS_OPEN] = True  # the cluster table, with its notes, is drawn once unfolded
     at.form_submit_button[1].click().run()  # the cluster form's Apply (the projection form comes first)
     assert not at.exception
     assert any("Suggested k by silhouette" in c.value for c in at.caption)

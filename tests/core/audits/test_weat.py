@@ -22,7 +22,7 @@ from core.audits.weat import (
     permutation_p_values,
     weat_statistics,
 )
-from core.audits.weat_audit import WeatSettings, results_table, run_weat, run_weats
+from core.audits.weat_audit import WeatSettings, covered_tests, results_table, run_weat, run_weats
 from core.audits.weat_sets import (
     caliskan_tests,
     parse_custom_tests,
@@ -171,6 +171,18 @@ def test_run_weat_explains_an_empty_set():
     test = typed_test("toy", {"A": "Pleasant"}, {"X": "x1, x2", "Y": "y1", "A": "nothing, here", "B": "b"})
     with pytest.raises(UserError, match="no word of set A \\(Pleasant\\)"):
         run_weat(test, _toy_source())
+
+
+def test_tests_the_source_does_not_cover_are_left_out_with_a_sentence():
+    good = typed_test("good", {}, {"X": "x1, x2", "Y": "y1, y2", "A": "a", "B": "b"})
+    bad = typed_test("bad", {"A": "Pleasant"}, {"X": "x1, x2", "Y": "y1", "A": "nothing, here", "B": "b"})
+    covered, skipped = covered_tests([good, bad], _toy_source())
+    assert covered == [good] and len(skipped) == 1 and "no word of set A (Pleasant)" in skipped[0]
+    assert [r.test for r in run_weats(covered, _toy_source())] == [good]
+    with pytest.raises(UserError, match="No chosen test can run"):
+        covered_tests([bad, bad], _toy_source())
+    with pytest.raises(UserError, match="no word of set A"):
+        covered_tests([bad], _toy_source())
 
 
 def test_templates_need_the_placeholder():

@@ -1,5 +1,5 @@
-"""A returning visitor's first map reads vectors, projection, clusters and faithfulness from disk: no transformer,
-torch, UMAP or scikit-learn import."""
+"""A returning visitor's first map reads vectors, token counts, projection, clusters and faithfulness from disk: no
+transformer, tokenizer, torch, UMAP, scikit-learn or graph-library import."""
 from __future__ import annotations
 
 import subprocess
@@ -7,8 +7,8 @@ import sys
 
 from core.paths import PROJECT_ROOT
 
-HEAVY = ("torch", "transformers", "sentence_transformers", "onnxruntime", "umap", "numba", "pynndescent", "sklearn",
-         "scipy")
+HEAVY = ("torch", "transformers", "sentence_transformers", "onnxruntime", "tokenizers", "umap", "numba", "pynndescent",
+         "sklearn", "scipy", "networkx")
 
 WARM_PATH = f"""
 import sys
@@ -37,7 +37,7 @@ np.save(projection_cache_path(dataset.vectors, params), rng.normal(size=(60, 2))
 service, data = MapService(), MapData.of(dataset.vectors, texts)
 state = service.map_state(data, params)
 extras = service.extras(data, state, ClusterSpec())  # computed on the first visit, read from disk on the next
-assert result.n_cached == 60 and not state.preview and state.coords.shape == (60, 2)
+assert result.n_cached == 60 and result.report is not None and not state.preview and state.coords.shape == (60, 2)
 assert extras.clusters is not None and extras.faith is not None
 print(",".join(name for name in {HEAVY!r} if name in sys.modules))
 """
@@ -51,5 +51,6 @@ def _visit(data_dir) -> str:
 
 
 def test_a_cached_map_imports_no_model_library_nor_umap_nor_sklearn(tmp_path):
-    assert "sklearn" in _visit(tmp_path)  # the first visit clusters the map
+    first = _visit(tmp_path).split(",")
+    assert "sklearn" in first and "tokenizers" in first  # the first visit clusters the map and counts tokens
     assert _visit(tmp_path) == ""  # the next one imports none of HEAVY

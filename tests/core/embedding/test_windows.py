@@ -15,6 +15,7 @@ from core.embedding.models import MINILM_ID, model_folder
 from core.embedding.windows import (
     OVERLAP,
     LongTexts,
+    kept_window_report,
     token_ranges,
     token_window,
     window_report,
@@ -100,6 +101,22 @@ def test_over_window_count_equals_the_tokenizers_count(window):
     assert report.suggest_chunking and "101 of 350" in report.sentence()
     longest = report.longest(5)
     assert list(report.counts[longest]) == sorted(report.counts, reverse=True)[:5]
+
+
+def test_a_kept_window_report_is_read_back_without_the_tokenizer(tmp_path, monkeypatch, window):
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
+    texts = lee_documents().texts[:40]
+    first = kept_window_report(texts, "minilm")
+    assert first is not None and list(first.counts) == list(window_report(texts, window).counts)
+
+    def no_tokenizer(*_args, **_kwargs):
+        raise AssertionError("the tokenizer was loaded")
+
+    monkeypatch.setattr("core.embedding.windows.token_window", no_tokenizer)
+    again = kept_window_report(texts, "minilm")
+    assert list(again.counts) == list(first.counts) and (again.size, again.max_tokens) == (first.size, 256)
+    with pytest.raises(AssertionError, match="tokenizer"):  # other texts are counted afresh
+        kept_window_report(texts[:39], "minilm")
 
 
 def test_long_texts_setting_parses_and_truncate_ignores_overlap():

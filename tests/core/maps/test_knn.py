@@ -8,12 +8,15 @@ from sklearn.neighbors import NearestNeighbors
 from core.errors import DataError
 from core.maps import knn as knn_module
 from core.maps.knn import (
+    KnnGraph,
     NeighbourIndex,
+    _self_first,
     build_knn_graph,
     exact_knn,
     knn_cache_path,
     knn_graph,
 )
+from core.maps.knn_faiss import ivf_knn
 
 
 def points(n: int = 300, d: int = 12, seed: int = 0) -> np.ndarray:
@@ -112,3 +115,23 @@ def test_each_points_distance_to_its_kth_neighbour_is_the_brute_force_one():
     unit = X / np.linalg.norm(X, axis=1, keepdims=True)
     expected = np.sort(1 - unit @ unit.T, axis=1)[:, 10]  # column 0 is the point itself
     np.testing.assert_allclose(build_knn_graph(X, 15, metric="cosine").kth_distances(10), expected, atol=1e-5)
+
+
+@pytest.mark.parametrize("metric", ["cosine", "euclidean"])
+def test_ivf_flat_neighbours_against_brute_force(metric):
+    """The bench's IVF-Flat graph: self first, true distances, high recall."""
+    centres = np.random.default_rng(1).normal(size=(8, 16)) * 3
+    X = (centres[np.arange(3_000) % 8] + points(3_000, 16)).astype(np.float32)
+    indices, distances = ivf_knn(X, 11, metric=metric)
+    approx = KnnGraph(*_self_first(indices, distances), metric, False)
+    ref_d, ref_i = NearestNeighbors(n_neighbors=11, metric=metric, algorithm="brute").fit(X).kneighbors(X)
+    assert approx.indices.dtype == np.int32
+    assert (approx.indices[:, 0] == np.arange(len(X))).all() and (approx.distances[:, 0] == 0).all()
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(approx.neighbours(), ref_i[:, 1:])])
+    assert recall > 0.9
+    unit = X / np.linalg.norm(X, axis=1, keepdims=True)
+    own = np.linalg.norm(X[:, None] - X[approx.indices], axis=2) if metric == "euclidean" else \
+        1 - np.einsum("id,ijd->ij", unit, unit[approx.indices])  # each listed neighbour's distance, recomputed
+    np.testing.assert_allclose(approx.distances[:, 1:], np.maximum(own[:, 1:], 0), atol=1e-4)
+    assert (np.diff(approx.distances, axis=1) >= -1e-6).all()
+    assert (approx.distances[:, 10] >= ref_d[:, 10] - 1e-5).all()  # never nearer than the true 10th neighbour

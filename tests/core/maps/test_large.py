@@ -53,6 +53,18 @@ def test_sampled_faithfulness_equals_the_plain_measure_on_the_sample():
     assert faith.chance == pytest.approx(10 / 199)
 
 
+def test_sampled_knn_preservation_compares_the_samples_own_rows():
+    """A map that is the data itself keeps every neighbour: sample rows and whole-data rows are never mixed."""
+    X = np.random.default_rng(4).normal(size=(3_000, 2)).astype(np.float32)
+    faith = large.sampled_faithfulness(X, X.copy(), metric="euclidean", sample=400)
+    assert len(faith.scored) == 400
+    assert faith.preservation_mean == pytest.approx(1.0)
+    assert faith.trust_mean == pytest.approx(1.0)
+    shuffled = large.sampled_faithfulness(X, X[np.random.default_rng(5).permutation(3_000)], metric="euclidean",
+                                          sample=400)
+    assert shuffled.preservation_mean < 0.1  # a map that lost the neighbours is told apart
+
+
 def test_placing_the_rest_reports_progress_to_the_last_row():
     X, _ = planted(500)
     progress = JobProgress()

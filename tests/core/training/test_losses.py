@@ -61,7 +61,7 @@ def test_a_lora_adapter_is_small_names_its_base_and_reloads_to_the_same_vectors(
                                                                                   no_network):  # noqa: F811
     base = save_tiny_transformer(tmp_path / "tiny")
     key = f"st:{base}"
-    params = replace(TOY, lora_rank=4, lora_alpha=8)
+    params = replace(TOY, lora_rank=4, lora_alpha=8, lora_learning_rate=TOY.learning_rate)
     result = finetune(prepare(pairs, key, params), key, params)
     folder_mb = sum(p.stat().st_size for p in result.folder.rglob("*") if p.is_file())
     base_mb = sum(p.stat().st_size for p in base.rglob("*") if p.is_file())
