@@ -1,8 +1,10 @@
 """The on-disk cache every room uses: content hash -> file; load it, or compute and replace it atomically."""
 from __future__ import annotations
 
+import logging
 import os
 import uuid
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, BinaryIO, TypeVar
@@ -10,6 +12,8 @@ from typing import Any, BinaryIO, TypeVar
 import numpy as np
 
 T = TypeVar("T")
+log = logging.getLogger(__name__)
+UNREADABLE = (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile)  # a damaged or foreign file
 Arrays = np.ndarray | dict[str, np.ndarray]
 
 
@@ -62,7 +66,10 @@ def load_or_compute(path: Path | None, compute: Callable[[], T], *, to_arrays: C
                     from_arrays: Callable[[Arrays], T] = _as_is) -> T:
     """The value kept at `path`, or `compute()` saved there; `path=None` computes without the cache."""
     if path is not None and path.exists():
-        return from_arrays(load_arrays(path))
+        try:
+            return from_arrays(load_arrays(path))
+        except UNREADABLE as err:  # every entry can be computed again: a damaged one is replaced, never fatal
+            log.warning("The cache entry %s could not be read (%s); computing it again.", path.name, err)
     value = compute()
     if path is not None:
         save_atomically(path, to_arrays(value))

@@ -71,7 +71,7 @@ def _accuracy(ev: LabelEvaluation, name: str) -> Metric:
     """A classifier's accuracy, labelled by its short name (the full one, and the interval, in the help)."""
     r = ev.classifiers[name]
     low, high = classification.t_interval(r.fold_accuracy)
-    full = classification.CLASSIFIERS[name]
+    full = ev.classifier_name(name)
     return (f"{full.split(' (')[0]} accuracy", f"{r.accuracy:.1%}",
             f"{full}: 95% interval over the {classification.N_FOLDS} folds, {low:.1%} to {high:.1%}")
 
@@ -117,12 +117,12 @@ def labels_panel(emb: seam.Embedded, choice: DataChoice) -> None:
 
 def _label_results(emb: seam.Embedded, choice: DataChoice, ev: LabelEvaluation, note: str, column: str) -> None:
     _label_figures(ev)
-    st.caption(classification.CONVENTIONS + " " + note)
+    st.caption(ev.conventions + " " + note)
     st.dataframe(ev.summary(), hide_index=True, width="stretch", key="ee_eval_summary")
-    which = st.radio("Mistakes of", list(classification.CLASSIFIERS), format_func=classification.CLASSIFIERS.get,
+    which = st.radio("Mistakes of", list(classification.CLASSIFIERS), format_func=ev.classifier_name,
                      horizontal=True, **persist("ee_w_eval_classifier", "logreg", options=list(classification.CLASSIFIERS)))
     outcome_map(emb, ev.outcome(which), failed=["misclassified"], key="ee_eval_label_map",
-                title=f"Out-of-fold predictions of {classification.CLASSIFIERS[which]}")
+                title=f"Out-of-fold predictions of {ev.classifier_name(which)}")
     mistakes_table(emb, ev, which)
     matrix = ev.confusion(which)
     left, right = st.columns(2)

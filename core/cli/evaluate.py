@@ -77,7 +77,8 @@ def _conventions(args: argparse.Namespace, several: bool) -> dict[str, str]:
     if args.lee:
         out["lee_documents"] = lee.CONVENTIONS + " TF-IDF + SVD is fitted on lee_background.cor plus the 50."
     if args.label_column:
-        out["labels"] = (classification.CONVENTIONS + " macro_f1 is logistic regression's. ari and nmi: KMeans on "
+        out["labels"] = (classification.conventions(getattr(args, METRIC.key))
+                         + " macro_f1 is logistic regression's. ari and nmi: KMeans on "
                          "the unit vectors with one cluster per label (n_init=10, random_state=0).")
     if args.query_column:
         out["retrieval"] = retrieval.CONVENTIONS

@@ -13,7 +13,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from core.distances import distances
+from core.distances import SCORE_NAMES, distances
 from core.errors import DataError
 from core.vectors import unit_rows
 
@@ -25,12 +25,23 @@ SEED = 0
 KNN_K = 10
 LOGREG_MAX_ITER = 1000
 MAX_LABELS = 200
-CLASSIFIERS = {"knn": "10-NN (cosine, majority vote)", "logreg": "logistic regression"}
-CONVENTIONS = (f"Stratified {N_FOLDS}-fold cross-validation (shuffled, random_state={SEED}); every point is "
-               f"predicted by the model trained on the other folds. 10-NN: cosine similarity, majority vote of the "
-               f"{KNN_K} nearest training points (ties go to the label that sorts first). Logistic regression: "
-               f"scikit-learn defaults (L2, C=1, lbfgs, max_iter={LOGREG_MAX_ITER}). Interval: 95% t-interval "
-               f"over the {N_FOLDS} folds, mean ± t(0.975, {N_FOLDS - 1})·sd/√{N_FOLDS}, cut at 0 and 1.")
+CLASSIFIERS = {"knn": "10-NN (majority vote)", "logreg": "logistic regression"}  # named with the kNN's metric below
+
+
+def classifier_name(name: str, metric: str = "cosine") -> str:
+    """How a classifier is named in tables: the kNN with the metric it ranks neighbours by."""
+    return f"10-NN ({metric}, majority vote)" if name == "knn" else CLASSIFIERS[name]
+
+
+def conventions(metric: str = "cosine") -> str:
+    """How the label evaluation was computed, its kNN ranking neighbours by `metric`."""
+    return (f"Stratified {N_FOLDS}-fold cross-validation (shuffled, random_state={SEED}); every point is "
+            f"predicted by the model trained on the other folds. 10-NN: {SCORE_NAMES[metric]}, majority vote of the "
+            f"{KNN_K} nearest training points (ties go to the label that sorts first). Logistic regression: "
+            f"scikit-learn defaults (L2, C=1, lbfgs, max_iter={LOGREG_MAX_ITER}). Interval: 95% t-interval "
+            f"over the {N_FOLDS} folds, mean ± t(0.975, {N_FOLDS - 1})·sd/√{N_FOLDS}, cut at 0 and 1.")
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -42,6 +53,7 @@ class ClassifierResult:
     predictions: np.ndarray
     fold_accuracy: np.ndarray
     fold_macro_f1: np.ndarray
+    metric: str = "cosine"  # what the kNN ranks neighbours by
 
     @property
     def accuracy(self) -> float:
@@ -139,7 +151,7 @@ def cross_validate(vectors: np.ndarray, labels: npt.ArrayLike, *, progress: Prog
             done += 1
             if progress:
                 progress(done, steps)
-        results[name] = ClassifierResult(name, predictions.astype(str), np.array(acc), np.array(f1))
+        results[name] = ClassifierResult(name, predictions.astype(str), np.array(acc), np.array(f1), knn_metric)
     return results
 
 
@@ -148,7 +160,7 @@ def summary_table(results: dict[str, ClassifierResult]) -> pd.DataFrame:
     rows = []
     for name, r in results.items():
         (a_lo, a_hi), (f_lo, f_hi) = t_interval(r.fold_accuracy), t_interval(r.fold_macro_f1)
-        rows.append({"classifier": CLASSIFIERS[name], "accuracy": r.accuracy, "accuracy_low": a_lo,
+        rows.append({"classifier": classifier_name(name, r.metric), "accuracy": r.accuracy, "accuracy_low": a_lo,
                      "accuracy_high": a_hi, "macro_f1": r.macro_f1, "macro_f1_low": f_lo, "macro_f1_high": f_hi})
     return pd.DataFrame(rows)
 

@@ -87,6 +87,15 @@ class LabelEvaluation:
     def summary(self) -> pd.DataFrame:
         return clf.summary_table(self.classifiers)
 
+    def classifier_name(self, name: str) -> str:
+        """A classifier's name as tables show it (the kNN with its metric)."""
+        return clf.classifier_name(name, self.classifiers[name].metric)
+
+    @property
+    def conventions(self) -> str:
+        """How it was computed, with the metric the kNN ranked by."""
+        return clf.conventions(next(iter(self.classifiers.values())).metric if self.classifiers else "cosine")
+
     def confusion(self, name: str = "logreg") -> pd.DataFrame:
         return clf.confusion(self.labels, self.classifiers[name].predictions)
 

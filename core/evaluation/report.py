@@ -23,7 +23,7 @@ def labels_section(ev: LabelEvaluation, *, model: str, label_column: str, cluste
         settings |= {"ARI (map clusters vs labels)": f"{ev.clusters['ari']:.4f}",
                      "NMI (map clusters vs labels)": f"{ev.clusters['nmi']:.4f}"}
     return ReportSection(f"Evaluation: classification of '{label_column}'", settings=settings,
-                         notes=[classification.CONVENTIONS, *([cluster_note] if cluster_note else [])],
+                         notes=[ev.conventions, *([cluster_note] if cluster_note else [])],
                          tables=[("Accuracy and macro-F1 with 95% fold intervals", ev.summary()),
                                  ("Labels confused most often (logistic regression)",
                                   classification.top_confusions(ev.confusion()))])

@@ -2,8 +2,9 @@
 from pathlib import Path
 
 import numpy as np
+import pytest
 
-from core.disk_cache import load_or_compute, save_atomically
+from core.disk_cache import load_arrays, load_or_compute, save_atomically
 
 
 def test_miss_computes_and_hit_loads(tmp_path):
@@ -71,3 +72,18 @@ def test_a_failed_write_leaves_neither_the_file_nor_a_temporary_one(tmp_path):
     with pytest.raises(RuntimeError):
         save_atomically(tmp_path / "x.npz", {"bad": Unsaveable()})
     assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("damage", [b"", b"not an array", b"PK\x03\x04 truncated zip"])
+def test_a_damaged_entry_is_computed_again_and_replaced(tmp_path, damage):
+    path = tmp_path / "entry.npz"
+    path.write_bytes(damage)
+    calls = []
+
+    def compute() -> dict:
+        calls.append(1)
+        return {"a": np.arange(3)}
+
+    load_or_compute(path, compute)
+    assert calls == [1]
+    assert np.array_equal(load_arrays(path)["a"], np.arange(3))  # replaced by a whole entry

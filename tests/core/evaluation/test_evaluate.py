@@ -113,6 +113,17 @@ def test_cv_accuracy_equals_sklearn_cross_val_score():
     assert 0.4 < results["knn"].accuracy < 1.0  # some mistakes to show
 
 
+def test_the_knn_is_named_with_the_metric_it_ranked_by():
+    from core.evaluation.evaluate import evaluate_labels
+
+    rng = np.random.default_rng(0)
+    vectors, labels = rng.normal(size=(60, 4)).astype(np.float32), np.repeat(["a", "b", "c"], 20)
+    cosine, l1 = evaluate_labels(vectors, labels), evaluate_labels(vectors, labels, knn_metric="l1")
+    assert "10-NN: cosine similarity" in cosine.conventions and "10-NN: L1 distance" in l1.conventions
+    assert l1.summary()["classifier"].tolist() == ["10-NN (l1, majority vote)", "logistic regression"]
+    assert cosine.classifier_name("knn") == "10-NN (cosine, majority vote)"
+
+
 def test_knn_vote_by_hand():
     train = np.array([[1, 0], [1, 0.1], [0, 1]], dtype=np.float32)
     labels = np.array(["x", "x", "y"])
