@@ -11,6 +11,7 @@ from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
 from components.downloads import raw_key
+from components.maps.progressive import CLUSTERS_OPEN
 from components.state import ACTIVE, SAVED, UPLOADS, DataChoice
 from core.data.csv_safety import is_dangerous
 from core.data.table import Dataset
@@ -97,6 +98,7 @@ def test_map_page_downloads_are_guarded_and_the_raw_box_writes_exact_values(medi
     at.session_state[UPLOADS] = {"hostile": hostile_upload()}
     at.session_state[ACTIVE] = DataChoice("upload", "hostile", model="precomputed")
     at.session_state[SAVED] = {"ee_w_method": "pca", "ee_w_cluster_method": "kmeans", "ee_w_cluster_k": 2}
+    at.session_state[CLUSTERS_OPEN] = True  # the cluster table and its download are drawn once unfolded
     at.switch_page("pages/map.py").run()
     assert not at.exception, at.exception
     table = download(at, media, "ee_dl_csv")

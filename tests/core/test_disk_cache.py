@@ -44,9 +44,14 @@ def _write_many(path: str, value: int, start: float) -> None:
         save_atomically(Path(path), arrays)
 
 
-def test_two_processes_writing_one_key_leave_one_intact_file(tmp_path):
+def test_two_processes_writing_one_key_leave_one_intact_file(tmp_path, monkeypatch):
     import multiprocessing
+    import sys
     import time
+    import types
+
+    # the writers need nothing of __main__; an AppTest run earlier in this process may have left a script there
+    monkeypatch.setitem(sys.modules, "__main__", types.ModuleType("__main__"))
 
     path = tmp_path / "same-key.npz"
     start = time.time() + 1.0
