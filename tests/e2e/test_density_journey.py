@@ -3,13 +3,26 @@ answers hovers and lasso selections, in Plotly's own rendering."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 N_POINTS = 300_000
 
+
+
+def drag_through(page: Page, corners: list) -> None:
+    """Press at the first corner, drag through the others (a lasso or box on the map), release."""
+    page.mouse.move(*corners[0])
+    page.mouse.down()
+    for corner in corners[1:]:
+        page.mouse.move(*corner, steps=8)
+    page.mouse.up()
 
 def test_a_large_map_draws_hovers_and_lassos(chromium, artifacts_dir: Path):
     import numpy as np
@@ -41,11 +54,7 @@ def test_a_large_map_draws_hovers_and_lassos(chromium, artifacts_dir: Path):
     page.mouse.move(x, y)
     page.wait_for_selector(".hovertext", timeout=30_000)
     corners = [page.evaluate(to_px, c) for c in ([-0.5, -0.5], [0.5, -0.5], [0.5, 0.5], [-0.5, 0.5], [-0.5, -0.5])]
-    page.mouse.move(*corners[0])
-    page.mouse.down()
-    for corner in corners[1:]:
-        page.mouse.move(*corner, steps=8)
-    page.mouse.up()
+    drag_through(page, corners)
     page.wait_for_function("() => window.__eeSelected !== null", timeout=30_000)
     selected = page.evaluate("() => window.__eeSelected")
     page.screenshot(path=str(artifacts_dir / "e2e-density-map.png"))
@@ -91,11 +100,7 @@ def test_a_lasso_counts_the_whole_dataset_and_a_zoom_draws_every_point_in_view(c
         return [box.left + L._size.l + L.xaxis.d2p(x), box.top + L._size.t + L.yaxis.d2p(y)]; }"""
     page.screenshot(path=str(artifacts_dir / "e2e-density-colour.png"))
     corners = [page.evaluate(to_px, c) for c in ([0.2, -0.6], [1.0, -0.6], [1.0, 0.6], [0.2, 0.6], [0.2, -0.6])]
-    page.mouse.move(*corners[0])
-    page.mouse.down()
-    for corner in corners[1:]:
-        page.mouse.move(*corner, steps=8)
-    page.mouse.up()
+    drag_through(page, corners)
     page.wait_for_function("() => window.__eeLasso !== null", timeout=30_000)
     lasso = page.evaluate("() => window.__eeLasso")
     xs, ys = np.array(lasso["x"], dtype=float), np.array(lasso["y"], dtype=float)
