@@ -22,3 +22,12 @@ def _fresh_streamlit_caches():
 
         st.cache_data.clear()
         st.cache_resource.clear()
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch) -> Path:
+    """A fresh data folder (so a fresh cache and Chroma store) for this test, and no Chroma server named."""
+    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
+    monkeypatch.delenv("CHROMA_HOST", raising=False)
+    monkeypatch.delenv("CHROMA_PORT", raising=False)
+    return tmp_path

@@ -24,15 +24,6 @@ TEXT_ONLY_PAGES = {"pages/finetune.py": "Fine-tuning", "pages/analogies.py": "An
                    "pages/bias.py": "Bias (WEAT)", "pages/contexts.py": "Words in context"}
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """A fresh data folder (so a fresh cache and Chroma store) for each test."""
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    return tmp_path
-
-
 def upload_zip(data: bytes, name: str = "photos.zip") -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)
     at.switch_page("pages/data.py").run()

@@ -17,15 +17,6 @@ ROOT = Path(__file__).resolve().parents[2]
 TIMEOUT = 600
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    """A fresh data folder (so a fresh Chroma store) for each test."""
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    return tmp_path
-
-
 def search_page(choice: DataChoice | None = None, *, method: str = "pca") -> AppTest:
     """The Search page with the Map's method set (PCA by default: fast, and PCA can place a query on the map)."""
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=TIMEOUT)

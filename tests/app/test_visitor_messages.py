@@ -6,7 +6,6 @@ import re
 import socket
 from pathlib import Path
 
-import pytest
 from streamlit.testing.v1 import AppTest
 
 from components.state import ACTIVE, DataChoice
@@ -16,15 +15,6 @@ TIMEOUT = 600
 DIGITS = DataChoice("builtin", "digits", model="precomputed")
 EXCEPTION_NAME = re.compile(r"\((?:\w+\.)*[A-Z]\w*(?:Error|Exception|Invalid|Warning)\b")
 SETTING_NAME = re.compile(r"\b(?:CHROMA_HOST|CHROMA_PORT|EE_[A-Z_]+|HF_[A-Z_]+)\b")
-
-
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch) -> Path:
-    """A fresh data folder, and no Chroma server named."""
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    monkeypatch.delenv("CHROMA_HOST", raising=False)
-    monkeypatch.delenv("CHROMA_PORT", raising=False)
-    return tmp_path
 
 
 def _page(page: str, choice: DataChoice | None = None) -> AppTest:

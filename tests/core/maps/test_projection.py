@@ -270,12 +270,6 @@ def test_unknown_method_and_bad_dims():
 # ---------------------------------------------------------------- project() and its disk cache
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
 def test_project_caches_on_disk(blobs, data_dir, monkeypatch):
     X, _ = blobs
     params = ProjectionParams(method="pca", n_components=3)

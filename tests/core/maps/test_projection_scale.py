@@ -33,12 +33,6 @@ def centroid_accuracy(Y: np.ndarray, labels: np.ndarray) -> float:
     return float((np.argmin(((Y[:, None] - cents[None]) ** 2).sum(-1), axis=1) == labels).mean())
 
 
-@pytest.fixture
-def data_dir(tmp_path, monkeypatch):
-    monkeypatch.setenv("EE_DATA_DIR", str(tmp_path))
-    return tmp_path
-
-
 def test_fit_sample_is_seeded_and_bounded():
     np.testing.assert_array_equal(fit_sample(10, 20, 0), np.arange(10))
     rows = fit_sample(1000, 100, 42)

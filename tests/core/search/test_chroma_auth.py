@@ -2,18 +2,13 @@
 that does check the token, refusing a client without it and serving the app's client, which sends it."""
 from __future__ import annotations
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
 import numpy as np
 import pytest
 
 from core.errors import UserError
 from core.search.client import open_client
 from core.search.store import VectorStore
-from tests.core.search.test_store_process import _free_port, _wait_for_heartbeat, child_env
+from tests.core.search.test_store_process import running_chroma
 from tests.support.token_proxy import token_proxy
 
 TOKEN = "room-token-5b1d"
@@ -25,23 +20,8 @@ OLD_SERVER_AUTH = {"CHROMA_SERVER_AUTHN_PROVIDER": "chromadb.auth.token_authn.To
 @pytest.fixture
 def token_server(tmp_path):
     """A real `chroma run` on 127.0.0.1, started with the token settings; yields its port."""
-    chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
-    if chroma is None:
-        pytest.skip("the `chroma` command (from the chromadb package) is not installed, so no server can be started")
-    port, log_path = _free_port(), tmp_path / "chroma-server.log"
-    with log_path.open("wb") as log:
-        proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path",
-                                 str(tmp_path / "server-data")], stdout=log, stderr=subprocess.STDOUT,
-                                env=child_env(ANONYMIZED_TELEMETRY="False", **OLD_SERVER_AUTH))
-        try:
-            _wait_for_heartbeat(port, proc, log_path)
-            yield port
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+    with running_chroma(tmp_path, **OLD_SERVER_AUTH) as port:
+        yield port
 
 
 def _use_server(monkeypatch, port: int, token: str | None) -> None:

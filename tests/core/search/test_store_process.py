@@ -1,6 +1,7 @@
 """The store across real processes: persistence, a killed ingest, a Chroma server, and the CLI on both."""
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -10,6 +11,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -224,9 +226,9 @@ def _wait_for_heartbeat(port: int, proc: subprocess.Popen, log_path: Path) -> No
     raise RuntimeError("chroma run did not answer its heartbeat")
 
 
-@pytest.fixture
-def chroma_server(tmp_path):
-    """A real `chroma run` on 127.0.0.1 with its own data folder; yields its port."""
+@contextlib.contextmanager
+def running_chroma(tmp_path: Path, **env: str) -> Iterator[int]:
+    """A real `chroma run` on 127.0.0.1 with its own data folder (and `env` added); yields its port."""
     chroma = shutil.which("chroma", path=str(Path(sys.executable).parent)) or shutil.which("chroma")
     if chroma is None:
         pytest.skip("the `chroma` command (from the chromadb package) is not installed, so no server can be started")
@@ -235,7 +237,7 @@ def chroma_server(tmp_path):
     with log_path.open("wb") as log:  # a file, not a pipe: an unread pipe fills up and stalls the server
         proc = subprocess.Popen([chroma, "run", "--host", "127.0.0.1", "--port", str(port), "--path",
                                  str(tmp_path / "server-data")], stdout=log, stderr=subprocess.STDOUT,
-                                env=child_env(ANONYMIZED_TELEMETRY="False"))
+                                env=child_env(ANONYMIZED_TELEMETRY="False", **env))
         try:
             _wait_for_heartbeat(port, proc, log_path)
             yield port
@@ -245,6 +247,13 @@ def chroma_server(tmp_path):
                 proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 proc.kill()
+
+
+@pytest.fixture
+def chroma_server(tmp_path):
+    """A real `chroma run` on 127.0.0.1 with its own data folder; yields its port."""
+    with running_chroma(tmp_path) as port:
+        yield port
 
 
 def test_the_store_works_against_a_chroma_server(chroma_server, monkeypatch, tmp_path):
