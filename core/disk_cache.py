@@ -64,13 +64,14 @@ def single(arrays: Arrays) -> np.ndarray:
 
 def load_or_compute(path: Path | None, compute: Callable[[], T], *, to_arrays: Callable[[T], Arrays] = _as_is,
                     from_arrays: Callable[[Arrays], T] = _as_is) -> T:
-    """The value kept at `path`, or `compute()` saved there; `path=None` computes without the cache."""
+    """The value kept at `path`, or `compute()` saved there; `path=None` computes without the cache, and a None
+    value (nothing to keep) is returned without being saved."""
     if path is not None and path.exists():
         try:
             return from_arrays(load_arrays(path))
         except UNREADABLE as err:  # every entry can be computed again: a damaged one is replaced, never fatal
             log.warning("The cache entry %s could not be read (%s); computing it again.", path.name, err)
     value = compute()
-    if path is not None:
+    if path is not None and value is not None:
         save_atomically(path, to_arrays(value))
     return value

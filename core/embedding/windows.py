@@ -267,7 +267,8 @@ def _report_path(texts: Sequence[str], folder: Path) -> Path:
     return where / f"{hash_params(key)}.npz"
 
 
-def _report_arrays(report: WindowReport) -> dict[str, np.ndarray]:
+def _report_arrays(report: WindowReport | None) -> dict[str, np.ndarray]:
+    assert report is not None  # load_or_compute keeps no None
     return {"counts": report.counts, "size": np.asarray(report.size), "max_tokens": np.asarray(report.max_tokens)}
 
 
@@ -279,19 +280,16 @@ def kept_window_report(texts: Sequence[str], model_key: str,
                        get_embedder: Callable[[], Any] | None = None) -> WindowReport | None:
     """`window_report` of the model's window (None: the model has none), kept on disk by model folder and texts,
     so a restart reads it without loading the tokenizer."""
-    from core.disk_cache import load_arrays, save_atomically
+    from core.disk_cache import load_or_compute
     from core.embedding.models import model_folder
 
     folder = model_folder(model_key)
     if folder is None:
         return None
     path = _report_path(texts, folder) if folder.is_dir() else None  # a hub id: read from the loaded model
-    if path is not None and path.exists():
-        return _report_from(load_arrays(path))
-    window = token_window(model_key, get_embedder)
-    if window is None:
-        return None
-    report = window_report(texts, window)
-    if path is not None:
-        save_atomically(path, _report_arrays(report))
-    return report
+
+    def count() -> WindowReport | None:
+        window = token_window(model_key, get_embedder)
+        return None if window is None else window_report(texts, window)
+
+    return load_or_compute(path, count, to_arrays=_report_arrays, from_arrays=_report_from)
