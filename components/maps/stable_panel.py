@@ -18,7 +18,7 @@ from core.embedding.models import is_corpus_fitted
 from core.errors import UserError
 from core.jobs import Job, JobProgress
 from core.maps import pace
-from core.maps.projection import ProjectionParams, projection_cache_path
+from core.maps.projection import ProjectionParams
 from core.maps.service import WAIT_S, MapData, MapService, MapState, fitted_key, projection_key
 from core.maps.stable import Drift, MapRecipe, grow_and_keep, grown_key, kept_drift
 
@@ -52,11 +52,6 @@ def _growth(choice: DataChoice, params: ProjectionParams) -> Growth | None:
     return growth
 
 
-def _coords_path(service: MapService, data: MapData, params: ProjectionParams):
-    return projection_cache_path(data.vectors, params, max_fit=service.max_fit, vectors_hash=data.vectors_hash) \
-        if service.use_cache else None
-
-
 def _drift_key(data: MapData, params: ProjectionParams) -> tuple:
     return ("drift", data.vectors_hash, params)
 
@@ -84,7 +79,7 @@ def _place(data: MapData, growth: Growth, params: ProjectionParams, upload_key: 
         st.button("Place the new rows", key="ee_grow_resume", on_click=_resume, args=(stop,))
         st.button("Refit the whole map", key="ee_grow_refit_instead", on_click=_refit, args=stop)
         st.stop()
-    path, n_new = _coords_path(service, data, params), len(data) - growth.old_rows
+    path, n_new = service.projection_path(data, params), len(data) - growth.old_rows
 
     fitted, old_fit = service.memos["fitted"], fitted_key(replace(data, vectors_hash=growth.old_hash), params)
     projector = fitted.get_or_make(old_fit, lambda: None) if old_fit in fitted else None  # fitted here already
@@ -147,7 +142,7 @@ def grown_note(data: MapData, growth: Growth | None) -> str:
 
 def _drift(data: MapData, params: ProjectionParams) -> Drift | None:
     service = seam.map_service()
-    path = _coords_path(service, data, params)
+    path = service.projection_path(data, params)
     return service.memos["derived"].get_or_make(_drift_key(data, params),
                                                 lambda: None if path is None else kept_drift(path))
 

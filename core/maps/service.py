@@ -34,9 +34,9 @@ from core.maps.projection import (
     fit_on_rows,
     fit_sample,
     graph_k,
-    is_cached,
     neighbour_graph,
     project_map,
+    projection_cache_path,
 )
 from core.maps.settings import FITTED_HERE, METHOD_LABELS
 from core.memo import Memo
@@ -183,8 +183,14 @@ class MapService:
             return 0.0
         return pace.estimate_seconds(params.method, len(data), cold=params.method not in FITTED_HERE)
 
+    def projection_path(self, data: MapData, params: ProjectionParams) -> Path | None:
+        """Where this map's coordinates are kept on disk (None without the cache)."""
+        if not self.use_cache:
+            return None
+        return projection_cache_path(data.vectors, params, max_fit=self.max_fit, vectors_hash=data.vectors_hash)
+
     def on_disk(self, data: MapData, params: ProjectionParams) -> bool:
-        return self.use_cache and is_cached(data.vectors, params, max_fit=self.max_fit, vectors_hash=data.vectors_hash)
+        return (path := self.projection_path(data, params)) is not None and path.exists()
 
     def fitted_map(self, data: MapData, params: ProjectionParams, *, announce: Announce = _quietly) -> FittedMap:
         """The projection with how it was fitted; it is remembered in memory by its coordinates."""
