@@ -6,10 +6,10 @@ from scipy.spatial.distance import cdist
 from sklearn.datasets import load_digits
 
 from components.state import DataChoice
-from tests.app.test_search_page import data_dir, index_current_data, search_page  # noqa: F401  (fixture)
+from tests.app.test_search_page import index_current_data, search_page
 
 
-def test_exact_results_follow_the_picked_metric_and_name_their_column(data_dir):  # noqa: F811
+def test_exact_results_follow_the_picked_metric_and_name_their_column(data_dir):
     at = search_page(DataChoice(dataset="digits", model="precomputed"))
     index_current_data(at)
     assert at.selectbox(key="ee_w_search_exact_metric").value == "cosine"  # the store's own space
