@@ -25,29 +25,31 @@ TIE_TOLERANCE = 1e-5
 
 
 class ExactIndex:
-    """Stored vectors prepared once (unit rows for cosine, squared norms for l2) for repeated exact search."""
+    """Stored vectors, kept once as stored, prepared once (inverse norms for cosine, squared norms for l2) for
+    repeated exact search."""
 
     def __init__(self, matrix: np.ndarray, metric: str) -> None:
         if metric not in EXACT_METRICS:
             raise ValueError(f"Unknown metric '{metric}'. Available: {', '.join(EXACT_METRICS)}.")
         self.metric = metric
-        x = np.asarray(matrix, dtype=np.float32)
-        self.matrix = unit_rows(x) if metric == "cosine" else x
-        already_unit = metric == "cosine" and np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-4)
-        self.rows = self.matrix if already_unit else x  # as stored, for an index under another metric (one copy)
+        self.rows = x = np.asarray(matrix, dtype=np.float32)  # as stored: an index under another metric shares it
+        norms = np.linalg.norm(x, axis=1)
+        # zero and non-finite rows are left as they are, as unit_rows leaves them
+        self.inv_norms = 1.0 / np.where(np.isfinite(norms) & (norms > 0), norms, 1) if metric == "cosine" else None
         self.sq_norms = (x * x).sum(axis=1) if metric == "l2" else None
 
     def distances(self, queries: np.ndarray) -> np.ndarray:
         """Distances from each query (rows) to each stored vector (columns), Chroma's definitions."""
         q = np.atleast_2d(np.asarray(queries, dtype=np.float32))
         if self.metric == "cosine":
-            return 1.0 - unit_rows(q) @ self.matrix.T
+            assert self.inv_norms is not None  # kept for cosine
+            return 1.0 - (unit_rows(q) @ self.rows.T) * self.inv_norms[None, :]
         if self.metric == "ip":
-            return 1.0 - q @ self.matrix.T
+            return 1.0 - q @ self.rows.T
         if self.metric in ("dot", "l1", "hamming"):
-            return distances(q, self.matrix, self.metric).astype(np.float32)
+            return distances(q, self.rows, self.metric).astype(np.float32)
         assert self.sq_norms is not None  # kept for l2
-        return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.matrix.T), 0.0)
+        return np.maximum((q * q).sum(1)[:, None] + self.sq_norms[None, :] - 2.0 * (q @ self.rows.T), 0.0)
 
     def search(self, queries: np.ndarray, *, k: int) -> tuple[np.ndarray, np.ndarray]:
         """(row indices, distances) of the k nearest stored vectors per query, nearest first."""
@@ -98,7 +100,7 @@ class Snapshot:
         idx, top = top_k(dist, k)
         records = []
         for qi, (rows, row_dist) in enumerate(zip(idx, top)):
-            sims = cosine(queries[qi], index.matrix[rows])
+            sims = cosine(queries[qi], index.rows[rows])
             records += hit_records(qi, [self.ids[r] for r in rows], row_dist, sims, [self.texts[r] for r in rows],
                                    [self.metadatas[r] for r in rows])
         return result_frame(records)
