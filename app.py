@@ -6,9 +6,11 @@ import streamlit as st
 
 from components.access.gate import admit
 from components.access.policy import can_write
+from components.chart_code import ask_for_chart_code, clear_chart_code
 
 FAVICON = Path(__file__).parent / "static" / "favicon.png"  # local file: no icon request leaves the machine
 
+ask_for_chart_code()  # first, so the browser loads Plotly's code while this run computes
 st.set_page_config(page_title="Embedding Explorer", page_icon=str(FAVICON), layout="wide")
 
 pages = {
@@ -31,6 +33,7 @@ if can_write():  # a read-only server has no page that only writes
     pages["Audit"].append(st.Page("pages/finetune.py", title="Fine-tune", icon=":material/model_training:"))
     pages["Audit"].append(st.Page("pages/static.py", title="Train a static model", icon=":material/model_training:"))
 if not admit():  # the password, before any page, data or heavy import
+    clear_chart_code()
     st.stop()
 # Streamlit's own page list stays hidden (config.toml): on a server's first visit it would list the files in
 # pages/ before this script runs. These links, drawn before any heavy import, are the navigation.
@@ -48,4 +51,5 @@ with st.spinner("Opening the page…"):  # the steps the pages share take second
 try:
     page.run()
 finally:
+    clear_chart_code()
     save_widget_state()

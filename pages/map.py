@@ -6,6 +6,7 @@ map shows without scrolling.
 import streamlit as st
 
 from components import seam
+from components.chart_code import clear_chart_code
 from components.data.page_header import embedded_or_stop
 from components.graphs.map_layer import graph_faith_panel
 from components.maps.anisotropy import anisotropy_caption
@@ -65,6 +66,7 @@ with notices:
 color = st.session_state.get("ee_w_color")
 sync_link(choice, params, spec, None if color in (None, NONE) else color)
 shown = METHOD_LABELS[state.params.method] + (" (quick preview)" if state.preview else "")
+clear_chart_code()  # the map is the page's first chart
 map_panel(emb, coords, f"{shown} of {seam.dataset_title(choice)}{grown_note(data, growth)}", state.params,
           clusters=clusters, faith=faith)
 anisotropy_caption(emb)

@@ -20,6 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run", "--disable-quic"]
 HEALTH_TIMEOUT_S = 120
+HEALTH_POLL_S = 0.1  # the server answers within about a second: a coarser poll would add up to itself to the timings
 # Plotly >= 6 ships arrays base64-encoded in `data`; `_fullData` holds the decoded ones.
 POINTS_JS = "el => el._fullData.reduce((n, t) => n + (t.x ? t.x.length : 0), 0)"
 COUNT_JS = f"""() => {{
@@ -56,7 +57,7 @@ def free_port() -> int:
 
 def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = HEALTH_TIMEOUT_S) -> None:
     """Poll Streamlit's health endpoint until it answers, the server dies, or time runs out."""
-    for _ in range(int(timeout_s / 0.5)):
+    for _ in range(int(timeout_s / HEALTH_POLL_S)):
         if proc.poll() is not None:
             raise RuntimeError(f"streamlit exited with code {proc.returncode}")
         try:
@@ -65,7 +66,7 @@ def wait_healthy(url: str, proc: subprocess.Popen, timeout_s: float = HEALTH_TIM
                     return
         except (urllib.error.URLError, ConnectionError, TimeoutError):
             pass
-        time.sleep(0.5)
+        time.sleep(HEALTH_POLL_S)
     raise RuntimeError(f"streamlit did not become healthy at {url} within {timeout_s:.0f} s")
 
 

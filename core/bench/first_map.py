@@ -69,8 +69,8 @@ def _machine_setup() -> float:
 class ServerMap:
     """Seconds from a server's start until it answered, until the page drew a map with points (`first_title`:
     the quick preview or the chosen projection), and until the chosen projection was drawn; `chart_s`: until the
-    browser fetched the chart's code, that is once the first chart reached it (what is left of `first_s` is
-    Plotly.js loading and drawing)."""
+    browser fetched Plotly's chart code, which the app asks for on a session's first run so that it loads while
+    the page computes (`components/chart_code.py`)."""
 
     health_s: float
     first_s: float
@@ -79,7 +79,7 @@ class ServerMap:
     chart_s: float
 
 
-# When the page fetched Streamlit's Plotly chart code, in ms since its navigation started (the first chart's arrival).
+# When the page fetched Streamlit's Plotly chart code, in ms since its navigation started.
 CHART_FETCHED_JS = r"""() => {
     const chart = performance.getEntriesByType('resource').find(r => /\/PlotlyChart[.-][^/]*\.js$/.test(r.name));
     return chart ? chart.startTime : null;

@@ -7,11 +7,12 @@ import numpy as np
 from streamlit.testing.v1 import AppTest
 
 ROOT = Path(__file__).resolve().parents[2]
+POINTS = ("scatter", "scattergl")  # small maps draw SVG markers, large ones WebGL (core/maps/figure.py)
 
 
 def _map_figure(at: AppTest) -> dict:
     return next(spec for spec in (json.loads(c.proto.spec) for c in at.get("plotly_chart"))
-                if any(t.get("type") == "scattergl" for t in spec["data"]))
+                if any(t.get("type") in POINTS for t in spec["data"]))
 
 
 def _values(column) -> np.ndarray:
@@ -46,14 +47,14 @@ def test_a_zoom_in_the_link_draws_only_the_points_in_view_and_every_one_of_them(
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
     at.query_params.update({"data": "digits", "model": "precomputed", "method": "pca", "color": "digit"})
     at.run()
-    xy = np.array([(x, y) for t in _map_figure(at)["data"] if t["type"] == "scattergl"
+    xy = np.array([(x, y) for t in _map_figure(at)["data"] if t["type"] in POINTS
                    for x, y in zip(_values(t["x"]), _values(t["y"]))])
     region = Region(float(np.quantile(xy[:, 0], 0.3)), float(np.quantile(xy[:, 0], 0.8)),
                     float(np.quantile(xy[:, 1], 0.2)), float(np.quantile(xy[:, 1], 0.7)))
     at.query_params["zoom"] = region.text()
     at.number_input(key="ee_w_max_points").set_value(1_000).run()
     assert not at.exception
-    drawn = np.array([(x, y) for t in _map_figure(at)["data"] if t["type"] == "scattergl"
+    drawn = np.array([(x, y) for t in _map_figure(at)["data"] if t["type"] in POINTS
                       for x, y in zip(_values(t["x"]), _values(t["y"]))])
     assert len(drawn) == int(region.contains(xy).sum()) > 0  # fewer than 1,000 in view: every one drawn
     assert region.contains(drawn).all()

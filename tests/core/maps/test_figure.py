@@ -13,6 +13,7 @@ from core.maps.figure import (
     LEGEND_ROW_PX,
     OTHER,
     PALETTE,
+    SVG_MAX_POINTS,
     build_scatter,
     hover_label,
     legend_entries,
@@ -238,3 +239,14 @@ def test_the_figure_grows_by_its_legend_rows_so_the_plot_keeps_its_height(data):
     assert legend_entries(few) == ["0: a", "1: b", NOISE_LABEL] and few.layout.height > 500
     rows_few, rows_many = legend_rows(legend_entries(few)), legend_rows(legend_entries(many))
     assert many.layout.height - few.layout.height == LEGEND_ROW_PX * (rows_many - rows_few) > 0
+
+
+def test_small_maps_draw_svg_markers_and_large_ones_webgl():
+    rng = np.random.default_rng(1)
+    for n, kind in ((SVG_MAX_POINTS, "scatter"), (SVG_MAX_POINTS + 1, "scattergl")):
+        frame = pd.DataFrame({"text": [f"p{i}" for i in range(n)], "c": rng.choice(["a", "b"], n)})
+        coords = rng.normal(size=(n, 2)).astype(np.float32)
+        fig = build_scatter(coords, frame, text_column="text", color="c", highlight=[0, 1])
+        assert {t.type for t in fig.data} == {kind}  # every trace, the outlined selection too
+    drawn = build_scatter(coords, frame, text_column="text", rows=np.arange(SVG_MAX_POINTS))  # a sample of a large map
+    assert {t.type for t in drawn.data} == {"scatter"}
