@@ -35,7 +35,7 @@ def test_a_long_job_is_announced_and_a_seeded_sample_replaces_it(long_jobs):
     assert "350 rows" in notice and "about 33 min here" in notice  # 100,000 texts at 50 per second
     labels = [b.label for b in at.button]
     assert any(label.startswith("Use TF-IDF + SVD") and "about 1 s" in label for label in labels)
-    assert not at.get("plotly_chart")  # nothing started
+    assert not at.main.get("plotly_chart")  # nothing started
     at.button(key="ee_long_sample").click().run()
     assert not at.exception
     sample = next(iter(at.session_state["ee_uploads"].values()))
