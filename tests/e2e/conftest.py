@@ -33,9 +33,18 @@ def chromium():
         yield browser
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so `page` can tell whether its test failed."""
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
 @pytest.fixture
 def page(request, chromium, app_url, artifacts_dir: Path):
-    """A fresh browser context (so a fresh Streamlit session) per test; console errors go to test-artifacts/."""
+    """A fresh browser context (so a fresh Streamlit session) per test; console errors, and a screenshot of a failed
+    test's page, go to test-artifacts/."""
     context = chromium.new_context(viewport={"width": 1400, "height": 1800})
     pg = context.new_page()
     pg.set_default_timeout(30_000)
@@ -44,5 +53,8 @@ def page(request, chromium, app_url, artifacts_dir: Path):
           if msg.type == "error" else None)
     pg.on("pageerror", lambda exc: errors.append(f"pageerror: {exc}"))
     yield pg
+    failed = getattr(request.node, "report_call", None)
+    if failed is not None and failed.failed:  # what the page showed when the test gave up
+        pg.screenshot(path=str(artifacts_dir / f"e2e-failed-{request.node.name}.png"), full_page=True)
     context.close()
     (artifacts_dir / f"e2e-console-{request.node.name}.log").write_text("\n".join(errors) + "\n" if errors else "")

@@ -13,7 +13,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 KARATE = "Zachary's karate club (graph)"
 TRACES_JS = """() => {
-    const el = document.querySelector('.js-plotly-plot');
+    const el = document.querySelector('.st-key-ee_map_chart .js-plotly-plot');
     if (!el || !el._fullData) return null;
     return el._fullData.map(t => ({name: t.name || '', mode: t.mode || '', x: Array.from(t.x || []),
                                    y: Array.from(t.y || [])}));
