@@ -69,6 +69,9 @@ def test_upload_photos_see_pictures_on_hover_and_in_the_selection_then_search_by
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Map", exact=True).click()
     wait_points(page, N_PHOTOS, LOAD_TIMEOUT_MS)
     chart = page.locator(".st-key-ee_map_chart .js-plotly-plot")
+    # the UMAP map itself: a selection made on the quick preview ends when the map replaces it
+    expect(chart.locator(".gtitle")).to_have_text(re.compile("^UMAP of"), timeout=LOAD_TIMEOUT_MS)
+    wait_points(page, N_PHOTOS)
     picture = page.locator(HOVER_PICTURE)
     expect(picture).to_have_count(0)
     hover_first_point(page, chart)
