@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from core.bench.browser import map_ready_js
 from tests.support.tiny_images import image_dataset, photo, photos_zip
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -30,14 +31,6 @@ def hover_first_point(page: Page, chart: Locator) -> dict:
     page.mouse.move(where["x"] - 10, where["y"])
     page.mouse.move(where["x"], where["y"], steps=5)
     return where
-
-
-def wait_points(page: Page, n: int, timeout_ms: int = STEP_TIMEOUT_MS) -> None:
-    page.wait_for_function(
-        f"""() => {{ const el = document.querySelector('.js-plotly-plot');
-                    return !!(el && el._fullData) &&
-                           el._fullData.reduce((s, t) => s + (t.x ? t.x.length : 0), 0) === {n}; }}""",
-        timeout=timeout_ms, polling=300)
 
 
 def upload(page: Page, index: int, name: str, data: bytes, mime: str, label: str | None = None) -> None:
@@ -67,11 +60,9 @@ def test_upload_photos_see_pictures_on_hover_and_in_the_selection_then_search_by
 
     # 1. the map: a point's picture shows beside the mouse
     page.locator('[data-testid="stSidebar"]').get_by_role("link", name="Map", exact=True).click()
-    wait_points(page, N_PHOTOS, LOAD_TIMEOUT_MS)
-    chart = page.locator(".st-key-ee_map_chart .js-plotly-plot")
     # the UMAP map itself: a selection made on the quick preview ends when the map replaces it
-    expect(chart.locator(".gtitle")).to_have_text(re.compile("^UMAP of"), timeout=LOAD_TIMEOUT_MS)
-    wait_points(page, N_PHOTOS)
+    page.wait_for_function(map_ready_js(f"n === {N_PHOTOS}", title="UMAP of"), timeout=LOAD_TIMEOUT_MS, polling=300)
+    chart = page.locator(".st-key-ee_map_chart .js-plotly-plot")
     picture = page.locator(HOVER_PICTURE)
     expect(picture).to_have_count(0)
     hover_first_point(page, chart)
