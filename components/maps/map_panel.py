@@ -5,6 +5,8 @@ with the projection, clusters and faithfulness read from memory.
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,6 +25,7 @@ from components.maps.images import (
     without_pictures,
 )
 from components.maps.plots import scatter_selection, selected_rows, selection_shapes
+from components.maps.recolour import base_colour, recolour
 from components.maps.share_panel import share_panel
 from components.maps.view_link import color_notice, sync_color
 from components.maps.zoom import current_zoom, whole_selection, zoom_controls
@@ -37,9 +40,10 @@ from core.indexlab.settings import METRIC
 from core.maps.clusters import ClusterResult, label_positions
 from core.maps.density import density_colour, with_density
 from core.maps.faithfulness import Faithfulness
-from core.maps.figure import MAX_RENDER, build_scatter
+from core.maps.figure import LARGE_MAP, MAX_RENDER, build_scatter
 from core.maps.large import is_large
 from core.maps.projection import ProjectionParams
+from core.maps.recolour import MAP_CHART, density_of, map_density, point_colours, view_id
 from core.maps.region import Region, drawn_in_view
 from core.quality.settings import BY_NAME as QUALITY_BY_NAME
 
@@ -170,6 +174,40 @@ def _with_density(fig: go.Figure, coords: np.ndarray, frame: pd.DataFrame, color
     return shared_figure(with_density, fig, coords, rows=np.flatnonzero(in_view), n_drawn=len(rows), colour=colour)
 
 
+def _classic_figure(coords: np.ndarray, frame: pd.DataFrame, color: str | None, rows: np.ndarray,
+                    in_view: np.ndarray, style: dict, scatter: dict) -> go.Figure:
+    """The map with a trace (and legend entry) per category, over the density when the points are a sample."""
+    fig = shared_figure(build_scatter, coords, frame, color=color, rows=rows, **scatter, **style)
+    return _with_density(fig, coords, frame, color, rows, in_view, style) if _sampled(coords, rows, in_view) else fig
+
+
+def _recolourable_figure(coords: np.ndarray, frame: pd.DataFrame, color: str | None, rows: np.ndarray,
+                         in_view: np.ndarray, faith: Faithfulness | None, scatter: dict) -> go.Figure:
+    """A large map in the colouring its drawn points were first shown in this session (see `base_colour`)."""
+    base = base_colour(view_id(coords, rows), color)
+    style = _colour_style(base, faith)
+    fig = shared_figure(build_scatter, coords, frame, color=base, rows=rows, **scatter,
+                        colours=shared_view(point_colours, frame, base, rows, coords, **style))
+    if not _sampled(coords, rows, in_view):
+        return fig
+    colour = shared_view(density_of, frame, base, rows, **style)
+    return shared_figure(with_density, fig, coords, rows=np.flatnonzero(in_view), n_drawn=len(rows), colour=colour)
+
+
+def _recolour(coords: np.ndarray, frame: pd.DataFrame, color: str | None, rows: np.ndarray, in_view: np.ndarray,
+              style: dict) -> None:
+    """The legend of the current colouring, sent beside the chart, which the browser draws the points in."""
+    density = None
+    if _sampled(coords, rows, in_view):
+        density = shared_view(map_density, coords, shared_view(density_of, frame, color, rows, **style), in_view)
+    recolour(shared_view(point_colours, frame, color, rows, coords, **style), density, chart_key=MAP_CHART)
+
+
+def _sampled(coords: np.ndarray, rows: np.ndarray, in_view: np.ndarray) -> bool:
+    """Whether the drawn points leave some in view out (the map then draws the density of them all)."""
+    return len(rows) < int(in_view.sum()) and coords.shape[1] == 2
+
+
 @st.fragment
 def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionParams, *,
               clusters: ClusterResult | None = None, faith: Faithfulness | None = None) -> None:
@@ -194,20 +232,22 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     hover = seam.hover_labels(emb, tuple(dataset.metadata_columns[:MAX_HOVER_COLUMNS]))
     labels = shared_view(_labels, clusters, coords, region and region.text()) if show_labels else None
     style = _colour_style(color, faith)
-    fig = shared_figure(build_scatter, coords, frame, text_column=dataset.text_column, color=color, rows=rows,
-                             hover=hover, labels=labels, title=title, **style)
-    sampled = len(rows) < int(in_view.sum()) and coords.shape[1] == 2
-    if sampled:  # every point in view, as a density under the sample
-        with st.spinner(f"Drawing all {int(in_view.sum()):,} points…"):
-            fig = _with_density(fig, coords, frame, color, rows, in_view, style)
+    scatter = dict(text_column=dataset.text_column, hover=hover, labels=labels, title=title)
+    recolourable = len(rows) > LARGE_MAP
+    sampled = _sampled(coords, rows, in_view)
+    with st.spinner(f"Drawing all {int(in_view.sum()):,} points…") if sampled else nullcontext():
+        fig = (_recolourable_figure(coords, frame, color, rows, in_view, faith, scatter) if recolourable
+               else _classic_figure(coords, frame, color, rows, in_view, style, scatter))
     fig = graph_edges(emb, coords, rows, fig)
-    selection = scatter_selection(fig, key="ee_map_chart")
+    selection = scatter_selection(fig, key=MAP_CHART)
+    if recolourable:
+        _recolour(coords, frame, color, rows, in_view, style)
     shapes = selection_shapes(selection) if coords.shape[1] == 2 else []
     selected, count = (whole_selection(coords, in_view, shapes, rows) if sampled and shapes
                        else (selected_rows(selection), None))
     if coords.shape[1] == 2:
         zoom_controls(region, shapes if sampled else [], n_in_view=int(in_view.sum()), n_drawn=len(rows))
-    pictured = hover_pictures(emb, rows, chart_key="ee_map_chart")
+    pictured = hover_pictures(emb, rows, chart_key=MAP_CHART)
     how = (" Drag with the lasso or box tool to select points; click one for its neighbours; double-click to clear."
            if coords.shape[1] == 2 else " Drag to rotate; switch to 2D to select points.")
     st.caption(_drawn_caption(len(rows), int(in_view.sum()), len(frame)) + how
@@ -215,4 +255,10 @@ def map_panel(emb: Embedded, coords: np.ndarray, title: str, params: ProjectionP
     st.session_state[SELECTION] = selected
     if selected:
         _show_selection(emb, coords, params, selected, count)
-    share_panel(emb, coords, fig, clusters=clusters, faith=faith)
+
+    def drawn_as_now() -> go.Figure:  # for the HTML download: the colours shown now, with a legend to toggle
+        if not recolourable:
+            return fig
+        return graph_edges(emb, coords, rows, _classic_figure(coords, frame, color, rows, in_view, style, scatter))
+
+    share_panel(emb, coords, drawn_as_now, clusters=clusters, faith=faith)

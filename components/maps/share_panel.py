@@ -5,6 +5,8 @@ idle page never serialises 100,000 rows.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import plotly.graph_objects as go
 import streamlit as st
@@ -20,9 +22,10 @@ PICTURES_NOTE = (f" With pictures: the HTML map shows each point's thumbnail on 
                  "zip adds sprite.png and the projector_config that names it.")
 
 
-def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: ClusterResult | None,
+def share_panel(emb: Embedded, coords: np.ndarray, figure: Callable[[], go.Figure], *, clusters: ClusterResult | None,
                 faith: Faithfulness | None) -> None:
-    """Download buttons for every export, and a note on sharing the view's link."""
+    """Download buttons for every export (`figure` makes the map as the HTML file draws it), and a note on
+    sharing the view's link."""
     ds = emb.dataset
     name = ds.name.rsplit(".", 1)[0] or "map"
 
@@ -36,6 +39,7 @@ def share_panel(emb: Embedded, coords: np.ndarray, fig: go.Figure, *, clusters: 
                                     name=name)
 
     def html_map():
+        fig = figure()
         return export.standalone_html(fig, title=ds.name, thumbnails=thumbnails.html_thumbnails(ds, fig)).encode()
 
     with st.expander("Share this map"):

@@ -16,11 +16,15 @@ import sys
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from core.bench.child import json_child
 from core.paths import PROJECT_ROOT
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 ENCODE_BATCH = 64
 MAP_TIMEOUT_S = 900  # a cold first map on a slow machine: encoding, and UMAP compiling its kernels
@@ -212,18 +216,28 @@ def bench_encode_fast(workdir: Path, sizes: EncodeFastSizes) -> dict[str, float]
     return out
 
 
-def figure_bytes(n: int, color: str | None, *, compact: bool) -> int:
-    """Bytes of the Map figure's JSON at `n` points of Lee sentences, coloured by `color`."""
+def _lee_map(n: int) -> tuple[np.ndarray, pd.DataFrame]:
+    """`n` points of Lee sentences, in 12 groups, at random places."""
     import pandas as pd
 
     from core.data.builtins import lee_sentences
-    from core.maps.figure import HOVER_CHARS_LARGE, build_scatter, hover_texts
 
     lee, rng = lee_sentences().texts, np.random.default_rng(0)
     frame = pd.DataFrame({"text": [lee[i % len(lee)] for i in range(n)], "group": rng.integers(0, 12, n).astype(str)})
-    coords = rng.normal(size=(n, 2)).astype(np.float32)
+    return rng.normal(size=(n, 2)).astype(np.float32), frame
+
+
+def figure_bytes(n: int, color: str | None, *, compact: bool) -> int:
+    """Bytes of the Map figure's JSON at `n` points of Lee sentences, coloured by `color` (as the Map page draws
+    that many: one trace of colour codes)."""
+    from core.maps.figure import HOVER_CHARS_LARGE, build_scatter, hover_texts
+    from core.maps.recolour import point_colours
+
+    coords, frame = _lee_map(n)
     hover = hover_texts(frame, "text", (), None, limit=HOVER_CHARS_LARGE, compact=compact)
-    return len(build_scatter(coords, frame, text_column="text", color=color, hover=hover).to_json())
+    rows = np.arange(n)
+    return len(build_scatter(coords, frame, text_column="text", color=color, hover=hover,
+                             colours=point_colours(frame, color, rows, coords)).to_json())
 
 
 @dataclass(frozen=True)
@@ -234,9 +248,15 @@ class PayloadSizes:
 
 
 def bench_payload(workdir: Path, sizes: PayloadSizes) -> dict[str, float]:
-    """What a colour change at 50,000 points sends: the figure JSON Streamlit's plotly_chart serialises."""
+    """What the Map page sends at 50,000 points: its figure's JSON (hover labels on one line without markup, and
+    with it), and what a colour change then sends (the figure stays as the browser holds it)."""
+    from core.maps.payload import recolour_payload
+
     compact = figure_bytes(sizes.points, "group", compact=True)
     full = figure_bytes(sizes.points, "group", compact=False)
-    _log(f"payload: {compact:,} bytes (wrapped, bold hover labels: {full:,})")
-    return {"rerun_payload_bytes_50k": compact, "rerun_payload_bytes_50k_markup_hover": full,
-            "rerun_payload_ratio": round(full / compact, 3)}
+    coords, frame = _lee_map(sizes.points)
+    rerun = recolour_payload(coords, frame, text_column="text", first="group", then=None,
+                             max_points=sizes.points)["rerun_bytes"]
+    _log(f"payload: figure {compact:,} bytes (wrapped, bold hover labels: {full:,}); a colour change {rerun:,}")
+    return {"map_figure_bytes_50k": compact, "map_figure_bytes_50k_markup_hover": full,
+            "map_figure_markup_ratio": round(full / compact, 3), "rerun_payload_bytes_50k": rerun}

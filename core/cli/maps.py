@@ -143,7 +143,8 @@ def _grow(args: argparse.Namespace, dataset) -> int:
         summary += (f"; the new points' trustworthiness {grown.drift.new_trust:.3f} against the old points' "
                     f"{grown.drift.old_trust:.3f} (drift {grown.drift.drift:+.3f}, on samples of "
                     f"{grown.drift.new_rows:,} new and {grown.drift.old_rows:,} old points)")
-    print(f"{summary}; the refit reproduced the map within {grown.refit_max_diff:.2g} -> {args.out}")
+    print(f"{summary}; the refit's fitted points lie within {grown.refit_max_diff:.2g} of the stored map's (more "
+          f"when the map was refined with every row's neighbours; new rows go among the stored ones) -> {args.out}")
     return 0
 
 

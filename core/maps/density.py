@@ -58,6 +58,7 @@ class DensityColour:
 
     codes: np.ndarray | None = None
     colours: tuple[str, ...] = ()
+    names: tuple[str, ...] = ()  # each code's category
     values: np.ndarray | None = None
     colorscale: str = "Viridis"
     color_range: tuple[float, float] = (0.0, 1.0)
@@ -78,7 +79,7 @@ def density_colour(frame: pd.DataFrame, color: str, drawn: np.ndarray, *, max_ca
     names = natural_order(labels)
     colours = category_colours(labels)
     codes = pd.Categorical(labels, categories=names).codes.astype(np.int32)
-    return DensityColour(codes=codes, colours=tuple(colours[n] for n in names))
+    return DensityColour(codes=codes, colours=tuple(colours[n] for n in names), names=tuple(names))
 
 
 def bin_index(coords: np.ndarray, x_edges: np.ndarray, y_edges: np.ndarray) -> np.ndarray:
@@ -109,9 +110,9 @@ def _opacity(total: np.ndarray) -> np.ndarray:
     return np.where(total > 0, low + (high - low) * scaled, 0.0)
 
 
-def _scale_rgb(colorscale: str) -> np.ndarray:
-    """SCALE_STEPS colours of a named Plotly colour scale, as rows of r, g, b."""
-    samples = sample_colorscale(colorscale, np.linspace(0, 1, SCALE_STEPS).tolist(), colortype="rgb")
+def scale_rgb(colorscale: str, steps: int = SCALE_STEPS) -> np.ndarray:
+    """`steps` colours of a named Plotly colour scale, as rows of r, g, b."""
+    samples = sample_colorscale(colorscale, np.linspace(0, 1, steps).tolist(), colortype="rgb")
     return np.array([unlabel_rgb(c) for c in samples], dtype=float)
 
 
@@ -141,7 +142,7 @@ def _mean_rgb(coords: np.ndarray, colour: DensityColour, *, rows: np.ndarray | N
     valued = np.bincount(flat, minlength=bins * bins).reshape(bins, bins)
     low, high = colour.color_range
     share = np.clip((sums / np.maximum(valued, 1) - low) / ((high - low) or 1.0), 0, 1)
-    rgb = _scale_rgb(colour.colorscale)[np.round(share * (SCALE_STEPS - 1)).astype(int)]
+    rgb = scale_rgb(colour.colorscale)[np.round(share * (SCALE_STEPS - 1)).astype(int)]
     rgb[valued == 0] = hex_to_rgb(GREY)  # bins whose points have no value
     return rgb, counts, x_edges, y_edges
 

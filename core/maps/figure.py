@@ -10,7 +10,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -18,6 +18,9 @@ import plotly.graph_objects as go
 
 from core.maps.label_layout import labels_extent, short_label
 from core.maps.labels import NOISE_LABEL
+
+if TYPE_CHECKING:
+    from core.maps.recolour import PointColours
 
 MAX_CATEGORIES = 20
 HOVER_CHARS = 240
@@ -324,7 +327,7 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
                   highlight: Sequence[int] = (), axis_titles: tuple[str, str] | None = None,
                   colorscale: str = "Viridis", color_range: tuple[float, float] | None = None,
                   continuous: bool | None = None, hover: Sequence[str] | None = None,
-                  marker_scale: float = 1.0, height: int = 640) -> go.Figure:
+                  marker_scale: float = 1.0, height: int = 640, colours: PointColours | None = None) -> go.Figure:
     """A scatter of `coords`, SVG up to SVG_MAX_POINTS drawn points and WebGL beyond; each point's customdata is
     its row number in `frame`.
 
@@ -334,6 +337,8 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     Dark24, Alphabet and Light24, no greys) in natural order; beyond `max_categories` (at most one per
     palette colour) the rarest are grouped as "(other)", in grey. The legend lists categories naturally.
     `hover` may hold every row's hover label, computed once (see `hover_texts`).
+    `colours` (the drawn rows coloured by `color`, see `core.maps.recolour`) draws one trace of coded colours
+    instead, without a legend, that the browser can recolour.
     """
     coords = np.asarray(coords, dtype=np.float32)
     if rows is None:
@@ -343,9 +348,12 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
     hover_of = _hover_by_row(frame, text_column, np.union1d(rows, highlight_rows), hover, hover_columns, images,
                              large=len(rows) > LARGE_MAP)
     size = max(2, round(_marker_size(coords, len(rows)) * marker_scale))
-    scaled = color is not None and (continuous if continuous is not None else is_continuous(frame[color]))
+    scaled = colours is None and color is not None and (continuous if continuous is not None else is_continuous(frame[color]))
     svg = len(rows) <= SVG_MAX_POINTS
-    if color is None:
+    if colours is not None:
+        traces = [_trace(coords, rows, hover_of, "points", dict(size=size, opacity=0.8, **colours.marker()), svg=svg,
+                         meta=colours.tag, showlegend=False)]
+    elif color is None:
         traces = [_trace(coords, rows, hover_of, "points", dict(size=size, opacity=0.75), svg=svg)]
     elif scaled:
         traces = _continuous_traces(coords, rows, hover_of, frame[color].to_numpy(dtype=float), str(color), size,

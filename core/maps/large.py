@@ -5,8 +5,9 @@ measured against it). Above it:
 - UMAP is fitted on a seeded sample of `MAX_FIT` rows (20,000) and the rest are placed by `transform` in chunks
   (core.maps.projection; the sample's own NN-descent index answers their neighbour queries);
 - the neighbour graph of every row is not built for the map (at 1,000,000 x 384 NN-descent took 169 s of an
-  8.7-minute map); a page that asks for it (the neighbour panel, the Quality page) gets NN-descent's, which the
-  `map1m` bench section measured faster than FAISS's IVF-Flat at 200,000 rows (core.maps.knn_faiss);
+  8.7-minute map), so the placed rows are not refined with it (core.maps.refine); a page that asks for it (the
+  neighbour panel, the Quality page) gets NN-descent's, which the `map1m` bench section measured faster than
+  FAISS's IVF-Flat at 200,000 rows (core.maps.knn_faiss);
 - faithfulness is measured on a seeded sample of `FAITH_SAMPLE` rows, among themselves (exact neighbours);
 - clusters run on the 2D map, fitted on a sample (core.maps.clustering) as for any map.
 The input can be a memory-mapped `.npy`: rows are read where they are needed, and nothing is N x N.
@@ -16,8 +17,12 @@ faithfulness grow faster than the rows (169 s and 118 s at 1,000,000 rows).
 Why the 20,000-row fit sample stays: on the `map1m` bench data, trustworthiness (5,000-point sample) of the
 whole 1,000,000-point map was 0.972 fitted on 20,000 rows and 0.969 on 50,000; the placed rows dominate it.
 (On its first 100,000 rows: 0.993 for UMAP fitted on every row, 139 s; 0.986 on 50,000, 76 s; 0.973 on
-20,000, 28 s.) More `transform` epochs for the placed rows do not close the gap: on those 100,000 rows fitted on
-20,000, 0.9726 with umap's 30 (chunks above 10,000 rows), 0.9726 with 100 (10,000-row chunks), 0.9724 with 200.
+20,000, 28 s.) More `transform` epochs for the placed rows do not close the gap (0.9726 with umap's 30, 0.9724
+with 200): a placed row is drawn only towards the fitted rows. Letting every point settle among all of its
+neighbours once placed (core.maps.refine, which maps up to LARGE_ROWS rows do with the graph they build anyway)
+closes it at a million rows too: 0.9935, in 426 s end to end, but NN-descent's graph of every row and the
+refinement raised the peak memory from 2.6 GB to 5.9 GB, past the 4 GB this path keeps to, so above
+LARGE_ROWS the map stays as placed.
 """
 from __future__ import annotations
 
@@ -73,8 +78,9 @@ def sampling_note(n_rows: int, fit_rows: int, faith: Faithfulness | None) -> str
     """What a map's figures were computed on, in a sentence (empty when every row took part)."""
     parts = []
     if fit_rows < n_rows:
+        settled = "" if is_large(n_rows) else ", then let every point settle among its neighbours"
         parts.append(f"UMAP was fitted on a seeded sample of {fit_rows:,} of the {n_rows:,} points and placed the "
-                     "others")
+                     f"others{settled}")
     if faith is not None and len(faith.scored) < n_rows:
         parts.append(f"faithfulness was measured on a seeded sample of {len(faith.scored):,} points")
     if not parts:

@@ -19,6 +19,8 @@ from core.disk_cache import load_or_compute, single
 from core.hashing import hash_array, hash_params
 from core.jobs import JobProgress, check
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
+from core.maps.large import is_large
+from core.maps.refine import REFINE_EPOCHS
 from core.maps.settings import MIN_ROWS, ProjectionParams
 from core.paths import data_dir
 
@@ -67,11 +69,12 @@ def _fit_rows(n_rows: int, params: ProjectionParams, max_fit: int) -> np.ndarray
 
 
 def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGraph | None = None,
-                   max_fit: int = MAX_FIT, cancel: threading.Event | None = None,
-                   progress: JobProgress | None = None) -> FittedMap:
-    """Fit the projection; UMAP above `max_fit` rows is fitted on a sample and places the rest.
+                   graph: Callable[[], KnnGraph] | None = None, max_fit: int = MAX_FIT,
+                   cancel: threading.Event | None = None, progress: JobProgress | None = None) -> FittedMap:
+    """Fit the projection; UMAP above `max_fit` rows is fitted on a sample, places the rest and, given `graph`,
+    is refined with every row's neighbours (core.maps.refine).
 
-    `knn` is the shared graph of all rows; UMAP reuses it when it fits on every row. A set `cancel`
+    `knn` (or `graph()`) is the shared graph of all rows; UMAP reuses it when it fits on every row. A set `cancel`
     stops the work at the next step (raising Cancelled); `progress` hears of each placed chunk.
     """
     from core.maps.projector import Projector
@@ -81,7 +84,7 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     if len(rows) == len(X):
         projector = Projector(**asdict(params))
         if params.method == "umap" and knn is None and len(X) > MIN_ROWS:
-            knn = neighbour_graph(X, params)
+            knn = graph() if graph is not None else neighbour_graph(X, params)
         projector.fit(X, knn=knn, cancel=cancel)
         return FittedMap(projector.embedding_, projector, rows)
     projector = fit_on_rows(X, rows, params, cancel=cancel)
@@ -89,7 +92,24 @@ def fit_projection(vectors: np.ndarray, params: ProjectionParams, *, knn: KnnGra
     coords[rows] = projector.embedding_
     rest = np.setdiff1d(np.arange(len(X)), rows)
     coords[rest] = place_rows(projector, X, rest, cancel=cancel, progress=progress)
+    if graph is not None and params.method == "umap":
+        coords = _refined(coords, knn or graph(), projector, rows, params, cancel=cancel, progress=progress)
     return FittedMap(coords, projector, rows)
+
+
+def _refined(coords: np.ndarray, knn: KnnGraph, projector: Projector, rows: np.ndarray, params: ProjectionParams,
+             *, cancel: threading.Event | None, progress: JobProgress | None) -> np.ndarray:
+    """The sampled map refined with every row's neighbours; the projector then places new rows on it."""
+    from core.maps.refine import refine_layout
+
+    check(cancel)
+    if progress is not None:
+        progress.status(f"Letting each of the {len(coords):,} points settle among its neighbours")
+    refined = refine_layout(coords, knn, projector.reducer_, n_neighbors=params.n_neighbors,
+                            seed=params.random_state)
+    check(cancel)
+    projector.use_layout(refined[rows])
+    return refined
 
 
 def fit_on_rows(X: np.ndarray, rows: np.ndarray, params: ProjectionParams, *,
@@ -127,6 +147,7 @@ def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_
     key = asdict(params)
     if params.method == "umap":  # UMAP's result also depends on the graph and the fit sample
         key |= {"knn": f"shared-{GRAPH_MIN_K}", "max_fit": min(max_fit, len(vectors))}
+        key |= {} if is_large(len(vectors)) else {"refine": REFINE_EPOCHS}
     return folder / f"{vectors_hash or hash_array(vectors)}-{hash_params(key)}.npy"
 
 
@@ -135,15 +156,16 @@ def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callabl
                 cancel: threading.Event | None = None, progress: JobProgress | None = None) -> FittedMap:
     """The map of `vectors`: from disk when these exact inputs were seen before, else fitted and kept on disk.
 
-    UMAP fitted on every row reuses `graph()`, the shared neighbour graph. A set `cancel` stops the
-    work between steps and discards a finished fit, so nothing is written (raises Cancelled).
+    UMAP reuses `graph()`, the shared neighbour graph (built here when not given, up to LARGE_ROWS rows): to fit
+    on every row, or to refine a sampled fit. A set `cancel` stops the work between steps and discards a
+    finished fit, so nothing is written (raises Cancelled).
     """
     path = projection_cache_path(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash) if use_cache else None
+    if graph is None and params.method == "umap" and not is_large(len(vectors)):
+        graph = lambda: neighbour_graph(vectors, params, vectors_hash=vectors_hash, use_cache=use_cache)  # noqa: E731
 
     def fit() -> FittedMap:
-        shared = graph() if graph is not None and params.method == "umap" else None
-        check(cancel)
-        fitted = fit_projection(vectors, params, knn=shared, max_fit=max_fit, cancel=cancel, progress=progress)
+        fitted = fit_projection(vectors, params, graph=graph, max_fit=max_fit, cancel=cancel, progress=progress)
         check(cancel)
         return fitted
 

@@ -71,6 +71,13 @@ class Projector(TransformerMixin, BaseEstimator):
         FITTED_HERE.add(self.method)
         return self
 
+    def use_layout(self, coords: np.ndarray) -> None:
+        """Take `coords` as the fitted rows' places (a refined layout of them), so `transform` places new rows
+        where these put their neighbours."""
+        self.embedding_ = np.asarray(coords, dtype=np.float32)
+        if self.method == "umap":
+            self.reducer_.embedding_ = self.embedding_
+
     def fit_transform(self, X: np.ndarray, y=None, **fit_params) -> np.ndarray:
         return self.fit(X).embedding_
 

@@ -209,15 +209,19 @@ class MapService:
 
     def fitted_projector(self, data: MapData, params: ProjectionParams, *,
                          announce: Announce = _quietly) -> Projector | None:
-        """The fitted reducer behind a map, for placing new points (None for t-SNE); a seeded refit reproduces
-        the cached coordinates exactly."""
+        """The fitted reducer behind a map, for placing new points (None for t-SNE): a seeded refit, which
+        reproduces the cached coordinates exactly, or for a sampled UMAP fit its sample's, which then places new
+        points among the map's points as they are (refined with every row's neighbours)."""
         if params.method == "tsne":
             return None
 
         def refit() -> Projector | None:
             with announce(f"Fitting {params.method.upper()} again to place new points…{_fit_note(params)}"):
-                if is_large(len(data)) and params.method == "umap":  # the sample's fit alone, not its placed rows
-                    return fit_on_rows(data.vectors, fit_sample(len(data), self.max_fit, params.random_state), params)
+                rows = fit_sample(len(data), self.max_fit, params.random_state)
+                if params.method == "umap" and len(rows) < len(data):  # the sample's fit alone, not its placed rows
+                    projector = fit_on_rows(data.vectors, rows, params)
+                    projector.use_layout(self.projection(data, params, announce=announce)[rows])
+                    return projector
                 return self._fit(data, params, use_cache=False).projector
 
         return self.memos["fitted"].get_or_make(fitted_key(data, params), refit)

@@ -120,6 +120,7 @@ class GrownMap:
     new_coords: np.ndarray
     drift: Drift | None
     refit_max_diff: float  # largest coordinate difference between the refit and the stored map on its fit rows
+    # (0 unless the map was refined after its sampled fit: the new rows are then placed among the stored ones)
 
 
 def _check_grown(vectors: np.ndarray, old_rows: int, recipe: MapRecipe) -> None:
@@ -149,6 +150,8 @@ def grow_map(vectors: np.ndarray, old_coords: np.ndarray, recipe: MapRecipe, *,
             progress.status(f"Fitting the map's projection again on {len(fit_rows):,} points")
         projector = fit_on_rows(X, fit_rows, recipe.params, cancel=cancel)
     refit_diff = float(np.abs(projector.embedding_ - old_coords[fit_rows]).max())
+    if recipe.params.method == "umap":
+        projector.use_layout(old_coords[fit_rows])  # a refined map's fitted rows moved; place among them as stored
     new = np.arange(old_rows, len(X))
     coords = place_rows(projector, X, new, cancel=cancel, progress=progress)
     drift = drift_of(X, np.concatenate([old_coords, coords]).astype(np.float32), old_rows,

@@ -80,3 +80,31 @@ def test_a_box_or_lasso_selects_every_row_of_the_whole_dataset_inside_it():
     assert rows == brute.tolist() and len(brute) > 5_000
     assert count == f"{len(brute):,} of the whole dataset ({np.isin(brute, drawn).sum():,} drawn)"
     assert selection_shapes({"box": [{"x": [0, 1], "y": [0]}], "lasso": [{"x": [0, 1], "y": [0, 1]}]}) == []
+
+
+def _recolouring(at: AppTest) -> dict:
+    """The colouring the Map page sent beside its chart (the JSON its recolouring script carries)."""
+    body = next(h.proto.body for h in at.get("html") if "__eeRecolour" in h.proto.body)
+    return json.loads(body.split("colourings[\"ee_map_chart\"] = ", 1)[1].split(";\n", 1)[0])
+
+
+def test_a_colour_change_on_a_large_map_keeps_its_figure_and_sends_the_colouring_beside_it():
+    """30,000 points drawn: the chart's figure stays byte-identical (Streamlit then sends a reference to the one
+    the browser holds) and the new colours travel as one code a point."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=600)
+    at.query_params.update({"data": "glove-words", "n": "30000", "model": "precomputed", "method": "pca",
+                            "clusters": "none"})
+    at.run()
+    assert not at.exception
+    spec = at.get("plotly_chart")[0].proto.spec
+    points = [t for t in json.loads(spec)["data"] if t["type"] == "scattergl"]
+    assert len(points) == 1 and len(_values(points[0]["marker"]["color"])) == 30_000
+    at.selectbox(key="ee_w_color").set_value("frequency_rank").run()
+    assert not at.exception
+    assert at.get("plotly_chart")[0].proto.spec == spec
+    colouring = _recolouring(at)
+    codes = np.frombuffer(base64.b64decode(colouring["codes"]), dtype=np.uint8)
+    assert len(codes) == 30_000 and colouring["tag"] != points[0]["meta"]
+    assert codes[0] == 0 and codes[-1] == 254 and (np.diff(codes.astype(int)) >= 0).all()  # rows in rank order
+    assert colouring["tag"].split(":")[0] == points[0]["meta"].split(":")[0]  # the same drawn points
+    assert any("frequency_rank" in h.proto.body for h in at.get("html"))  # the legend

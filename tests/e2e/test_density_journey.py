@@ -151,3 +151,41 @@ def test_in_the_app_a_lasso_counts_every_row_and_draw_every_point_here_zooms_in(
     page.get_by_role("button", name="Back to the whole map").click()
     wait_points(page, 0, 1_000)
     page.wait_for_function("() => !window.location.search.includes('zoom=')", timeout=STEP_TIMEOUT_MS)
+
+
+POINTS_TRACE_JS = """() => { const gd = document.querySelector('.st-key-ee_map_chart .js-plotly-plot');
+    const i = gd && Array.isArray(gd.data) ? gd.data.findIndex(t => typeof t.meta === 'string') : -1;
+    const t = i < 0 ? null : gd._fullData[i];
+    return t ? {meta: t.meta, cmax: t.marker.cmax, distinct: new Set(Array.from(t.marker.color)).size} : null; }"""
+
+
+def test_in_the_app_a_colour_change_on_a_large_map_sends_the_colours_not_the_points(page, app_url: str,
+                                                                                     artifacts_dir: Path):
+    """30,000 GloVe words (one WebGL trace): recolouring sends the codes and legend while the chart (its points
+    and hovers) goes as a reference to the one the browser holds; a lasso afterwards keeps the new colours."""
+    from playwright.sync_api import expect
+
+    from tests.e2e.test_map_journey import STEP_TIMEOUT_MS, choose, lasso, plot, selected_count, wait_points
+
+    received: list[int] = []
+    page.on("websocket", lambda ws: ws.on("framereceived", lambda payload: received.append(len(payload))))
+    n = 30_000
+    page.goto(f"{app_url}/?data=glove-words&n={n}&model=precomputed&method=pca&clusters=none")
+    wait_points(page, 0, n, STEP_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({POINTS_TRACE_JS})() !== null", timeout=STEP_TIMEOUT_MS)
+    first = page.evaluate(POINTS_TRACE_JS)
+    first_bytes = sum(received)
+    received.clear()
+    choose(page, "Colour by", "frequency_rank")
+    expect(page.locator(".ee-legend").filter(has_text="frequency_rank")).to_be_visible(timeout=STEP_TIMEOUT_MS)
+    page.wait_for_function(f"() => ({POINTS_TRACE_JS})().meta !== {first['meta']!r}", timeout=STEP_TIMEOUT_MS)
+    recoloured = page.evaluate(POINTS_TRACE_JS)
+    page.wait_for_timeout(1_000)  # the rerun's last messages
+    rerun_bytes = sum(received)
+    page.screenshot(path=str(artifacts_dir / "e2e-large-recolour.png"), full_page=True)
+    assert first["distinct"] == 1 and recoloured["cmax"] == 255 and recoloured["distinct"] > 100
+    assert rerun_bytes < first_bytes / 10, (first_bytes, rerun_bytes)
+    assert rerun_bytes < 3 * n  # about a byte a point (base64 codes), the legend and the script
+    lasso(page, plot(page))
+    assert selected_count(page) > 0
+    assert page.evaluate(POINTS_TRACE_JS)["meta"] == recoloured["meta"]

@@ -15,6 +15,7 @@ from core.maps.projection import (
     fit_projection,
     fit_sample,
     is_cached,
+    neighbour_graph,
     project,
     projection_cache_path,
 )
@@ -55,8 +56,10 @@ def test_umap_on_a_sample_places_the_rest_with_transform(data_dir):
     np.testing.assert_array_equal(fitted.coords[fitted.fit_rows], fitted.projector.embedding_)
     assert np.isfinite(fitted.coords).all() and centroid_accuracy(fitted.coords, labels) == 1.0
     np.testing.assert_array_equal(fitted.coords, fit_projection(X, params, max_fit=200).coords)  # reproducible
-    coords = project(X, params, max_fit=200)
-    np.testing.assert_array_equal(coords, fitted.coords)
+    coords = project(X, params, max_fit=200)  # then refined with every row's neighbours (core.maps.refine)
+    refined = fit_projection(X, params, max_fit=200, graph=lambda: neighbour_graph(X, params))
+    np.testing.assert_array_equal(coords, refined.coords)
+    assert centroid_accuracy(coords, labels) == 1.0
     assert is_cached(X, params, max_fit=200) and not is_cached(X, params, max_fit=300)  # the sample is in the key
     assert projection_cache_path(X, params, max_fit=200) != projection_cache_path(X, params, max_fit=600)
 
