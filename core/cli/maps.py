@@ -103,6 +103,7 @@ def cmd_map(args: argparse.Namespace) -> int:
     """Vectors in; coordinates, clusters, faithfulness and metadata out (CSV or Parquet), plus HTML/projector files."""
     from core.maps.build import build_map
     from core.maps.large import sampling_note
+    from core.maps.projection import refines
 
     dataset = _load(args)
     if args.transform_from:
@@ -116,7 +117,8 @@ def cmd_map(args: argparse.Namespace) -> int:
         summary += f", {run.clusters.n_clusters} clusters"
     if run.faith is not None:
         summary += f", kNN preservation {run.faith.preservation_mean:.3f}, trustworthiness {run.faith.trust_mean:.3f}"
-    note = sampling_note(len(run.coords), len(run.fitted.fit_rows), run.faith)
+    note = sampling_note(len(run.coords), len(run.fitted.fit_rows), run.faith,
+                         refined=refines(len(run.coords), params, len(run.fitted.fit_rows)))
     print(f"{summary} -> {args.out}" + (f" ({note})" if note else ""))
     return 0
 

@@ -4,10 +4,11 @@ Up to `LARGE_ROWS` rows a map is built as always (the shared neighbour graph of 
 measured against it). Above it:
 - UMAP is fitted on a seeded sample of `MAX_FIT` rows (20,000) and the rest are placed by `transform` in chunks
   (core.maps.projection; the sample's own NN-descent index answers their neighbour queries);
-- the neighbour graph of every row is not built for the map (at 1,000,000 x 384 NN-descent took 169 s of an
-  8.7-minute map), so the placed rows are not refined with it (core.maps.refine); a page that asks for it (the
-  neighbour panel, the Quality page) gets NN-descent's, which the `map1m` bench section measured faster than
-  FAISS's IVF-Flat at 200,000 rows (core.maps.knn_faiss);
+- the shared neighbour graph of every row is not built for the map (at 1,000,000 x 384 NN-descent took 169 s of
+  an 8.7-minute map, and at full width it took the peak memory to 5.9 GB); the placed map is refined with a
+  graph found among the rows' first principal components instead (core.maps.refine). A page that asks for the
+  shared graph (the neighbour panel, the Quality page) gets NN-descent's, which the `map1m` bench section
+  measured faster than FAISS's IVF-Flat at 200,000 rows (core.maps.knn_faiss);
 - faithfulness is measured on a seeded sample of `FAITH_SAMPLE` rows, among themselves (exact neighbours);
 - clusters run on the 2D map, fitted on a sample (core.maps.clustering) as for any map.
 The input can be a memory-mapped `.npy`: rows are read where they are needed, and nothing is N x N.
@@ -19,10 +20,9 @@ whole 1,000,000-point map was 0.972 fitted on 20,000 rows and 0.969 on 50,000; t
 (On its first 100,000 rows: 0.993 for UMAP fitted on every row, 139 s; 0.986 on 50,000, 76 s; 0.973 on
 20,000, 28 s.) More `transform` epochs for the placed rows do not close the gap (0.9726 with umap's 30, 0.9724
 with 200): a placed row is drawn only towards the fitted rows. Letting every point settle among all of its
-neighbours once placed (core.maps.refine, which maps up to LARGE_ROWS rows do with the graph they build anyway)
-closes it at a million rows too: 0.9935, in 426 s end to end, but NN-descent's graph of every row and the
-refinement raised the peak memory from 2.6 GB to 5.9 GB, past the 4 GB this path keeps to, so above
-LARGE_ROWS the map stays as placed.
+neighbours once placed (core.maps.refine) closes it: 0.9935 on the 1,000,000 rows with the graph found among 64
+principal components, in 453 s end to end (two cores shared with a test run) and a 3.0 GB peak; 0.9935 too, but
+5.9 GB, with NN-descent's graph at full width.
 """
 from __future__ import annotations
 
@@ -74,11 +74,11 @@ def sampled_faithfulness(X: np.ndarray, coords: np.ndarray, *, metric: str = "co
     return Faithfulness(measured.k, preservation, trust, rows, exact_neighbours=True)
 
 
-def sampling_note(n_rows: int, fit_rows: int, faith: Faithfulness | None) -> str:
+def sampling_note(n_rows: int, fit_rows: int, faith: Faithfulness | None, *, refined: bool = False) -> str:
     """What a map's figures were computed on, in a sentence (empty when every row took part)."""
     parts = []
     if fit_rows < n_rows:
-        settled = "" if is_large(n_rows) else ", then let every point settle among its neighbours"
+        settled = ", then let every point settle among its neighbours" if refined else ""
         parts.append(f"UMAP was fitted on a seeded sample of {fit_rows:,} of the {n_rows:,} points and placed the "
                      f"others{settled}")
     if faith is not None and len(faith.scored) < n_rows:

@@ -20,7 +20,7 @@ from core.hashing import hash_array, hash_params
 from core.jobs import JobProgress, check
 from core.maps.knn import KnnGraph, build_knn_graph, knn_graph
 from core.maps.large import is_large
-from core.maps.refine import REFINE_EPOCHS
+from core.maps.refine import REDUCED_DIMS, REDUCIBLE_METRICS, REFINE_EPOCHS, reduced_graph
 from core.maps.settings import MIN_ROWS, ProjectionParams
 from core.paths import data_dir
 
@@ -146,9 +146,28 @@ def projection_cache_path(vectors: np.ndarray, params: ProjectionParams, *, max_
     folder.mkdir(parents=True, exist_ok=True)
     key = asdict(params)
     if params.method == "umap":  # UMAP's result also depends on the graph and the fit sample
-        key |= {"knn": f"shared-{GRAPH_MIN_K}", "max_fit": min(max_fit, len(vectors))}
-        key |= {} if is_large(len(vectors)) else {"refine": REFINE_EPOCHS}
+        key |= {"knn": f"shared-{GRAPH_MIN_K}", "max_fit": min(max_fit, len(vectors)), "refine": REFINE_EPOCHS,
+                "reduced": REDUCED_DIMS if is_large(len(vectors)) else None}
     return folder / f"{vectors_hash or hash_array(vectors)}-{hash_params(key)}.npy"
+
+
+def refines(n_rows: int, params: ProjectionParams, max_fit: int = MAX_FIT) -> bool:
+    """Whether a map of `n_rows` is refined with every row's neighbours after its sampled fit (core.maps.refine):
+    sampled UMAP fits, above LARGE_ROWS rows only for metrics that principal components keep."""
+    sampled = params.method == "umap" and n_rows > max_fit
+    return sampled and (not is_large(n_rows) or params.metric in REDUCIBLE_METRICS)
+
+
+def refinement_graph(vectors: np.ndarray, params: ProjectionParams, *, max_fit: int, vectors_hash: str | None,
+                     use_cache: bool) -> Callable[[], KnnGraph] | None:
+    """Where a UMAP map's neighbour graph of every row comes from: the shared graph up to LARGE_ROWS rows, above
+    it one found among principal components (core.maps.refine), when the map is refined."""
+    if not is_large(len(vectors)):
+        return lambda: neighbour_graph(vectors, params, vectors_hash=vectors_hash, use_cache=use_cache)
+    if not refines(len(vectors), params, max_fit):
+        return None
+    sample = fit_sample(len(vectors), max_fit, params.random_state)
+    return lambda: reduced_graph(vectors, sample, graph_k(params), params.metric)
 
 
 def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callable[[], KnnGraph] | None = None,
@@ -156,13 +175,13 @@ def project_map(vectors: np.ndarray, params: ProjectionParams, *, graph: Callabl
                 cancel: threading.Event | None = None, progress: JobProgress | None = None) -> FittedMap:
     """The map of `vectors`: from disk when these exact inputs were seen before, else fitted and kept on disk.
 
-    UMAP reuses `graph()`, the shared neighbour graph (built here when not given, up to LARGE_ROWS rows): to fit
-    on every row, or to refine a sampled fit. A set `cancel` stops the work between steps and discards a
+    UMAP reuses `graph()`, the shared neighbour graph (`refinement_graph` when not given): to fit on every row,
+    or to refine a sampled fit. A set `cancel` stops the work between steps and discards a
     finished fit, so nothing is written (raises Cancelled).
     """
     path = projection_cache_path(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash) if use_cache else None
-    if graph is None and params.method == "umap" and not is_large(len(vectors)):
-        graph = lambda: neighbour_graph(vectors, params, vectors_hash=vectors_hash, use_cache=use_cache)  # noqa: E731
+    if graph is None and params.method == "umap":
+        graph = refinement_graph(vectors, params, max_fit=max_fit, vectors_hash=vectors_hash, use_cache=use_cache)
 
     def fit() -> FittedMap:
         fitted = fit_projection(vectors, params, graph=graph, max_fit=max_fit, cancel=cancel, progress=progress)

@@ -46,3 +46,48 @@ def test_rows_added_to_a_refined_map_land_beside_their_twins_on_it():
     assert grown.refit_max_diff > 0  # the refit is the map before it was refined
     spread = np.ptp(old, axis=0).max()
     assert np.median(np.linalg.norm(grown.new_coords - old[:100], axis=1)) < 0.05 * spread
+
+
+def test_the_reduced_graph_keeps_euclidean_neighbours_when_no_component_is_dropped():
+    from core.maps.refine import reduced_graph
+
+    X = np.random.default_rng(2).normal(size=(600, 24)).astype(np.float32)  # 24 <= REDUCED_DIMS: a rotation
+    reduced = reduced_graph(X, np.arange(0, 600, 2), 10, "euclidean")
+    exact = build_knn_graph(X, 10, metric="euclidean")
+    assert (reduced.indices[:, 1:] == exact.indices[:, 1:]).mean() > 0.99
+    np.testing.assert_allclose(reduced.distances, exact.distances, rtol=1e-3, atol=1e-4)
+
+
+def test_letting_go_of_a_mapped_inputs_pages_keeps_its_values(tmp_path):
+    from core.maps.refine import release_pages
+
+    path = tmp_path / "rows.npy"
+    np.save(path, np.arange(20_000, dtype=np.float32).reshape(-1, 4))
+    mapped = np.load(path, mmap_mode="r")
+    total = float(np.asarray(mapped).sum())
+    for array in (mapped, np.asarray(mapped, dtype=np.float32)[10:], np.ones(3)):
+        release_pages(array)
+    assert float(np.asarray(mapped).sum()) == total  # read again from the file
+
+
+def test_which_maps_are_refined(monkeypatch):
+    from core.maps import large
+    from core.maps.projection import refines
+
+    umap, pca = ProjectionParams(), ProjectionParams(method="pca")
+    assert refines(30_000, umap, 20_000) and not refines(20_000, umap, 20_000) and not refines(30_000, pca, 20_000)
+    monkeypatch.setattr(large, "LARGE_ROWS", 25_000)
+    assert refines(30_000, umap, 20_000) and not refines(30_000, ProjectionParams(metric="hamming"), 20_000)
+
+
+def test_a_large_map_is_refined_with_the_reduced_graph(monkeypatch, data_dir):
+    from core.maps import large
+    from core.maps.projection import project_map
+
+    monkeypatch.setattr(large, "LARGE_ROWS", 2_000)
+    X = _planted(3_000, seed=3)
+    params = ProjectionParams(random_state=0)
+    refined = project_map(X, params, max_fit=500, use_cache=False)
+    placed = fit_projection(X, params, max_fit=500)
+    assert np.abs(refined.coords - placed.coords).max() > 0
+    np.testing.assert_array_equal(refined.projector.embedding_, refined.coords[refined.fit_rows])
