@@ -10,7 +10,7 @@ import html
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -18,9 +18,6 @@ import plotly.graph_objects as go
 
 from core.maps.label_layout import labels_extent, short_label
 from core.maps.labels import NOISE_LABEL
-
-if TYPE_CHECKING:
-    from core.maps.recolour import PointColours
 
 MAX_CATEGORIES = 20
 HOVER_CHARS = 240
@@ -45,6 +42,15 @@ LEGEND_WIDTH_PX = 880  # a map's usual width, to estimate how many rows its lege
 LEGEND_ENTRY_PX = (42, 5.3)  # an entry's width: symbol and gaps, then per character of its name
 _SHADES = " ░▒▓█"
 CONTINUOUS_MIN_VALUES = 12  # numbers with more distinct values than this get a colour scale
+
+
+class CodedColours(Protocol):
+    """Each drawn point's colour as a code (see `core.maps.recolour.PointColours`), named by `tag`."""
+
+    @property
+    def tag(self) -> str: ...
+
+    def marker(self) -> dict: ...
 
 
 def _is_grey(colour: str) -> bool:
@@ -327,7 +333,7 @@ def build_scatter(coords: np.ndarray, frame: pd.DataFrame, *, text_column: str, 
                   highlight: Sequence[int] = (), axis_titles: tuple[str, str] | None = None,
                   colorscale: str = "Viridis", color_range: tuple[float, float] | None = None,
                   continuous: bool | None = None, hover: Sequence[str] | None = None,
-                  marker_scale: float = 1.0, height: int = 640, colours: PointColours | None = None) -> go.Figure:
+                  marker_scale: float = 1.0, height: int = 640, colours: CodedColours | None = None) -> go.Figure:
     """A scatter of `coords`, SVG up to SVG_MAX_POINTS drawn points and WebGL beyond; each point's customdata is
     its row number in `frame`.
 
