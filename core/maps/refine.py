@@ -17,11 +17,8 @@ full-width graph, the graph in 13 s instead of 18 s; on the `map1m` bench's mill
 """
 from __future__ import annotations
 
-import threading
-
 import numpy as np
 
-from core.jobs import check
 from core.maps.knn import KnnGraph, build_knn_graph
 
 REFINE_EPOCHS = 30
@@ -48,8 +45,7 @@ def refine_layout(coords: np.ndarray, graph: KnnGraph, reducer, *, n_neighbors: 
     return np.asarray(layout, dtype=np.float32)
 
 
-def reduced_graph(X: np.ndarray, sample: np.ndarray, k: int, metric: str, *,
-                  cancel: threading.Event | None = None) -> KnnGraph:
+def reduced_graph(X: np.ndarray, sample: np.ndarray, k: int, metric: str) -> KnnGraph:
     """The k-nearest-neighbour graph of every row of X, found among its first REDUCED_DIMS principal components
     (fitted on the rows `sample`), reading X a chunk at a time; X's mapped pages are let go afterwards."""
     from sklearn.decomposition import PCA
@@ -58,7 +54,6 @@ def reduced_graph(X: np.ndarray, sample: np.ndarray, k: int, metric: str, *,
     reduced = np.empty((len(X), pca.n_components_), dtype=np.float32)
     for start in range(0, len(X), READ_CHUNK):
         reduced[start:start + READ_CHUNK] = pca.transform(np.asarray(X[start:start + READ_CHUNK], dtype=np.float32))
-        check(cancel)
     release_pages(X)
     return build_knn_graph(reduced, k, metric=metric)
 
